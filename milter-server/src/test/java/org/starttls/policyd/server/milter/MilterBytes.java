@@ -72,11 +72,14 @@ final class MilterBytes {
         }
     }
 
-    /** A reply frame as "code:text" with NULs shown as '|', for readable assertions. */
+    /** A reply frame as "code:text" with NULs shown as '|' (optneg: "O:hex"), for readable assertions. */
     static String describe(byte[] frame) {
         int length = ByteBuffer.wrap(frame, 0, 4).getInt();
         if (length != frame.length - 4) {
             throw new AssertionError("frame length " + length + " but " + (frame.length - 4) + " bytes follow");
+        }
+        if (frame[4] == 'O') {
+            return "O:" + HexFormat.of().formatHex(frame, 5, frame.length);
         }
         return (char) frame[4] + ":" + new String(frame, 5, frame.length - 5, StandardCharsets.ISO_8859_1).replace('\0', '|');
     }
