@@ -18,11 +18,16 @@ import org.starttls.policyd.core.list.TlsPolicy;
 public final class PolicyEngine {
     private final Clock clock;
     private final EngineSettings settings;
-    private final AtomicReference<VerifiedList> active = new AtomicReference<>();
+    private final AtomicReference<VerifiedList> active;
 
     public PolicyEngine(Clock clock, EngineSettings settings) {
+        this(clock, settings, new AtomicReference<>());
+    }
+
+    private PolicyEngine(Clock clock, EngineSettings settings, AtomicReference<VerifiedList> active) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.active = active;
     }
 
     public PolicyEngine(Clock clock, EngineSettings settings, VerifiedList initial) {
@@ -48,14 +53,12 @@ public final class PolicyEngine {
         return clock;
     }
 
-    /** A copy of this engine sharing nothing but the clock, with other settings (for named maps). */
+    /**
+     * A view of the same active list with other settings (for named maps): it shares the list
+     * slot, so a list installed through either engine is seen by both.
+     */
     public PolicyEngine withSettings(EngineSettings other) {
-        PolicyEngine engine = new PolicyEngine(clock, other);
-        VerifiedList list = active.get();
-        if (list != null) {
-            engine.install(list);
-        }
-        return engine;
+        return new PolicyEngine(clock, other, active);
     }
 
     public boolean isExpired() {

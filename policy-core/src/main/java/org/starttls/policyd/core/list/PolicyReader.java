@@ -1,0 +1,102 @@
+package org.starttls.policyd.core.list;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads one policy object: {@code {"mode": ..., "mxs": [...]}} or {@code {"policy-alias": NAME}}. */
+final class PolicyReader {
+    /** Per-policy keys of earlier editions, accepted and ignored. */
+    static final Set<String> RETIRED_POLICY_KEYS =
+            Set.of("pin", "report", "tls-report", "mta-sts", "min-tls-version");
+
+    /** A policy as written: either its own definition or a reference to an alias. */
+    record Entry(TlsPolicy policy, String aliasName) {
+    }
+
+    private final JsonParser parser;
+
+    PolicyReader(JsonParser parser) {
+        this.parser = parser;
+    }
+
+    /** Reads the object the parser is positioned on; {@code path} names it in errors. */
+    Entry read(String path) throws IOException, ListFormatException {
+        Values.expectObject(parser, path);
+        String mode = null;
+        List<String> mxs = null;
+        String alias = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            parser.nextToken();
+            switch (key) {
+                case "mode":
+                    mode = Values.text(parser, path + ".mode");
+                    break;
+                case "mxs":
+                    mxs = readStrings(path + ".mxs");
+                    break;
+                case "policy-alias":
+                    alias = Values.text(parser, path + ".policy-alias");
+                    break;
+                default:
+                    if (!RETIRED_POLICY_KEYS.contains(key)) {
+                        throw new ListFormatException(path + "." + Values.quoted(key) + ": unknown key");
+                    }
+                    parser.skipChildren();
+            }
+        }
+        if (alias != null) {
+            // The format says the other fields of an alias reference are ignored.
+            return new Entry(null, alias);
+        }
+        return new Entry(definition(path, mode, mxs), null);
+    }
+
+    private static TlsPolicy definition(String path, String modeText, List<String> mxs) throws ListFormatException {
+        if (modeText == null) {
+            throw new ListFormatException(path + ".mode: missing (must be \"enforce\" or \"testing\")");
+        }
+        PolicyMode mode = PolicyMode.fromWireName(modeText);
+        if (mode == null) {
+            throw new ListFormatException(path + ".mode: \"" + modeText
+                    + "\" is not \"enforce\" or \"testing\"");
+        }
+        if (mxs == null) {
+            throw new ListFormatException(path + ".mxs: missing");
+        }
+        if (mxs.isEmpty()) {
+            throw new ListFormatException(path + ".mxs: must hold at least one MX pattern");
+        }
+        List<MxPattern> patterns = new ArrayList<>(mxs.size());
+        Set<MxPattern> seen = new HashSet<>();
+        for (int i = 0; i < mxs.size(); i++) {
+            MxPattern pattern;
+            try {
+                pattern = MxPattern.of(mxs.get(i));
+            } catch (InvalidNameException e) {
+                throw new ListFormatException(path + ".mxs[" + i + "]: " + e.getMessage());
+            }
+            if (!seen.add(pattern)) {
+                throw new ListFormatException(path + ".mxs[" + i + "]: \"" + mxs.get(i) + "\" is listed twice");
+            }
+            patterns.add(pattern);
+        }
+        return new TlsPolicy(mode, patterns, null);
+    }
+
+    private List<String> readStrings(String path) throws IOException, ListFormatException {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            throw new ListFormatException(path + ": must be an array of strings");
+        }
+        List<String> values = new ArrayList<>(4);
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            values.add(Values.text(parser, path + "[" + values.size() + "]"));
+        }
+        return values;
+    }
+}

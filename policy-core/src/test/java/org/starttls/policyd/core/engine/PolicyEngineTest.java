@@ -1,0 +1,128 @@
+package org.starttls.policyd.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.list.PolicyMode;
+import org.starttls.policyd.core.list.PreloadListParser;
+import org.starttls.policyd.core.signature.SignatureInfo;
+import org.starttls.policyd.core.testing.EffFixture;
+
+class PolicyEngineTest {
+
+    private static VerifiedList effList() throws Exception {
+        SignatureInfo signer = new SignatureInfo("2C319DE47066C200DFDC4D6B842AEA40C5BCD6E1",
+                "B693F33372E965D76D55368616EEA65D03326C9D", "test", Instant.parse("2020-05-20T17:25:13Z"));
+        return new VerifiedList(PreloadListParser.parse(EffFixture.listBytes()), signer, "test", false);
+    }
+
+    private static PolicyEngine engine(Clock clock, EngineSettings settings) throws Exception {
+        return new PolicyEngine(clock, settings, effList());
+    }
+
+    @Test
+    void enforceDomainRequiresTlsWithItsPatterns() throws Exception {
+        Decision decision = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS).decide("GMAIL.com.");
+
+        assertEquals(Verdict.REQUIRE_TLS, decision.verdict());
+        assertEquals("gmail.com", decision.domain());
+        assertEquals(PolicyMode.ENFORCE, decision.mode());
+        assertEquals(".gmail-smtp-in.l.google.com", decision.policy().mxs().get(1).asString());
+    }
+
+    @Test
+    void testingDomainGetsNoPolicyByDefaultButIsReportedAsListed() throws Exception {
+        Decision decision = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS).decide("yahoo.com");
+
+        assertEquals(Verdict.NO_POLICY, decision.verdict());
+        assertTrue(decision.listed());
+        assertEquals(PolicyMode.TESTING, decision.mode());
+    }
+
+    @Test
+    void earlyAdopterSettingEnforcesTestingDomains() throws Exception {
+        EngineSettings settings = EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE);
+        assertEquals(Verdict.REQUIRE_TLS, engine(EffFixture.CLOCK_IN_WINDOW, settings).decide("yahoo.com").verdict());
+    }
+
+    @Test
+    void lookupIsExact() throws Exception {
+        PolicyEngine engine = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        Decision decision = engine.decide("lists.eff.org");
+        assertEquals(Verdict.NO_POLICY, decision.verdict());
+        assertFalse(decision.listed());
+        assertNull(decision.policy());
+    }
+
+    @Test
+    void notADomainIsNotListed() throws Exception {
+        Decision decision = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS).decide("[192.0.2.1]");
+        assertEquals(Verdict.NO_POLICY, decision.verdict());
+    }
+
+    @Test
+    void expiredListEnforcesNothingByDefault() throws Exception {
+        PolicyEngine engine = engine(EffFixture.CLOCK_AFTER_EXPIRY, EngineSettings.DEFAULTS);
+        Decision decision = engine.decide("gmail.com");
+
+        assertTrue(engine.isExpired());
+        assertEquals(Verdict.NO_POLICY, decision.verdict());
+        assertTrue(decision.listed());
+        assertTrue(decision.reason().contains("expired"), decision.reason());
+    }
+
+    @Test
+    void expiredListCanKeepEnforcingOrTempfail() throws Exception {
+        EngineSettings keep = EngineSettings.DEFAULTS.withExpiredList(ExpiredList.KEEP_ENFORCING);
+        assertEquals(Verdict.REQUIRE_TLS, engine(EffFixture.CLOCK_AFTER_EXPIRY, keep).decide("gmail.com").verdict());
+
+        EngineSettings tempfail = EngineSettings.DEFAULTS.withExpiredList(ExpiredList.TEMPFAIL_LISTED);
+        PolicyEngine strict = engine(EffFixture.CLOCK_AFTER_EXPIRY, tempfail);
+        assertEquals(Verdict.TEMPFAIL, strict.decide("gmail.com").verdict());
+        assertEquals(Verdict.NO_POLICY, strict.decide("yahoo.com").verdict(), "testing domains are not enforced");
+        assertEquals(Verdict.NO_POLICY, strict.decide("unlisted.example").verdict());
+    }
+
+    @Test
+    void noListLoadedMeansTempfailNeverNoPolicy() {
+        PolicyEngine engine = new PolicyEngine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        assertEquals(Verdict.TEMPFAIL, engine.decide("gmail.com").verdict());
+        assertEquals(Verdict.TEMPFAIL, engine.decide("unlisted.example").verdict());
+    }
+
+    @Test
+    void installSwapsTheSnapshotAndReturnsThePreviousOne() throws Exception {
+        PolicyEngine engine = new PolicyEngine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        VerifiedList first = effList();
+        VerifiedList second = effList();
+        assertNull(engine.install(first));
+        assertSame(first, engine.install(second));
+        assertSame(second, engine.activeList());
+    }
+
+    @Test
+    void namedMapSettingsDoNotLeakIntoTheOriginal() throws Exception {
+        PolicyEngine engine = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        PolicyEngine early = engine.withSettings(EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE));
+        assertEquals(Verdict.REQUIRE_TLS, early.decide("yahoo.com").verdict());
+        assertEquals(Verdict.NO_POLICY, engine.decide("yahoo.com").verdict());
+    }
+
+    @Test
+    void namedMapViewsFollowListInstalls() throws Exception {
+        PolicyEngine engine = new PolicyEngine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        PolicyEngine early = engine.withSettings(EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE));
+        assertEquals(Verdict.TEMPFAIL, early.decide("yahoo.com").verdict());
+        VerifiedList list = effList();
+        engine.install(list);
+        assertSame(list, early.activeList());
+        assertEquals(Verdict.REQUIRE_TLS, early.decide("yahoo.com").verdict());
+    }
+}
