@@ -2,8 +2,6 @@ package org.starttls.policyd.server.socketmap;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
-import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.PolicyEngine;
 
@@ -12,10 +10,9 @@ import org.starttls.policyd.core.engine.PolicyEngine;
  * that is not configured is answered with the default settings, so an MTA configured with any name
  * (Sendmail always asks {@code sts}) gets the daemon's normal answers.
  *
- * <p>A map with its own engine settings decides through {@link PolicyEngine#withSettings}, a copy
- * that holds the list active when it was made. The copy is remade whenever the daemon's engine has
- * installed a different list, so every map follows list updates without the updater knowing about
- * maps.
+ * <p>A map with its own engine settings decides through {@link PolicyEngine#withSettings}, a view
+ * that shares the daemon engine's list slot, so every map follows list updates without the updater
+ * knowing about maps.
  */
 public final class SocketmapMaps {
     private final PolicyEngine engine;
@@ -58,37 +55,19 @@ public final class SocketmapMaps {
         return view != null ? view : defaults;
     }
 
-    /** One map's engine: the daemon's own, or a copy with other settings kept in step with its list. */
+    /** One map: its settings and the engine it decides with (the daemon's, or a view with other rules). */
     private final class MapView {
         private final SocketmapMapSettings settings;
-        private final AtomicReference<Derived> derived = new AtomicReference<>();
+        private final PolicyEngine mapEngine;
 
         MapView(SocketmapMapSettings settings) {
             this.settings = settings;
+            this.mapEngine = settings.engineSettings() == null || settings.engineSettings().equals(engine.settings())
+                    ? engine : engine.withSettings(settings.engineSettings());
         }
 
         PolicyEngine engine() {
-            if (settings.engineSettings() == null || settings.engineSettings().equals(engine.settings())) {
-                return engine;
-            }
-            VerifiedList current = engine.activeList();
-            Derived copy = derived.get();
-            if (copy == null || copy.source != current) {
-                // Two lookups racing here each build a copy of the same list; either is right.
-                copy = new Derived(current, engine.withSettings(settings.engineSettings()));
-                derived.set(copy);
-            }
-            return copy.engine;
-        }
-    }
-
-    private static final class Derived {
-        final VerifiedList source;
-        final PolicyEngine engine;
-
-        Derived(VerifiedList source, PolicyEngine engine) {
-            this.source = source;
-            this.engine = engine;
+            return mapEngine;
         }
     }
 }
