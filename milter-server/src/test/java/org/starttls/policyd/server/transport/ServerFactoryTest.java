@@ -164,8 +164,31 @@ class ServerFactoryTest {
         assertTrue(Files.exists(socket), "the stale socket file is there");
         try (RunningServer first = factory.start("unix", ListenAddress.unix(socket),
                 TransportSettings.DEFAULTS.withUnixSocketMode(TransportSettings.parseMode("0660")), socketmap)) {
+            assertTrue(first.isOpen());
             assertEquals(PosixFilePermissions.fromString("rw-rw----"), Files.getPosixFilePermissions(socket));
         }
     }
 
+
+    @Test
+    void nioLoopsServeTcpAndUnixSocketsToo(@TempDir Path dir) throws IOException {
+        try (EventLoops nio = EventLoops.create(1, false)) {
+            assertFalse(nio.isNative());
+            ServerFactory factory = new ServerFactory(nio);
+            try (RunningServer tcp = factory.start("nio", ListenAddress.parse("127.0.0.1:0"), TransportSettings.DEFAULTS, socketmap);
+                    LineClient client = new LineClient(tcp.port())) {
+                assertAnswers(client);
+            }
+            Path socket = dir.resolve("nio.sock");
+            try (RunningServer unix = factory.start("nio", ListenAddress.unix(socket), TransportSettings.DEFAULTS, socketmap);
+                    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(unix.isOpen());
+                assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(socket));
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                Channels.newOutputStream(channel).write(netstring("sts example.com").getBytes(StandardCharsets.US_ASCII));
+                assertEquals(NOTFOUND, new String(Channels.newInputStream(channel).readNBytes(NOTFOUND.length()),
+                        StandardCharsets.US_ASCII));
+            }
+        }
+    }
 }
