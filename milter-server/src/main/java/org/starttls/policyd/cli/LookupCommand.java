@@ -16,7 +16,8 @@ import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.MxPattern;
-import org.starttls.policyd.server.socketmap.SocketmapAnswers;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.socketmap.SocketmapResponder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -116,7 +117,12 @@ final class LookupCommand implements Callable<Integer> {
             out.println("  mx patterns: " + String.join(" ", decision.policy().mxs().stream().map(MxPattern::asString).toList()));
         }
         out.println("  verdict:     " + decision.verdict() + " (" + decision.reason() + ")");
-        out.println("  socketmap:   " + SocketmapAnswers.preview(decision));
+        out.println("  socketmap:   " + socketmapAnswer(decision));
+    }
+
+    /** What policyd's socketmap would send for this decision, with the default map settings. */
+    private static String socketmapAnswer(Decision decision) {
+        return SocketmapResponder.translate(decision, SocketmapMapSettings.DEFAULTS).wireText();
     }
 
     private static ObjectNode toJson(Decision decision, VerifiedList list, boolean expired) {
@@ -132,7 +138,7 @@ final class LookupCommand implements Callable<Integer> {
         node.put("expired", expired);
         node.put("verdict", decision.verdict().name());
         node.put("reason", decision.reason());
-        node.put("socketmap_answer", SocketmapAnswers.preview(decision));
+        node.put("socketmap_answer", socketmapAnswer(decision));
         node.set("list", ListDescription.toJson(list));
         return node;
     }

@@ -71,7 +71,8 @@ public final class SocketmapResponder {
         return !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
-    static SocketmapReply translate(Decision decision, SocketmapMapSettings settings) {
+    /** The reply a decision becomes under the given map settings (also what {@code policyctl lookup} shows). */
+    public static SocketmapReply translate(Decision decision, SocketmapMapSettings settings) {
         switch (decision.verdict()) {
             case REQUIRE_TLS:
             case DEFER_DOWNGRADE:
