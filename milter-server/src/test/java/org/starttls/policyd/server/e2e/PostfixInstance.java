@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -233,7 +234,7 @@ final class PostfixInstance implements AutoCloseable {
         Path target = Path.of("target");
         if (Files.isDirectory(target) && Files.exists(config.logFile())) {
             Path logs = Files.createDirectories(target.resolve("postfix-e2e-logs"));
-            Files.copy(config.logFile(), logs.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(config.logFile(), logs.resolve(name + ".log"), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

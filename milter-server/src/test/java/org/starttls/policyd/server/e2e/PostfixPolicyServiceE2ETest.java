@@ -45,9 +45,7 @@ class PostfixPolicyServiceE2ETest {
 
     @AfterAll
     static void stopEverything() throws IOException {
-        try (PolicydUnderTest daemon = policyd; PlainSmtpSink receiver = sink; PostfixInstance mta = postfix) {
-            // closed in reverse order: Postfix first, then its peers
-        }
+        Closing.inOrder(postfix, sink, policyd); // Postfix first, then the peers it talks to
     }
 
     @Test

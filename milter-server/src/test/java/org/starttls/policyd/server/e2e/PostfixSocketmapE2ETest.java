@@ -10,6 +10,7 @@ import static org.starttls.policyd.server.e2e.E2EDomains.recipientAt;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,9 +49,7 @@ class PostfixSocketmapE2ETest {
 
     @AfterAll
     static void stopEverything() throws IOException {
-        try (PolicydUnderTest daemon = policyd; PlainSmtpSink receiver = sink; PostfixInstance mta = postfix) {
-            // closed in reverse order: Postfix first, then its peers
-        }
+        Closing.inOrder(postfix, sink, policyd); // Postfix first, then the peers it talks to
     }
 
     @Test
@@ -91,7 +90,7 @@ class PostfixSocketmapE2ETest {
         assertTrue(attempt.isSent(), () -> "expected delivery, got " + attempt + "\n" + postfix.log());
         ReceivedMessage received = sink.awaitMessageFor(recipient, WAIT);
         assertEquals(SENDER, received.mailFrom());
-        assertEquals(java.util.List.of("unlisted"), received.headerValues("Subject"));
+        assertEquals(List.of("unlisted"), received.headerValues("Subject"));
         assertTrue(received.content().contains("\n.a line that needs dot-stuffing\n"), received::content);
     }
 }
