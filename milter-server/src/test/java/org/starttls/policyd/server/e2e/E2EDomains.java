@@ -17,10 +17,13 @@ final class E2EDomains {
     /** On the list and known to be under a STARTTLS downgrade: deferred already at receipt. */
     static final String DOWNGRADED = "downgraded.test";
 
+    /** Routed through a socketmap nobody listens on: shows Postfix failing closed when policyd is down. */
+    static final String POLICYD_DOWN = "policyd-down.test";
+
     /** The header the policy door prepends at receipt for a destination that requires TLS. */
     static final String TAG_HEADER = "X-STARTTLS-Policy";
 
-    static final List<String> ALL = List.of(ENFORCE, UNLISTED, DOWNGRADED);
+    static final List<String> ALL = List.of(ENFORCE, UNLISTED, DOWNGRADED, POLICYD_DOWN);
 
     static final String SENDER = "sender@client.test";
 

@@ -53,7 +53,7 @@ final class PostfixInstance implements AutoCloseable {
         Path root = Files.createTempDirectory("policyd-postfix-" + name + "-");
         // Postfix's unprivileged processes must be able to walk into the queue and data directories.
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new PostfixInstance(name, commands, root, freePort());
+        return new PostfixInstance(name, commands, root, unusedLoopbackPort());
     }
 
     int smtpdPort() {
@@ -244,7 +244,8 @@ final class PostfixInstance implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port on 127.0.0.1 that nothing listened on a moment ago. */
+    static int unusedLoopbackPort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }

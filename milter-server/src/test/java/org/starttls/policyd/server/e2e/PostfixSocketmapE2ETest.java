@@ -3,6 +3,7 @@ package org.starttls.policyd.server.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.starttls.policyd.server.e2e.E2EDomains.ENFORCE;
+import static org.starttls.policyd.server.e2e.E2EDomains.POLICYD_DOWN;
 import static org.starttls.policyd.server.e2e.E2EDomains.SENDER;
 import static org.starttls.policyd.server.e2e.E2EDomains.UNLISTED;
 import static org.starttls.policyd.server.e2e.E2EDomains.message;
@@ -43,6 +44,11 @@ class PostfixSocketmapE2ETest {
         // smtp:[127.0.0.1]:PORT would make the key "[127.0.0.1]:PORT" instead.)
         postfix.addService("sink unix - - y - - smtp -o smtp_tcp_port=" + sink.port());
         postfix.setMain("default_transport", "sink");
+        // The same sink, but asking a socketmap that is down (a separate transport, as a policy
+        // table is per delivery agent); the next hop is still the recipient domain.
+        postfix.addService("sink-policyd-down unix - - y - - smtp -o smtp_tcp_port=" + sink.port()
+                + " -o smtp_tls_policy_maps=socketmap:inet:127.0.0.1:" + PostfixInstance.unusedLoopbackPort() + ":down");
+        postfix.setMain("transport_maps", "inline:{" + POLICYD_DOWN + "=sink-policyd-down:}");
         E2EDomains.ALL.forEach(postfix::resolveToLoopback);
         postfix.start();
     }
@@ -92,5 +98,16 @@ class PostfixSocketmapE2ETest {
         assertEquals(SENDER, received.mailFrom());
         assertEquals(List.of("unlisted"), received.headerValues("Subject"));
         assertTrue(received.content().contains("\n.a line that needs dot-stuffing\n"), received::content);
+    }
+
+    @Test
+    void mailIsDeferredNotSentInTheClearWhenPolicydCannotBeReached() throws IOException {
+        String recipient = recipientAt(POLICYD_DOWN);
+        String queueId = postfix.submit(SENDER, recipient, message(recipient, "policyd down"));
+
+        DeliveryAttempt attempt = postfix.awaitDeliveryAttempt(queueId, recipient, WAIT);
+        assertTrue(attempt.isDeferred() && attempt.reason().contains("client TLS configuration problem"),
+                () -> "expected Postfix to fail closed, got " + attempt + "\n" + postfix.log());
+        assertTrue(sink.messages().stream().noneMatch(m -> m.isFor(recipient)), () -> "leaked: " + sink.messages());
     }
 }
