@@ -13,5 +13,7 @@ public enum RefusalReason {
     /** Already past its {@code expires} time. */
     EXPIRED,
     /** The verified list could not be written to the state directory (read-only, full, permissions). */
-    STATE_DIRECTORY
+    STATE_DIRECTORY,
+    /** A bug: an unexpected exception. The installed pair is untouched; the log has the stack trace. */
+    INTERNAL_ERROR
 }
