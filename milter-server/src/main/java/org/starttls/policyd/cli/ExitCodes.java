@@ -1,0 +1,30 @@
+package org.starttls.policyd.cli;
+
+/** Exit codes shared by every policyctl subcommand; listed in {@code --help}. */
+public final class ExitCodes {
+    /** Everything asked for was done (lookup: every domain answered; verify: the list verified). */
+    public static final int OK = 0;
+    /** Some argument could not be answered (lookup: not a domain name); the others were. */
+    public static final int PARTIAL = 1;
+    /** Bad command line. */
+    public static final int USAGE = 2;
+    /** The list could not be read, did not verify, or was refused (update: nothing installed). */
+    public static final int LIST_REFUSED = 3;
+    /** The daemon could not be reached (status, reload). */
+    public static final int DAEMON_UNREACHABLE = 4;
+    /** An unexpected internal error. */
+    public static final int INTERNAL = 70;
+
+    /** The text picocli prints under "Exit codes:" in --help. */
+    static final String[] HELP = {
+        "0:Success.",
+        "1:Some arguments could not be answered (e.g. not a domain name); the rest were.",
+        "2:Invalid command line.",
+        "3:The list could not be read or did not verify; nothing was changed.",
+        "4:The running daemon could not be reached.",
+        "70:Internal error (a bug: please report it).",
+    };
+
+    private ExitCodes() {
+    }
+}

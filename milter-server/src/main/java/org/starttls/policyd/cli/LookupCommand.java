@@ -1,0 +1,145 @@
+package org.starttls.policyd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.ExpiredList;
+import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.core.engine.TestingDomains;
+import org.starttls.policyd.core.list.DomainName;
+import org.starttls.policyd.core.list.InvalidNameException;
+import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.socketmap.SocketmapResponder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code policyctl lookup DOMAIN...}: what the list says about each domain and what the MTA would be told. */
+@Command(name = "lookup", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Show, per domain, whether it is listed, its mode and MX patterns, the answer the MTA "
+                + "would get, and which list said so.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:Every domain was answered.",
+            "1:Some arguments are not domain names; the others were answered.",
+            "2:Invalid command line.",
+            "3:The list could not be read or did not verify.",
+            "70:Internal error."})
+final class LookupCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ListOptions listOptions;
+
+    @Option(names = "--json", description = "One JSON object per domain and line, for scripts.")
+    boolean json;
+
+    @Option(names = "--early-adopter", description = "Answer as policyd does with testing-domains: enforce.")
+    boolean earlyAdopter;
+
+    @Option(names = "--expired-list", paramLabel = "WHAT",
+            description = "Answer as policyd does with this expired-list setting: ${COMPLETION-CANDIDATES} "
+                    + "(default: ${DEFAULT-VALUE}).", defaultValue = "ENFORCE_NOTHING")
+    ExpiredList expiredList;
+
+    @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "Destination domains to look up.")
+    List<String> domains;
+
+    private final Clock clock;
+
+    LookupCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ListOptions.LoadedList loaded = listOptions.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EngineSettings settings = new EngineSettings(
+                earlyAdopter ? TestingDomains.ENFORCE : TestingDomains.REPORT_ONLY, expiredList);
+        PolicyEngine engine = new PolicyEngine(clock, settings, loaded.verified());
+        boolean expired = engine.isExpired();
+        if (expired) {
+            err.println("WARNING: the list expired at " + loaded.verified().list().expires()
+                    + "; an expired list enforces nothing unless --expired-list says otherwise");
+        }
+        loaded.notes().forEach(note -> err.println("NOTE: " + note));
+        int exit = ExitCodes.OK;
+        for (String domain : domains) {
+            if (!isDomain(domain, err)) {
+                exit = ExitCodes.PARTIAL;
+                continue;
+            }
+            Decision decision = engine.decide(domain);
+            if (json) {
+                out.println(JSON.writeValueAsString(toJson(decision, loaded.verified(), expired)));
+            } else {
+                printText(out, decision);
+            }
+        }
+        if (!json) {
+            out.println(ListDescription.of(loaded.verified(), clock));
+        }
+        out.flush();
+        return exit;
+    }
+
+    private static boolean isDomain(String text, PrintWriter err) {
+        try {
+            DomainName.of(text);
+            return true;
+        } catch (InvalidNameException e) {
+            err.println("ERROR: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static void printText(PrintWriter out, Decision decision) {
+        out.println(decision.domain() + ": " + (decision.listed()
+                ? "listed, mode " + decision.mode().wireName()
+                        + (decision.policy().aliasName() == null ? "" : " (policy-alias " + decision.policy().aliasName() + ")")
+                : "not listed"));
+        if (decision.listed()) {
+            out.println("  mx patterns: " + String.join(" ", decision.policy().mxs().stream().map(MxPattern::asString).toList()));
+        }
+        out.println("  verdict:     " + decision.verdict() + " (" + decision.reason() + ")");
+        out.println("  socketmap:   " + socketmapAnswer(decision));
+    }
+
+    /** What policyd's socketmap would send for this decision, with the default map settings. */
+    private static String socketmapAnswer(Decision decision) {
+        return SocketmapResponder.translate(decision, SocketmapMapSettings.DEFAULTS).wireText();
+    }
+
+    private static ObjectNode toJson(Decision decision, VerifiedList list, boolean expired) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("domain", decision.domain());
+        node.put("listed", decision.listed());
+        node.put("mode", decision.listed() ? decision.mode().wireName() : null);
+        ArrayNode mxs = node.putArray("mxs");
+        if (decision.listed()) {
+            decision.policy().mxs().forEach(mx -> mxs.add(mx.asString()));
+        }
+        node.put("policy_alias", decision.listed() ? decision.policy().aliasName() : null);
+        node.put("expired", expired);
+        node.put("verdict", decision.verdict().name());
+        node.put("reason", decision.reason());
+        node.put("socketmap_answer", socketmapAnswer(decision));
+        node.set("list", ListDescription.toJson(list));
+        return node;
+    }
+}

@@ -1,0 +1,80 @@
+package org.starttls.policyd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.starttls.policyd.core.ListVerifier;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.list.PolicyMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code policyctl verify --signature FILE --keyring FILE LIST}: check a list before trusting it. */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Verify a list's OpenPGP signature against the pinned key and validate its content; "
+                + "print the signer, the signature time and the counts of domains by mode.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:The list verified and is valid (an expired list still verifies; the output says so).",
+            "2:Invalid command line.",
+            "3:The list was refused: the reason is printed.",
+            "70:Internal error."})
+final class VerifyCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--signature", paramLabel = "FILE",
+            description = "Detached OpenPGP signature (default: LIST + .asc).")
+    Path signature;
+
+    @Option(names = "--keyring", paramLabel = "FILE",
+            description = "Pinned public key(s), armored or binary (default: the embedded EFF authority key).")
+    Path keyring;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "LIST", description = "The list file to verify.")
+    Path list;
+
+    private final Clock clock;
+
+    VerifyCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ListOptions options = new ListOptions();
+        options.keyring = keyring;
+        Path sig = signature != null ? signature : Path.of(list + ".asc");
+        VerifiedList verified = new ListVerifier(options.pinnedKeyring()).verify(
+                ListOptions.read(list, "list"), ListOptions.read(sig, "signature"), list.toString());
+        PrintWriter out = spec.commandLine().getOut();
+        boolean expired = verified.list().isExpiredAt(clock.instant());
+        if (json) {
+            ObjectNode node = ListDescription.toJson(verified);
+            node.put("verified", true);
+            node.put("expired", expired);
+            node.put("domains", verified.list().size());
+            node.put("enforce", verified.list().count(PolicyMode.ENFORCE));
+            node.put("testing", verified.list().count(PolicyMode.TESTING));
+            out.println(JSON.writeValueAsString(node));
+        } else {
+            out.println("OK: signature verified and list valid");
+            out.println(ListDescription.of(verified, clock));
+            if (expired) {
+                out.println("WARNING: this list has expired; policyd would enforce nothing from it by default");
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,125 @@
+package org.starttls.policyd.server.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The daemon's configuration file, as written (YAML, kebab-case keys). Every default lives here,
+ * in one place; {@link ConfigLoader} refuses unknown keys and bad values at start.
+ * {@code deploy/policyd.yaml} documents each key.
+ */
+public final class PolicydConfig {
+    @JsonProperty("list")
+    public ListSection list = new ListSection();
+
+    @JsonProperty("policy")
+    public PolicySection policy = new PolicySection();
+
+    @JsonProperty("socketmap")
+    public SocketmapSection socketmap = new SocketmapSection();
+
+    @JsonProperty("policy-service")
+    public PolicyServiceSection policyService = new PolicyServiceSection();
+
+    @JsonProperty("milter")
+    public MilterSection milter = new MilterSection();
+
+    @JsonProperty("limits")
+    public LimitsSection limits = new LimitsSection();
+
+    /** Where the list comes from and how it is kept current. */
+    public static final class ListSection {
+        /** HTTP(S) URL of the list; null means no download (local file or embedded default). */
+        @JsonProperty("url")
+        public String url;
+        /** URL of the detached signature; default: url + ".asc". */
+        @JsonProperty("signature-url")
+        public String signatureUrl;
+        /** A local list file, re-read on reload; exclusive with url. */
+        @JsonProperty("file")
+        public String file;
+        /** Signature of file; default: file + ".asc". */
+        @JsonProperty("signature-file")
+        public String signatureFile;
+        /** Pinned public keyring; default: the embedded EFF authority key. */
+        @JsonProperty("keyring")
+        public String keyring;
+        @JsonProperty("state-dir")
+        public String stateDir = "/var/lib/starttls-policyd";
+        @JsonProperty("refresh-hours")
+        public double refreshHours = 6;
+        @JsonProperty("max-bytes")
+        public long maxBytes = 8L * 1024 * 1024;
+        @JsonProperty("timeout-seconds")
+        public int timeoutSeconds = 30;
+    }
+
+    /** How list entries become answers. */
+    public static final class PolicySection {
+        /** report-only (EFF default) or enforce (EFF's "early adopter"). */
+        @JsonProperty("testing-domains")
+        public String testingDomains = "report-only";
+        /** enforce-nothing (EFF default), keep-enforcing or tempfail-listed. */
+        @JsonProperty("expired-list")
+        public String expiredList = "enforce-nothing";
+    }
+
+    /** The socketmap door (Postfix smtp_tls_policy_maps, Sendmail FEATURE(sts)). */
+    public static final class SocketmapSection {
+        @JsonProperty("enabled")
+        public boolean enabled = true;
+        @JsonProperty("listen")
+        public String listen = "127.0.0.1:5461";
+        /** Append servername=hostname (needs Postfix 3.4 or later; Sendmail 8.17 needs it). */
+        @JsonProperty("servername")
+        public boolean servername = true;
+        /** Named maps with their own settings; any other map name gets the defaults above. */
+        @JsonProperty("maps")
+        public Map<String, MapSection> maps = new LinkedHashMap<>();
+    }
+
+    /** Overrides for one socketmap name. */
+    public static final class MapSection {
+        @JsonProperty("testing-domains")
+        public String testingDomains;
+        @JsonProperty("expired-list")
+        public String expiredList;
+        @JsonProperty("servername")
+        public Boolean servername;
+    }
+
+    /** The Postfix policy delegation door (check_policy_service). */
+    public static final class PolicyServiceSection {
+        @JsonProperty("enabled")
+        public boolean enabled = true;
+        @JsonProperty("listen")
+        public String listen = "127.0.0.1:5462";
+        /** Header to PREPEND for listed recipients; empty means no header. */
+        @JsonProperty("prepend-header")
+        public String prependHeader = "";
+    }
+
+    /** The milter door (Sendmail INPUT_MAIL_FILTER, Postfix smtpd_milters). */
+    public static final class MilterSection {
+        @JsonProperty("enabled")
+        public boolean enabled = false;
+        @JsonProperty("listen")
+        public String listen = "127.0.0.1:5463";
+        /** Header added at end of message for listed recipients; empty means none. */
+        @JsonProperty("add-header")
+        public String addHeader = "";
+    }
+
+    /** Per-door connection limits and timeouts. */
+    public static final class LimitsSection {
+        @JsonProperty("max-connections")
+        public int maxConnections = 1024;
+        /** An idle connection is kept this long (Postfix reuses them). */
+        @JsonProperty("idle-timeout-seconds")
+        public int idleTimeoutSeconds = 300;
+        /** A request that has started must complete within this time. */
+        @JsonProperty("request-timeout-seconds")
+        public int requestTimeoutSeconds = 10;
+    }
+}

@@ -1,0 +1,24 @@
+package org.starttls.policyd.server.policy;
+
+import io.netty.channel.ChannelPipeline;
+import java.util.Objects;
+import org.starttls.policyd.server.transport.PipelineNames;
+import org.starttls.policyd.server.transport.ProtocolPipeline;
+
+/** The policy delegation door's handlers: request decoder (with its limits), reply encoder, responder. */
+public final class PolicyServiceProtocol implements ProtocolPipeline {
+    private static final PolicyReplyEncoder ENCODER = new PolicyReplyEncoder();
+
+    private final PolicyResponder responder;
+
+    public PolicyServiceProtocol(PolicyResponder responder) {
+        this.responder = Objects.requireNonNull(responder, "responder");
+    }
+
+    @Override
+    public void addProtocolHandlers(ChannelPipeline pipeline) {
+        pipeline.addLast(PipelineNames.FRAMING, new PolicyRequestDecoder());
+        pipeline.addLast(PipelineNames.REPLY_ENCODER, ENCODER);
+        pipeline.addLast(PipelineNames.REQUESTS, new PolicyServiceHandler(responder));
+    }
+}

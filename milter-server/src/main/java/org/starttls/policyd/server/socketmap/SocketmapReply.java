@@ -1,0 +1,93 @@
+package org.starttls.policyd.server.socketmap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * One socketmap answer, as {@code socketmap_table(5)} defines them. {@code NOTFOUND} carries no
+ * data but keeps its trailing space on the wire ({@code "NOTFOUND "}). Reasons are reduced to
+ * printable ASCII so a reply can never carry bytes the MTA would choke on.
+ *
+ * @param status the reply word
+ * @param data the value after {@code OK}, or the reason after {@code TEMP}/{@code TIMEOUT}/{@code PERM}
+ */
+public record SocketmapReply(Status status, String data) {
+    /** Postfix refuses replies longer than this many bytes (netstring payload). */
+    public static final int MAX_REPLY_BYTES = 100_000;
+    /** Reasons are cut to this many characters: they are for a log line, not a report. */
+    static final int MAX_REASON_CHARS = 200;
+
+    public enum Status {
+        OK, NOTFOUND, TEMP, TIMEOUT, PERM
+    }
+
+    public SocketmapReply {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(data, "data");
+        if (status == Status.NOTFOUND && !data.isEmpty()) {
+            throw new IllegalArgumentException("NOTFOUND carries no data");
+        }
+        if (status != Status.NOTFOUND && data.isEmpty()) {
+            throw new IllegalArgumentException(status + " needs data");
+        }
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException("reply data must be printable ASCII");
+            }
+        }
+        if (status.name().length() + 1 + data.length() > MAX_REPLY_BYTES) {
+            throw new IllegalArgumentException("reply longer than " + MAX_REPLY_BYTES + " bytes");
+        }
+    }
+
+    /** Whether {@code OK data} fits in {@link #MAX_REPLY_BYTES}. */
+    public static boolean fitsOk(String data) {
+        return Status.OK.name().length() + 1 + data.length() <= MAX_REPLY_BYTES;
+    }
+
+    public static SocketmapReply ok(String data) {
+        return new SocketmapReply(Status.OK, data);
+    }
+
+    public static SocketmapReply notFound() {
+        return new SocketmapReply(Status.NOTFOUND, "");
+    }
+
+    public static SocketmapReply temp(String reason) {
+        return new SocketmapReply(Status.TEMP, printable(reason));
+    }
+
+    public static SocketmapReply timeout(String reason) {
+        return new SocketmapReply(Status.TIMEOUT, printable(reason));
+    }
+
+    public static SocketmapReply perm(String reason) {
+        return new SocketmapReply(Status.PERM, printable(reason));
+    }
+
+    /** Replaces anything outside printable ASCII with {@code ?} and bounds the length. */
+    static String printable(String reason) {
+        String text = reason == null || reason.isBlank() ? "unspecified" : reason.strip();
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_REASON_CHARS));
+        for (int i = 0; i < text.length() && out.length() < MAX_REASON_CHARS; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c <= 0x7e ? c : '?');
+        }
+        return out.toString();
+    }
+
+    /** The netstring payload: {@code OK secure ...}, {@code NOTFOUND }, {@code TEMP reason}. */
+    public String wireText() {
+        return status.name() + " " + data;
+    }
+
+    public byte[] wireBytes() {
+        return wireText().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public String toString() {
+        return wireText();
+    }
+}

@@ -1,0 +1,64 @@
+package org.starttls.policyd.server.socketmap;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * One socketmap query: {@code NAME<space>KEY}, the map name as configured in the MTA
+ * ({@code socketmap:inet:127.0.0.1:PORT:NAME}; Sendmail's {@code FEATURE(sts)} always says
+ * {@code sts}) and the lookup key.
+ */
+public record SocketmapRequest(String mapName, String key) {
+    public SocketmapRequest {
+        Objects.requireNonNull(mapName, "mapName");
+        Objects.requireNonNull(key, "key");
+        if (mapName.isEmpty() || key.isEmpty()) {
+            throw new SocketmapCodecException("socketmap request needs a map name and a key");
+        }
+        if (mapName.indexOf(' ') >= 0) {
+            throw new SocketmapCodecException("socketmap map name contains a space");
+        }
+        requireNoControl(mapName, "map name");
+        requireNoControl(key, "key");
+    }
+
+    /** Parses a netstring payload; the bytes must be UTF-8 (keys may carry U-label domains). */
+    public static SocketmapRequest parse(ByteBuf payload) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(payload.nioBuffer())
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new SocketmapCodecException("socketmap request is not valid UTF-8");
+        }
+        return parse(text);
+    }
+
+    public static SocketmapRequest parse(String text) {
+        int space = text.indexOf(' ');
+        if (space < 0) {
+            throw new SocketmapCodecException("socketmap request has no space between map name and key");
+        }
+        return new SocketmapRequest(text.substring(0, space), text.substring(space + 1));
+    }
+
+    private static void requireNoControl(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new SocketmapCodecException("socketmap " + what + " contains a control character");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return mapName + " " + key;
+    }
+}

@@ -1,0 +1,53 @@
+package org.starttls.policyd.server.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Postfix's command-line tools with a time limit. Output goes to files, not pipes: {@code
+ * postfix start} leaves the master daemon running with the same stdout/stderr, and a pipe would
+ * then never reach end-of-file.
+ */
+final class CommandRunner {
+    private final Path scratchDirectory;
+    private int sequence;
+
+    CommandRunner(Path scratchDirectory) {
+        this.scratchDirectory = scratchDirectory;
+    }
+
+    synchronized CommandResult run(Duration timeLimit, List<String> command) {
+        int id = ++sequence;
+        Path out = scratchDirectory.resolve("cmd-" + id + ".out");
+        Path err = scratchDirectory.resolve("cmd-" + id + ".err");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectInput(new File("/dev/null"))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            if (!process.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeLimit);
+            }
+            return new CommandResult(command, process.exitValue(), readAndDelete(out), readAndDelete(err));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
+    private static String readAndDelete(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Files.delete(file);
+        return text;
+    }
+}

@@ -1,0 +1,86 @@
+package org.starttls.policyd.server.socketmap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Request parsing and reply encoding, on {@link EmbeddedChannel}. */
+class SocketmapCodecTest {
+
+    private static String encode(SocketmapReply reply) {
+        EmbeddedChannel channel = new EmbeddedChannel(new SocketmapReplyEncoder());
+        channel.writeOutbound(reply);
+        ByteBuf out = channel.readOutbound();
+        String text = out.toString(StandardCharsets.US_ASCII);
+        out.release();
+        assertEquals(0, out.refCnt());
+        assertFalse(channel.finish());
+        return text;
+    }
+
+    @Test
+    void encodesEachReplyFormAsOneNetstring() {
+        assertEquals("9:NOTFOUND ,", encode(SocketmapReply.notFound()));
+        assertEquals("13:OK secure x=y,", encode(SocketmapReply.ok("secure x=y")));
+        assertEquals("10:TEMP busy!,", encode(SocketmapReply.temp("busy!")));
+        assertEquals("12:TIMEOUT slow,", encode(SocketmapReply.timeout("slow")));
+        assertEquals("8:PERM bad,", encode(SocketmapReply.perm("bad")));
+    }
+
+    @Test
+    void replyLimitIsPinnedAtTheLimitAndOneMore() {
+        String fits = "x".repeat(SocketmapReply.MAX_REPLY_BYTES - "OK ".length());
+        assertTrue(SocketmapReply.fitsOk(fits));
+        assertEquals(SocketmapReply.MAX_REPLY_BYTES, SocketmapReply.ok(fits).wireBytes().length);
+        assertFalse(SocketmapReply.fitsOk(fits + "x"));
+        assertThrows(IllegalArgumentException.class, () -> SocketmapReply.ok(fits + "x"));
+    }
+
+    @Test
+    void reasonsAreMadePrintableAndShort() {
+        assertEquals("TEMP a?b", SocketmapReply.temp("a\nb").wireText());
+        assertEquals(SocketmapReply.MAX_REASON_CHARS, SocketmapReply.temp("y".repeat(5000)).data().length());
+        assertThrows(IllegalArgumentException.class, () -> SocketmapReply.ok("a\r\nb"));
+        assertThrows(IllegalArgumentException.class, () -> new SocketmapReply(SocketmapReply.Status.NOTFOUND, "x"));
+    }
+
+    private static SocketmapRequest decodeRequest(byte[] payload) {
+        EmbeddedChannel channel = new EmbeddedChannel(new SocketmapRequestDecoder());
+        ByteBuf in = Unpooled.buffer(payload.length + 1).writeBytes(payload);
+        try {
+            channel.writeInbound(in);
+            return channel.readInbound();
+        } finally {
+            assertEquals(0, in.refCnt(), "payload released");
+            assertFalse(channel.finish());
+        }
+    }
+
+    @Test
+    void parsesNameAndKey() {
+        assertEquals(new SocketmapRequest("sts", "example.com"), decodeRequest("sts example.com".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(new SocketmapRequest("tls", "[192.0.2.1]:25"), decodeRequest("tls [192.0.2.1]:25".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("bücher.example", decodeRequest("sts bücher.example".getBytes(StandardCharsets.UTF_8)).key());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "sts", "sts ", " example.com", "st\u0001s example.com", "sts exa\u0000mple.com", "sts a\tb"})
+    void refusesMalformedRequests(String text) {
+        assertThrows(DecoderException.class, () -> decodeRequest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void refusesBytesThatAreNotUtf8() {
+        assertThrows(SocketmapCodecException.class, () -> decodeRequest(new byte[] {'s', ' ', (byte) 0xff, (byte) 0xfe}));
+    }
+}

@@ -1,0 +1,134 @@
+package org.starttls.policyd.server.socketmap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.core.engine.TestingDomains;
+import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.core.list.PolicyMode;
+import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.testing.TestLists;
+
+class SocketmapResponderTest {
+    private static final String GMAIL = "OK secure match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com servername=hostname";
+
+    private final PolicyEngine engine = TestLists.effEngine();
+    private final SocketmapResponder responder = new SocketmapResponder(new SocketmapMaps(engine,
+            SocketmapMapSettings.DEFAULTS,
+            Map.of("early", SocketmapMapSettings.DEFAULTS.withEngineSettings(EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE)),
+                    "legacy", SocketmapMapSettings.DEFAULTS.withServername(false))));
+
+    private String answer(String map, String key) {
+        return responder.answer(new SocketmapRequest(map, key)).wireText();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "gmail.com        | " + GMAIL,
+        "GMail.COM.       | " + GMAIL,
+        "gmail.com:25     | " + GMAIL,
+        "gmail.com:587    | " + GMAIL,
+        "[gmail.com]      | 'NOTFOUND '",
+        "[gmail.com]:25   | 'NOTFOUND '",
+        "[192.0.2.1]:25   | 'NOTFOUND '",
+        ".gmail.com       | 'NOTFOUND '",
+        "example.com      | 'NOTFOUND '",
+        "eff.org          | 'NOTFOUND '",
+        "not a domain     | 'NOTFOUND '",
+        "aol.com          | 'NOTFOUND '",
+    })
+    void translatesKeysAndDecisions(String key, String expected) {
+        assertEquals(expected, answer("sts", key));
+    }
+
+    @Test
+    void namedMapsHaveTheirOwnSettingsAndUnknownNamesGetTheDefaults() {
+        assertEquals("OK secure match=.eff.org servername=hostname", answer("early", "eff.org"));
+        assertEquals("NOTFOUND ", answer("anything-else", "eff.org"));
+        assertEquals("OK secure match=.am0.yahoodns.net:mta5.am0.yahoodns.net:mta6.am0.yahoodns.net:mta7.am0.yahoodns.net"
+                + " servername=hostname", answer("early", "aol.com"));
+        assertEquals("OK secure match=mx1.comcast.net:mx2.comcast.net", answer("legacy", "comcast.net"));
+        assertEquals("OK secure match=mx1.comcast.net:mx2.comcast.net servername=hostname", answer("tls", "comcast.net"));
+    }
+
+    @Test
+    void namedMapsFollowListUpdatesOfTheDaemonEngine() {
+        PolicyEngine empty = TestLists.engineWithoutList();
+        SocketmapResponder early = new SocketmapResponder(new SocketmapMaps(empty, SocketmapMapSettings.DEFAULTS,
+                Map.of("early", SocketmapMapSettings.DEFAULTS.withEngineSettings(EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE)))));
+        assertEquals("TEMP no verified list is loaded yet", early.answer(new SocketmapRequest("early", "eff.org")).wireText());
+        VerifiedList list = TestLists.effList();
+        assertNull(empty.install(list));
+        assertEquals("OK secure match=.eff.org servername=hostname", early.answer(new SocketmapRequest("early", "eff.org")).wireText());
+    }
+
+    @Test
+    void noListMeansTempNeverNotFound() {
+        SocketmapResponder noList = new SocketmapResponder(SocketmapMaps.allDefault(TestLists.engineWithoutList()));
+        assertEquals("TEMP no verified list is loaded yet", noList.answer(new SocketmapRequest("sts", "gmail.com")).wireText());
+    }
+
+    @Test
+    void anExceptionWhileAnsweringIsTempInternalErrorNeverNotFound() {
+        PolicyEngine failing = new PolicyEngine(new BrokenClock(), EngineSettings.DEFAULTS, TestLists.effList());
+        SocketmapResponder responder = new SocketmapResponder(SocketmapMaps.allDefault(failing));
+        assertEquals("TEMP internal error", responder.answer(new SocketmapRequest("sts", "gmail.com")).wireText());
+    }
+
+    /** A clock that fails when read, as a broken time source would. */
+    private static final class BrokenClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            throw new IllegalStateException("clock unavailable");
+        }
+    }
+
+    @Test
+    void aReplyTooLargeForPostfixBecomesTemp() {
+        List<MxPattern> many = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            many.add(MxPattern.of("mx" + i + ".a-rather-long-name-for-a-mail-host.example"));
+        }
+        Decision huge = Decision.requireTls("example.com", new TlsPolicy(PolicyMode.ENFORCE, many, null), "listed");
+        SocketmapReply reply = SocketmapResponder.translate(huge, SocketmapMapSettings.DEFAULTS);
+        assertEquals(SocketmapReply.Status.TEMP, reply.status());
+        assertEquals("TEMP policy for example.com is longer than 100000 bytes", reply.wireText());
+    }
+
+    @Test
+    void aDowngradeAtDeliveryStillRequiresTls() {
+        Decision decision = engine.decide("gmail.com").underDowngrade("downgrade seen");
+        assertEquals(GMAIL, SocketmapResponder.translate(decision, SocketmapMapSettings.DEFAULTS).wireText());
+    }
+
+    @Test
+    void mapNamesMustBeUsableOnTheWire() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new SocketmapMaps(engine, SocketmapMapSettings.DEFAULTS, Map.of("two words", SocketmapMapSettings.DEFAULTS)));
+    }
+}
