@@ -13,13 +13,13 @@ class ListDiffTest {
 
     @Test
     void namesAddedRemovedAndChangedDomainsInOrder() throws Exception {
-        PreloadList before = TestLists.list(T, T.plusSeconds(86_400))
+        PreloadList before = ListJson.list(T, T.plusSeconds(86_400))
                 .enforce("same.example", "mx.same.example")
                 .enforce("gone.example", "mx.gone.example")
                 .testing("mode.example", "mx.mode.example")
                 .enforce("mx.example", "mx1.mx.example")
                 .parsed();
-        PreloadList after = TestLists.list(T, T.plusSeconds(86_400))
+        PreloadList after = ListJson.list(T, T.plusSeconds(86_400))
                 .enforce("same.example", "mx.same.example")
                 .enforce("mode.example", "mx.mode.example")
                 .enforce("mx.example", "mx2.mx.example")
@@ -37,7 +37,7 @@ class ListDiffTest {
 
     @Test
     void againstNothingEverythingIsAdded() throws Exception {
-        PreloadList after = TestLists.list(T, T.plusSeconds(60)).enforce("a.example", "mx.a.example").parsed();
+        PreloadList after = ListJson.list(T, T.plusSeconds(60)).enforce("a.example", "mx.a.example").parsed();
 
         ListDiff diff = ListDiff.between(null, after);
 
@@ -47,7 +47,7 @@ class ListDiffTest {
 
     @Test
     void identicalListsDifferInNothing() throws Exception {
-        TestLists list = TestLists.list(T, T.plusSeconds(60)).enforce("a.example", "mx.a.example");
+        ListJson list = ListJson.list(T, T.plusSeconds(60)).enforce("a.example", "mx.a.example");
 
         assertTrue(ListDiff.between(list.parsed(), list.parsed()).isEmpty());
     }

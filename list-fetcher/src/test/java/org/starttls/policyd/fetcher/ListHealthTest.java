@@ -20,7 +20,7 @@ class ListHealthTest {
 
     /** Built directly: health only reads the list's times, not how it was verified. */
     private static VerifiedList list(boolean embedded) throws Exception {
-        return new VerifiedList(TestLists.list(TIMESTAMP, EXPIRES).enforce("a.example", "mx.a.example").parsed(),
+        return new VerifiedList(ListJson.list(TIMESTAMP, EXPIRES).enforce("a.example", "mx.a.example").parsed(),
                 new SignatureInfo("AB", "AB", null, TIMESTAMP), "https://lists.example/policy.json", embedded);
     }
 

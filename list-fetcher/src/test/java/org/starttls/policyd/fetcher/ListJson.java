@@ -11,29 +11,29 @@ import org.starttls.policyd.core.list.PreloadList;
 import org.starttls.policyd.core.list.PreloadListParser;
 
 /** Builds small lists in the EFF format, as the bytes a server would publish. */
-final class TestLists {
+final class ListJson {
     private final Instant timestamp;
     private final Instant expires;
     private final Map<String, String> policies = new LinkedHashMap<>();
 
-    private TestLists(Instant timestamp, Instant expires) {
+    private ListJson(Instant timestamp, Instant expires) {
         this.timestamp = timestamp;
         this.expires = expires;
     }
 
-    static TestLists list(Instant timestamp, Instant expires) {
-        return new TestLists(timestamp, expires);
+    static ListJson list(Instant timestamp, Instant expires) {
+        return new ListJson(timestamp, expires);
     }
 
-    TestLists enforce(String domain, String... mxs) {
+    ListJson enforce(String domain, String... mxs) {
         return policy(domain, "enforce", mxs);
     }
 
-    TestLists testing(String domain, String... mxs) {
+    ListJson testing(String domain, String... mxs) {
         return policy(domain, "testing", mxs);
     }
 
-    private TestLists policy(String domain, String mode, String... mxs) {
+    private ListJson policy(String domain, String mode, String... mxs) {
         String patterns = List.of(mxs).stream().map(mx -> "\"" + mx + "\"").collect(Collectors.joining(", "));
         policies.put(domain, "{\"mode\": \"" + mode + "\", \"mxs\": [" + patterns + "]}");
         return this;
