@@ -1,13 +1,16 @@
 package org.starttls.policyd.fetcher;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,7 @@ public final class RefreshScheduler implements AutoCloseable {
     private final ScheduledExecutorService executor;
     /** Touched only on the executor's single thread. */
     private int consecutiveFailures;
+    private final List<Consumer<UpdateResult>> listeners = new CopyOnWriteArrayList<>();
     private volatile ScheduledFuture<?> next;
     private volatile Duration nextDelay;
 
@@ -45,6 +49,11 @@ public final class RefreshScheduler implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Calls {@code listener} on the refresh thread after every run, scheduled or on demand. */
+    public void addListener(Consumer<UpdateResult> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Schedules the first refresh after a random part of {@link RefreshSettings#startupDelay()}. */
@@ -75,6 +84,9 @@ public final class RefreshScheduler implements AutoCloseable {
         consecutiveFailures = result.succeeded() ? 0 : consecutiveFailures + 1;
         health.recordAttempt(result);
         schedule(settings.nextDelay(consecutiveFailures, random));
+        for (Consumer<UpdateResult> listener : listeners) {
+            listener.accept(result);
+        }
         return result;
     }
 

@@ -42,13 +42,6 @@ public record StartupList(VerifiedList list, String notice) {
         } catch (ListRejectedException e) {
             return fallBack(embedded, "the installed list does not verify (" + e.getMessage() + ")");
         }
-        VerifiedList packaged = embedded.get();
-        if (packaged.list().timestamp().isAfter(installed.list().timestamp())) {
-            // A package upgrade can bring a newer list than the one last fetched.
-            LOG.info("the {} (timestamp {}) is newer than the installed list (timestamp {}); using it",
-                    packaged.source(), packaged.list().timestamp(), installed.list().timestamp());
-            return new StartupList(packaged, null);
-        }
         LOG.info("using the installed list from {}: timestamp {}, expires {}, {} domains, signed by {} at {}",
                 pair.get().generation(), installed.list().timestamp(), installed.list().expires(),
                 installed.list().size(), installed.signature().signerDescription(),
