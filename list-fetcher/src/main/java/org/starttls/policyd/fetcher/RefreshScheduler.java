@@ -1,0 +1,115 @@
+package org.starttls.policyd.fetcher;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.PolicyEngine;
+
+/**
+ * Runs {@link ListUpdater#update()} on its own thread: shortly after start, then every interval
+ * with jitter, sooner with exponential back-off after failures, and at once on
+ * {@link #refreshNow()}. A new list goes into the engine with {@link PolicyEngine#install}, one
+ * atomic swap, so lookups never wait for a refresh (downloads take seconds; a lookup takes none).
+ */
+public final class RefreshScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshScheduler.class);
+
+    private final ListUpdater updater;
+    private final PolicyEngine engine;
+    private final ListHealth health;
+    private final RefreshSettings settings;
+    private final RandomGenerator random;
+    private final ScheduledExecutorService executor;
+    /** Touched only on the executor's single thread. */
+    private int consecutiveFailures;
+    private final List<Consumer<UpdateResult>> listeners = new CopyOnWriteArrayList<>();
+    private volatile ScheduledFuture<?> next;
+    private volatile Duration nextDelay;
+
+    public RefreshScheduler(ListUpdater updater, PolicyEngine engine, ListHealth health, RefreshSettings settings,
+            RandomGenerator random) {
+        this.updater = Objects.requireNonNull(updater, "updater");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.health = Objects.requireNonNull(health, "health");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.random = Objects.requireNonNull(random, "random");
+        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "list-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Calls {@code listener} on the refresh thread after every run, scheduled or on demand. */
+    public void addListener(Consumer<UpdateResult> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Schedules the first refresh after a random part of {@link RefreshSettings#startupDelay()}. */
+    public void start() {
+        executor.execute(() -> schedule(settings.firstDelay(random)));
+    }
+
+    /** Refreshes as soon as the refresh thread is free; the regular schedule restarts from then. */
+    public CompletableFuture<UpdateResult> refreshNow() {
+        CompletableFuture<UpdateResult> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> result.complete(runOnce()));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the refresh scheduler is closed", e));
+        }
+        return result;
+    }
+
+    private UpdateResult runOnce() {
+        UpdateResult result = updater.update();
+        if (result instanceof UpdateResult.Installed) {
+            UpdateResult.Installed installed = (UpdateResult.Installed) result;
+            engine.install(installed.list());
+            health.activated(installed.list(), null);
+            LOG.info("the engine now uses the list from {} (timestamp {}, expires {})", installed.list().source(),
+                    installed.list().list().timestamp(), installed.list().list().expires());
+        }
+        consecutiveFailures = result.succeeded() ? 0 : consecutiveFailures + 1;
+        health.recordAttempt(result);
+        schedule(settings.nextDelay(consecutiveFailures, random));
+        for (Consumer<UpdateResult> listener : listeners) {
+            listener.accept(result);
+        }
+        return result;
+    }
+
+    private void schedule(Duration delay) {
+        ScheduledFuture<?> previous = next;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        if (executor.isShutdown()) {
+            return;
+        }
+        nextDelay = delay;
+        next = executor.schedule(this::runOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("next list refresh in {}", delay);
+    }
+
+    /** The delay most recently scheduled, for status output and tests. */
+    public Duration nextDelay() {
+        return nextDelay;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

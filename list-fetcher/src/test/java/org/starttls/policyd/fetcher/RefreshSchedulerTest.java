@@ -1,0 +1,159 @@
+package org.starttls.policyd.fetcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.starttls.policyd.core.ListVerifier;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.core.engine.Verdict;
+import org.starttls.policyd.core.testing.TestLists;
+
+class RefreshSchedulerTest {
+    private static final RefreshSettings SETTINGS = new RefreshSettings(Duration.ofHours(6), 0.1,
+            Duration.ofMinutes(1), Duration.ofHours(1), Duration.ZERO);
+    /** Draws the smallest value, so delays are exactly the base interval or back-off. */
+    private static final RandomGenerator NO_JITTER = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            return 0;
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return 0;
+        }
+    };
+
+    @TempDir
+    Path root;
+
+    private final MutableClock clock = new MutableClock(ListUpdaterTest.DAY2.plus(Duration.ofHours(1)));
+    private final ListVerifier verifier = new ListVerifier(ListUpdaterTest.KEY.keyring());
+    private final ListHealth health = new ListHealth(clock, HealthThresholds.DEFAULTS);
+    private TestHttpServer server;
+    private PolicyEngine engine;
+    private RefreshScheduler scheduler;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = new TestHttpServer();
+        TestLists.Signed day1 = ListUpdaterTest.day1();
+        StateDirectory state = new StateDirectory(root);
+        state.install(day1.list(), day1.signature());
+        StartupList startup = StartupList.load(state, verifier, () -> {
+            throw new AssertionError("the installed pair verifies; the embedded list is not needed");
+        });
+        engine = new PolicyEngine(clock, EngineSettings.DEFAULTS, startup.list());
+        health.activated(startup.list(), startup.notice());
+    }
+
+    private RefreshScheduler scheduler(java.net.URI list, Duration readTimeout) {
+        HttpListDownloader downloader = new HttpListDownloader(FetchSettings.DEFAULTS
+                .withTimeouts(Duration.ofSeconds(2), readTimeout, Duration.ofSeconds(30)));
+        ListUpdater updater = new ListUpdater(ListSource.url(list, server.uri("/policy.json.asc")), downloader,
+                verifier, new StateDirectory(root), clock);
+        scheduler = new RefreshScheduler(updater, engine, health, SETTINGS, NO_JITTER);
+        return scheduler;
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        server.close();
+    }
+
+    private void serve(TestLists.Signed pair) {
+        server.serve("/policy.json", TestHttpServer.Response.ok(pair.list()))
+                .serve("/policy.json.asc", TestHttpServer.Response.ok(pair.signature()));
+    }
+
+    @Test
+    void refreshNowSwapsTheNewListIntoTheEngine() throws Exception {
+        serve(ListUpdaterTest.day2());
+        VerifiedList before = engine.activeList();
+
+        UpdateResult result = scheduler(server.uri("/policy.json"), Duration.ofSeconds(5)).refreshNow()
+                .get(30, TimeUnit.SECONDS);
+
+        assertInstanceOf(UpdateResult.Installed.class, result);
+        assertEquals(ListUpdaterTest.DAY2, engine.activeList().list().timestamp());
+        assertEquals(ListUpdaterTest.DAY1, before.list().timestamp());
+        assertEquals(Verdict.REQUIRE_TLS, engine.decide("c.example").verdict());
+        assertEquals(Duration.ofHours(6), scheduler.nextDelay());
+        assertEquals(ListUpdaterTest.DAY2, health.status().listTimestamp());
+        assertEquals(result.describe(), health.status().lastResult());
+    }
+
+    @Test
+    void failuresBackOffAndASuccessRestoresTheInterval() throws Exception {
+        server.serve("/policy.json", TestHttpServer.Response.status(500));
+        RefreshScheduler refresh = scheduler(server.uri("/policy.json"), Duration.ofSeconds(5));
+
+        assertFalse(refresh.refreshNow().get(30, TimeUnit.SECONDS).succeeded());
+        assertEquals(Duration.ofMinutes(1), refresh.nextDelay());
+        refresh.refreshNow().get(30, TimeUnit.SECONDS);
+        assertEquals(Duration.ofMinutes(2), refresh.nextDelay());
+        refresh.refreshNow().get(30, TimeUnit.SECONDS);
+        assertEquals(Duration.ofMinutes(4), refresh.nextDelay());
+        assertEquals(3, health.status().consecutiveFailures());
+        assertFalse(health.status().healthy());
+
+        serve(ListUpdaterTest.day2());
+        assertTrue(refresh.refreshNow().get(30, TimeUnit.SECONDS).succeeded());
+
+        assertEquals(Duration.ofHours(6), refresh.nextDelay());
+        assertTrue(health.status().healthy(), health.status().warnings().toString());
+    }
+
+    @Test
+    void startRunsTheFirstRefreshOnItsOwn() throws Exception {
+        serve(ListUpdaterTest.day2());
+        RefreshScheduler refresh = scheduler(server.uri("/policy.json"), Duration.ofSeconds(5));
+        CompletableFuture<UpdateResult> first = new CompletableFuture<>();
+        refresh.addListener(first::complete);
+
+        refresh.start();
+
+        assertInstanceOf(UpdateResult.Installed.class, first.get(30, TimeUnit.SECONDS));
+        assertEquals(ListUpdaterTest.DAY2, engine.activeList().list().timestamp());
+    }
+
+    @Test
+    void lookupsAreNotBlockedByARefreshStuckOnTheNetwork() throws Exception {
+        CountDownLatch serverReached = new CountDownLatch(1);
+        try (RawHttpServer stalling = new RawHttpServer(out -> {
+            serverReached.countDown();
+            RawHttpServer.holdOpen();
+        })) {
+            CompletableFuture<UpdateResult> refresh = scheduler(stalling.uri("/policy.json"), Duration.ofSeconds(20))
+                    .refreshNow();
+            assertTrue(serverReached.await(10, TimeUnit.SECONDS));
+
+            for (int i = 0; i < 10_000; i++) {
+                assertEquals(Verdict.REQUIRE_TLS, engine.decide("a.example").verdict());
+            }
+
+            assertFalse(refresh.isDone(), "the refresh is still waiting on the stalled server");
+            stalling.close();
+            assertNotNull(refresh.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(ListUpdaterTest.DAY1, engine.activeList().list().timestamp());
+    }
+}
