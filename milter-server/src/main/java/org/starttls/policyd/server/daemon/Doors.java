@@ -3,6 +3,7 @@ package org.starttls.policyd.server.daemon;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.PolicyEngine;
@@ -33,17 +34,25 @@ final class Doors implements AutoCloseable {
     private final List<RunningServer> servers = new ArrayList<>();
     private final PolicyEngine engine;
     private final DaemonSettings started;
+    private final UnaryOperator<ReceiptDecider> receiptLayer;
     private ReloadableProtocol socketmap;
     private ReloadableProtocol policy;
 
-    private Doors(EventLoops loops, PolicyEngine engine, DaemonSettings started) {
+    private Doors(EventLoops loops, PolicyEngine engine, DaemonSettings started,
+            UnaryOperator<ReceiptDecider> receiptLayer) {
         this.loops = loops;
         this.engine = engine;
         this.started = started;
+        this.receiptLayer = receiptLayer;
     }
 
-    static Doors start(DaemonSettings settings, PolicyEngine engine) throws IOException {
-        Doors doors = new Doors(EventLoops.create(0, true), engine, settings);
+    /**
+     * @param receiptLayer wraps the list's receipt-time decisions with downgrade knowledge (the
+     *     identity until a downgrade detector is configured)
+     */
+    static Doors start(DaemonSettings settings, PolicyEngine engine, UnaryOperator<ReceiptDecider> receiptLayer)
+            throws IOException {
+        Doors doors = new Doors(EventLoops.create(0, true), engine, settings, receiptLayer);
         try {
             doors.bind(settings);
         } catch (IOException | RuntimeException e) {
@@ -75,7 +84,7 @@ final class Doors implements AutoCloseable {
     }
 
     private ProtocolPipeline policyProtocol(DaemonSettings settings) {
-        ReceiptDecider decider = ReceiptDecider.listOnly(engine.withSettings(settings.engine()));
+        ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
         return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings()));
     }
 

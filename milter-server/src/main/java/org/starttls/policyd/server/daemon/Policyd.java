@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.PolicyEngine;
@@ -44,11 +46,20 @@ public final class Policyd implements AutoCloseable {
      */
     public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock)
             throws IOException, ConfigException {
+        return start(settings, settingsSource, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(DaemonSettings, Supplier, Clock)}, with {@code receiptLayer} adding downgrade
+     * knowledge to the receipt-time doors' decisions.
+     */
+    public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer) throws IOException, ConfigException {
         Objects.requireNonNull(settings, "settings");
         PolicyEngine engine = new PolicyEngine(clock, settings.engine());
         ListKeeper lists = ListKeeper.start(settings.source(), engine, clock);
         try {
-            Doors doors = Doors.start(settings, engine);
+            Doors doors = Doors.start(settings, engine, receiptLayer);
             LOG.info("policyd ready: testing-domains {}, expired-list {}", settings.engine().testingDomains(),
                     settings.engine().expiredList());
             return new Policyd(engine, settingsSource, settings, lists, doors);
