@@ -16,11 +16,13 @@ import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.socketmap.SocketmapResponder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,9 +53,10 @@ final class LookupCommand implements Callable<Integer> {
     boolean earlyAdopter;
 
     @Option(names = "--expired-list", paramLabel = "WHAT",
-            description = "Answer as policyd does with this expired-list setting: ${COMPLETION-CANDIDATES} "
-                    + "(default: ${DEFAULT-VALUE}).", defaultValue = "ENFORCE_NOTHING")
-    ExpiredList expiredList;
+            description = "Answer as policyd does with this expired-list setting: "
+                    + SettingNames.EXPIRED_LIST_CHOICES + " (default: ${DEFAULT-VALUE}).",
+            defaultValue = "enforce-nothing")
+    String expiredList;
 
     @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "Destination domains to look up.")
     List<String> domains;
@@ -66,11 +69,16 @@ final class LookupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ExpiredList expiredRule = SettingNames.expiredList(expiredList);
+        if (expiredRule == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--expired-list: \"" + expiredList + "\" is not " + SettingNames.EXPIRED_LIST_CHOICES);
+        }
         ListOptions.LoadedList loaded = listOptions.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         EngineSettings settings = new EngineSettings(
-                earlyAdopter ? TestingDomains.ENFORCE : TestingDomains.REPORT_ONLY, expiredList);
+                earlyAdopter ? TestingDomains.ENFORCE : TestingDomains.REPORT_ONLY, expiredRule);
         PolicyEngine engine = new PolicyEngine(clock, settings, loaded.verified());
         boolean expired = engine.isExpired();
         if (expired) {

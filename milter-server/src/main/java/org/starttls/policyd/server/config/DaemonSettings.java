@@ -168,27 +168,19 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         }
 
         private TestingDomains testingDomains(String key, String text) throws ConfigException {
-            switch (Objects.requireNonNullElse(text, "")) {
-                case "report-only":
-                    return TestingDomains.REPORT_ONLY;
-                case "enforce":
-                    return TestingDomains.ENFORCE;
-                default:
-                    throw error(key, "\"" + text + "\" is not report-only or enforce");
+            TestingDomains value = SettingNames.testingDomains(text);
+            if (value == null) {
+                throw error(key, "\"" + text + "\" is not " + SettingNames.TESTING_DOMAINS_CHOICES);
             }
+            return value;
         }
 
         private ExpiredList expiredList(String key, String text) throws ConfigException {
-            switch (Objects.requireNonNullElse(text, "")) {
-                case "enforce-nothing":
-                    return ExpiredList.ENFORCE_NOTHING;
-                case "keep-enforcing":
-                    return ExpiredList.KEEP_ENFORCING;
-                case "tempfail-listed":
-                    return ExpiredList.TEMPFAIL_LISTED;
-                default:
-                    throw error(key, "\"" + text + "\" is not enforce-nothing, keep-enforcing or tempfail-listed");
+            ExpiredList value = SettingNames.expiredList(text);
+            if (value == null) {
+                throw error(key, "\"" + text + "\" is not " + SettingNames.EXPIRED_LIST_CHOICES);
             }
+            return value;
         }
 
         private int positive(String key, int value) throws ConfigException {

@@ -26,6 +26,7 @@ import org.starttls.policyd.fetcher.StartupList;
 import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
+import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.config.DaemonSettings.ListSettings;
 
 /**
@@ -117,7 +118,7 @@ final class ListKeeper implements AutoCloseable {
         }
         if (engine.isExpired()) {
             LOG.warn("list: EXPIRED since {}; with expired-list: {} the daemon {}", list.list().expires(),
-                    engine.settings().expiredList().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    SettingNames.name(engine.settings().expiredList()),
                     describeExpiredBehaviour());
         }
     }
