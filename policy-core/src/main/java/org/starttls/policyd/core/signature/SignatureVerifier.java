@@ -45,6 +45,14 @@ public final class SignatureVerifier {
 
     public SignatureInfo verify(byte[] data, byte[] signatureBytes) throws SignatureVerificationException {
         List<PGPSignature> signatures = readSignatures(signatureBytes);
+        // Bouncy Castle keeps verification state inside the key ring's binding and revocation
+        // signatures (PGPSignature.init), so checks against one keyring must not overlap.
+        synchronized (keyring) {
+            return verifyAny(data, signatures);
+        }
+    }
+
+    private SignatureInfo verifyAny(byte[] data, List<PGPSignature> signatures) throws SignatureVerificationException {
         SignatureVerificationException firstFailure = null;
         for (PGPSignature signature : signatures) {
             try {

@@ -136,6 +136,25 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void concurrentVerificationsAgainstOneKeyringAllSucceed() throws Exception {
+        TestKey key = TestKeys.withSigningSubkey();
+        PinnedKeyring keyring = key.keyring();
+        byte[] signature = key.sign(DATA, SIGNED);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<SignatureInfo>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                results.add(pool.submit(() -> new SignatureVerifier(keyring).verify(DATA, signature)));
+            }
+            for (java.util.concurrent.Future<SignatureInfo> result : results) {
+                assertEquals(key.signingFingerprint(), result.get().signingKeyFingerprint());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void keyringThatIsNotAPublicKeyringIsRefused() {
         assertThrows(SignatureVerificationException.class, () -> PinnedKeyring.read(new byte[0], "empty"));
         String garbage = assertThrows(SignatureVerificationException.class,
