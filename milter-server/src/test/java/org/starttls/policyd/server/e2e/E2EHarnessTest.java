@@ -18,28 +18,6 @@ import org.junit.jupiter.api.Test;
 class E2EHarnessTest {
 
     @Test
-    void netstringAtTheLimitIsReadAndOneByteMoreIsRefused() throws IOException {
-        String atLimit = "k".repeat(10);
-        assertEquals(atLimit, Netstrings.read(input("10:" + atLimit + ","), 10));
-        assertThrows(IOException.class, () -> Netstrings.read(input("11:" + atLimit + "k,"), 10));
-    }
-
-    @Test
-    void netstringFramingErrorsAreRefused() throws IOException {
-        for (String bad : List.of(":x,", "01:x,", "1x:x,", "1:xy", "3:ab")) {
-            assertThrows(IOException.class, () -> Netstrings.read(input(bad), 100), bad);
-        }
-        assertNull(Netstrings.read(input(""), 100));
-    }
-
-    @Test
-    void netstringRoundTrip() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Netstrings.write(out, "NOTFOUND ");
-        assertEquals("9:NOTFOUND ,", out.toString(StandardCharsets.US_ASCII));
-    }
-
-    @Test
     void deliveryAttemptIsReadFromTheSmtpLogLine() {
         String line = "Nov 29 04:05:16 policyd-e2e postfix/smtp[5628]: EE81520C1B8: to=<a@enforce.test>, "
                 + "relay=enforce.test[127.0.0.1]:2526, delay=0.06, delays=0.01/0.04/0.01/0, dsn=4.7.4, "

@@ -3,8 +3,8 @@ package org.starttls.policyd.server.e2e;
 import java.io.IOException;
 
 /**
- * The policyd the end-to-end tests point Postfix at. {@link #start()} is the one place to swap the
- * stand-ins for the real daemon: start it with a list per {@link E2EDomains} and return its ports.
+ * The policyd the end-to-end tests point Postfix at: the real daemon ({@link RealPolicyd}) on a
+ * list per {@link E2EDomains}, with its door ports.
  */
 interface PolicydUnderTest extends AutoCloseable {
 
@@ -26,6 +26,6 @@ interface PolicydUnderTest extends AutoCloseable {
     void close() throws IOException;
 
     static PolicydUnderTest start() throws IOException {
-        return StandInPolicyd.start();
+        return RealPolicyd.start();
     }
 }

@@ -1,0 +1,155 @@
+package org.starttls.policyd.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.starttls.policyd.server.config.ConfigException;
+import org.starttls.policyd.server.config.ConfigLoader;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.daemon.Policyd;
+import org.starttls.policyd.server.daemon.Policyd.ConfigReloadException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code policyd}: the daemon. With no arguments it runs on the embedded default list, on loopback ports. */
+@Command(name = "policyd", mixinStandardHelpOptions = true, version = "policyd 0.1.0", sortOptions = false,
+        description = {"Answers Postfix and Sendmail, per destination domain, from a signature-verified STARTTLS "
+                + "preload list: socketmap (smtp_tls_policy_maps, Sendmail FEATURE(sts)) on 127.0.0.1:5461 and "
+                + "policy delegation (check_policy_service) on 127.0.0.1:5462 by default.",
+            "Flags override the configuration file. SIGHUP (or 'policyctl reload') re-reads the configuration and "
+                + "the list; SIGTERM stops cleanly."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:Stopped cleanly (or --check-config found no problem).",
+            "2:Invalid command line.", "78:The configuration is invalid (the reason is printed).",
+            "71:A door could not listen on its address (in use, or no permission).", "70:Internal error."})
+public final class PolicydMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicydMain.class);
+    static final int EXIT_CONFIG = 78;
+    static final int EXIT_CANNOT_LISTEN = 71;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (see deploy/policyd.yaml).")
+    Path config;
+
+    @Option(names = "--list-url", paramLabel = "URL", description = "Fetch the list from this http(s) URL.")
+    String listUrl;
+
+    @Option(names = "--signature-url", paramLabel = "URL", description = "Signature URL (default: --list-url + .asc).")
+    String signatureUrl;
+
+    @Option(names = "--list-file", paramLabel = "FILE", description = "Use this local list file (re-read on reload).")
+    String listFile;
+
+    @Option(names = "--signature-file", paramLabel = "FILE", description = "Signature of --list-file (default: + .asc).")
+    String signatureFile;
+
+    @Option(names = "--keyring", paramLabel = "FILE",
+            description = "Pinned OpenPGP public key(s) the list must be signed by (default: the embedded EFF key).")
+    String keyring;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the last good list is kept (default: /var/lib/starttls-policyd).")
+    String stateDir;
+
+    @Option(names = "--socketmap-listen", paramLabel = "HOST:PORT|unix:PATH", description = "Socketmap door address.")
+    String socketmapListen;
+
+    @Option(names = "--policy-listen", paramLabel = "HOST:PORT|unix:PATH", description = "Policy delegation door address.")
+    String policyListen;
+
+    @Option(names = "--testing-domains", paramLabel = "report-only|enforce",
+            description = "What testing-mode domains get (default: report-only; enforce = EFF's early adopter).")
+    String testingDomains;
+
+    @Option(names = "--expired-list", paramLabel = "enforce-nothing|keep-enforcing|tempfail-listed",
+            description = "What an expired list does (default: enforce-nothing, EFF's rule).")
+    String expiredList;
+
+    @Option(names = "--check-config", description = "Validate the configuration and flags, print the result, and exit.")
+    boolean checkConfig;
+
+    private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    PolicydMain(Clock clock) {
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new PolicydMain(Clock.systemUTC()));
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("policyd: configuration error: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+            if (e instanceof java.io.IOException) {
+                commandLine.getErr().println("policyd: " + e.getMessage());
+                return EXIT_CANNOT_LISTEN;
+            }
+            commandLine.getErr().println("policyd: internal error: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return 70;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DaemonSettings settings = readSettings();
+        if (checkConfig) {
+            PrintWriter out = new PrintWriter(System.out, true);
+            out.println("configuration OK" + (config == null ? " (no file; defaults and flags)" : ": " + config));
+            return 0;
+        }
+        Supplier<DaemonSettings> reread = () -> {
+            try {
+                return readSettings();
+            } catch (ConfigException e) {
+                throw new ConfigReloadException(e);
+            }
+        };
+        Policyd daemon = Policyd.start(settings, reread, clock);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            stopped.countDown();
+        }, "policyd-shutdown"));
+        Signals.onHangup(() -> {
+            LOG.info("SIGHUP: reloading the configuration and the list");
+            daemon.reload();
+        });
+        stopped.await();
+        return 0;
+    }
+
+    /** The configuration file (or defaults) with the flags applied, validated. */
+    DaemonSettings readSettings() throws ConfigException {
+        PolicydConfig c = config == null ? new PolicydConfig() : ConfigLoader.load(config);
+        if (listUrl != null || listFile != null) {
+            c.list.url = listUrl;
+            c.list.file = listFile;
+            c.list.signatureUrl = null;
+            c.list.signatureFile = null;
+        }
+        c.list.signatureUrl = signatureUrl != null ? signatureUrl : c.list.signatureUrl;
+        c.list.signatureFile = signatureFile != null ? signatureFile : c.list.signatureFile;
+        c.list.keyring = keyring != null ? keyring : c.list.keyring;
+        c.list.stateDir = stateDir != null ? stateDir : c.list.stateDir;
+        if (socketmapListen != null) {
+            c.socketmap.enabled = true;
+            c.socketmap.listen = socketmapListen;
+        }
+        if (policyListen != null) {
+            c.policyService.enabled = true;
+            c.policyService.listen = policyListen;
+        }
+        c.policy.testingDomains = testingDomains != null ? testingDomains : c.policy.testingDomains;
+        c.policy.expiredList = expiredList != null ? expiredList : c.policy.expiredList;
+        return DaemonSettings.from(c, config);
+    }
+}

@@ -1,0 +1,232 @@
+package org.starttls.policyd.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.ExpiredList;
+import org.starttls.policyd.core.engine.TestingDomains;
+import org.starttls.policyd.server.policy.PolicyServiceSettings;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.transport.ListenAddress;
+import org.starttls.policyd.server.transport.TransportSettings;
+
+/**
+ * The daemon's settings, typed and validated: what {@link PolicydConfig} says after every value
+ * was checked. A bad value is refused with the file, the key and the reason.
+ *
+ * @param source where the list comes from
+ * @param engine how list entries become answers
+ * @param socketmap the socketmap door, or null when disabled
+ * @param policyService the policy delegation door, or null when disabled
+ * @param milter the milter door, or null when disabled
+ * @param transport connection limits and timeouts shared by the doors
+ */
+public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
+        PolicyDoor policyService, MilterDoor milter, TransportSettings transport) {
+
+    /** Where the list comes from and how it is refreshed. */
+    public record ListSettings(URI url, URI signatureUrl, Path file, Path signatureFile, Path keyring,
+            Path stateDir, Duration refreshInterval, long maxBytes, Duration timeout) {
+    }
+
+    /** The socketmap door: address, default map settings, named maps. */
+    public record SocketmapDoor(ListenAddress listen, SocketmapMapSettings defaults,
+            Map<String, SocketmapMapSettings> named) {
+    }
+
+    /** The policy delegation door. */
+    public record PolicyDoor(ListenAddress listen, PolicyServiceSettings settings) {
+    }
+
+    /** The milter door. */
+    public record MilterDoor(ListenAddress listen, String headerName) {
+        /** Whether the door adds a header at end of message. */
+        public boolean tagging() {
+            return headerName != null && !headerName.isEmpty();
+        }
+    }
+
+    /** Validates {@code config} (read from {@code file}, or built from flags when null). */
+    public static DaemonSettings from(PolicydConfig config, Path file) throws ConfigException {
+        return new Validator(file == null ? "command line" : file.toString()).validate(config);
+    }
+
+    /** Checks one value at a time, naming the file and key in errors. */
+    private static final class Validator {
+        private final String origin;
+
+        Validator(String origin) {
+            this.origin = origin;
+        }
+
+        DaemonSettings validate(PolicydConfig c) throws ConfigException {
+            EngineSettings engine = new EngineSettings(
+                    testingDomains("policy.testing-domains", c.policy.testingDomains),
+                    expiredList("policy.expired-list", c.policy.expiredList));
+            TransportSettings transport = TransportSettings.DEFAULTS
+                    .withMaxConnections(positive("limits.max-connections", c.limits.maxConnections))
+                    .withIdleTimeout(Duration.ofSeconds(positive("limits.idle-timeout-seconds", c.limits.idleTimeoutSeconds)))
+                    .withRequestTimeout(Duration.ofSeconds(
+                            positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
+            return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine),
+                    policyDoor(c.policyService), milterDoor(c.milter), transport);
+        }
+
+        private ListSettings listSettings(PolicydConfig.ListSection l) throws ConfigException {
+            URI url = uri("list.url", l.url);
+            URI signatureUrl = uri("list.signature-url", l.signatureUrl);
+            Path file = path("list.file", l.file);
+            Path signatureFile = path("list.signature-file", l.signatureFile);
+            if (url != null && file != null) {
+                throw error("list.url and list.file", "give one list source, not both");
+            }
+            if (signatureUrl != null && url == null) {
+                throw error("list.signature-url", "needs list.url");
+            }
+            if (signatureFile != null && file == null) {
+                throw error("list.signature-file", "needs list.file");
+            }
+            if (!(l.refreshHours > 0 && l.refreshHours <= 24 * 7)) {
+                throw error("list.refresh-hours", l.refreshHours + " is not between 0 and 168 hours"
+                        + " (EFF asks clients to fetch at least every 48 hours)");
+            }
+            if (l.maxBytes < 1024 || l.maxBytes > 1024L * 1024 * 1024) {
+                throw error("list.max-bytes", l.maxBytes + " is not between 1024 and 1073741824");
+            }
+            Path stateDir = path("list.state-dir", l.stateDir);
+            if (stateDir == null) {
+                throw error("list.state-dir", "must not be empty");
+            }
+            return new ListSettings(url, signatureUrl, file, signatureFile, path("list.keyring", l.keyring), stateDir,
+                    Duration.ofSeconds(Math.round(l.refreshHours * 3600)), l.maxBytes,
+                    Duration.ofSeconds(positive("list.timeout-seconds", l.timeoutSeconds)));
+        }
+
+        private SocketmapDoor socketmap(PolicydConfig.SocketmapSection s, EngineSettings engine) throws ConfigException {
+            if (!s.enabled) {
+                return null;
+            }
+            SocketmapMapSettings defaults = SocketmapMapSettings.DEFAULTS.withEngineSettings(engine)
+                    .withServername(s.servername);
+            Map<String, SocketmapMapSettings> named = new TreeMap<>();
+            for (Map.Entry<String, PolicydConfig.MapSection> entry : s.maps.entrySet()) {
+                String key = "socketmap.maps." + entry.getKey();
+                if (entry.getKey().isEmpty() || entry.getKey().chars().anyMatch(ch -> ch <= ' ' || ch == ':')) {
+                    throw error(key, "a map name cannot be empty or contain spaces or ':'");
+                }
+                PolicydConfig.MapSection m = entry.getValue() == null ? new PolicydConfig.MapSection() : entry.getValue();
+                EngineSettings mapEngine = new EngineSettings(
+                        m.testingDomains == null ? engine.testingDomains()
+                                : testingDomains(key + ".testing-domains", m.testingDomains),
+                        m.expiredList == null ? engine.expiredList() : expiredList(key + ".expired-list", m.expiredList));
+                named.put(entry.getKey(), defaults.withEngineSettings(mapEngine)
+                        .withServername(m.servername == null ? s.servername : m.servername));
+            }
+            return new SocketmapDoor(listen("socketmap.listen", s.listen), defaults, named);
+        }
+
+        private PolicyDoor policyDoor(PolicydConfig.PolicyServiceSection p) throws ConfigException {
+            if (!p.enabled) {
+                return null;
+            }
+            String header = p.prependHeader == null ? "" : p.prependHeader.strip();
+            PolicyServiceSettings settings = PolicyServiceSettings.DEFAULTS.withTagHeader(!header.isEmpty());
+            if (!header.isEmpty()) {
+                settings = settings.withHeaderName(headerName("policy-service.prepend-header", header));
+            }
+            return new PolicyDoor(listen("policy-service.listen", p.listen), settings);
+        }
+
+        private MilterDoor milterDoor(PolicydConfig.MilterSection m) throws ConfigException {
+            if (!m.enabled) {
+                return null;
+            }
+            String header = m.addHeader == null ? "" : m.addHeader.strip();
+            return new MilterDoor(listen("milter.listen", m.listen),
+                    header.isEmpty() ? "" : headerName("milter.add-header", header));
+        }
+
+        private String headerName(String key, String name) throws ConfigException {
+            // RFC 5322 field name: printable ASCII except ':'.
+            if (name.length() > 76 || !name.chars().allMatch(ch -> ch > 32 && ch < 127 && ch != ':')) {
+                throw error(key, "\"" + name + "\" is not a valid header field name");
+            }
+            return name;
+        }
+
+        private ListenAddress listen(String key, String text) throws ConfigException {
+            try {
+                return ListenAddress.parse(Objects.requireNonNullElse(text, ""));
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+        }
+
+        private TestingDomains testingDomains(String key, String text) throws ConfigException {
+            switch (Objects.requireNonNullElse(text, "")) {
+                case "report-only":
+                    return TestingDomains.REPORT_ONLY;
+                case "enforce":
+                    return TestingDomains.ENFORCE;
+                default:
+                    throw error(key, "\"" + text + "\" is not report-only or enforce");
+            }
+        }
+
+        private ExpiredList expiredList(String key, String text) throws ConfigException {
+            switch (Objects.requireNonNullElse(text, "")) {
+                case "enforce-nothing":
+                    return ExpiredList.ENFORCE_NOTHING;
+                case "keep-enforcing":
+                    return ExpiredList.KEEP_ENFORCING;
+                case "tempfail-listed":
+                    return ExpiredList.TEMPFAIL_LISTED;
+                default:
+                    throw error(key, "\"" + text + "\" is not enforce-nothing, keep-enforcing or tempfail-listed");
+            }
+        }
+
+        private int positive(String key, int value) throws ConfigException {
+            if (value <= 0) {
+                throw error(key, value + " must be greater than 0");
+            }
+            return value;
+        }
+
+        private URI uri(String key, String text) throws ConfigException {
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            try {
+                URI uri = new URI(text.strip());
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+                    throw error(key, "\"" + text + "\" is not an http:// or https:// URL");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw error(key, "\"" + text + "\" is not a URL: " + e.getReason());
+            }
+        }
+
+        private Path path(String key, String text) throws ConfigException {
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            try {
+                return Path.of(text.strip());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw error(key, "\"" + text + "\" is not a valid path");
+            }
+        }
+
+        private ConfigException error(String key, String reason) {
+            return new ConfigException(origin + ": " + key + ": " + reason);
+        }
+    }
+}

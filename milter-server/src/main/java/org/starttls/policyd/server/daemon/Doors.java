@@ -1,0 +1,137 @@
+package org.starttls.policyd.server.daemon;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.policy.PolicyResponder;
+import org.starttls.policyd.server.policy.PolicyServiceProtocol;
+import org.starttls.policyd.server.policy.PolicyServiceServer;
+import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.socketmap.SocketmapProtocol;
+import org.starttls.policyd.server.socketmap.SocketmapResponder;
+import org.starttls.policyd.server.socketmap.SocketmapServer;
+import org.starttls.policyd.server.transport.EventLoops;
+import org.starttls.policyd.server.transport.ListenAddress;
+import org.starttls.policyd.server.transport.ProtocolPipeline;
+import org.starttls.policyd.server.transport.RunningServer;
+import org.starttls.policyd.server.transport.ServerFactory;
+
+/**
+ * The enabled front doors, bound on their addresses. Settings that only change answers (engine
+ * rules, named maps, headers) are applied by {@link #reconfigure} without closing a socket;
+ * addresses and limits need a restart, which {@link #restartNeeded} names.
+ */
+final class Doors implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Doors.class);
+
+    private final EventLoops loops;
+    private final List<RunningServer> servers = new ArrayList<>();
+    private final PolicyEngine engine;
+    private final DaemonSettings started;
+    private final UnaryOperator<ReceiptDecider> receiptLayer;
+    private ReloadableProtocol socketmap;
+    private ReloadableProtocol policy;
+
+    private Doors(EventLoops loops, PolicyEngine engine, DaemonSettings started,
+            UnaryOperator<ReceiptDecider> receiptLayer) {
+        this.loops = loops;
+        this.engine = engine;
+        this.started = started;
+        this.receiptLayer = receiptLayer;
+    }
+
+    /**
+     * @param receiptLayer wraps the list's receipt-time decisions with downgrade knowledge (the
+     *     identity until a downgrade detector is configured)
+     */
+    static Doors start(DaemonSettings settings, PolicyEngine engine, UnaryOperator<ReceiptDecider> receiptLayer)
+            throws IOException {
+        Doors doors = new Doors(EventLoops.create(0, true), engine, settings, receiptLayer);
+        try {
+            doors.bind(settings);
+        } catch (IOException | RuntimeException e) {
+            doors.close();
+            throw e;
+        }
+        return doors;
+    }
+
+    private void bind(DaemonSettings settings) throws IOException {
+        ServerFactory factory = new ServerFactory(loops);
+        if (settings.socketmap() != null) {
+            socketmap = new ReloadableProtocol(socketmapProtocol(settings));
+            servers.add(factory.start(SocketmapServer.NAME, settings.socketmap().listen(), settings.transport(), socketmap));
+        }
+        if (settings.policyService() != null) {
+            policy = new ReloadableProtocol(policyProtocol(settings));
+            servers.add(factory.start(PolicyServiceServer.NAME, settings.policyService().listen(), settings.transport(),
+                    policy));
+        }
+        if (servers.isEmpty()) {
+            LOG.warn("every door is disabled in the configuration: policyd answers nothing");
+        }
+    }
+
+    private ProtocolPipeline socketmapProtocol(DaemonSettings settings) {
+        DaemonSettings.SocketmapDoor door = settings.socketmap();
+        return new SocketmapProtocol(new SocketmapResponder(new SocketmapMaps(engine, door.defaults(), door.named())));
+    }
+
+    private ProtocolPipeline policyProtocol(DaemonSettings settings) {
+        ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
+        return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings()));
+    }
+
+    /** What differs from the running doors in a way only a restart can apply, or null. */
+    String restartNeeded(DaemonSettings next) {
+        List<String> changes = new ArrayList<>();
+        if (!sameAddress(started.socketmap() == null ? null : started.socketmap().listen(),
+                next.socketmap() == null ? null : next.socketmap().listen())) {
+            changes.add("socketmap enabled/listen");
+        }
+        if (!sameAddress(started.policyService() == null ? null : started.policyService().listen(),
+                next.policyService() == null ? null : next.policyService().listen())) {
+            changes.add("policy-service enabled/listen");
+        }
+        if (!sameAddress(started.milter() == null ? null : started.milter().listen(),
+                next.milter() == null ? null : next.milter().listen())) {
+            changes.add("milter enabled/listen");
+        }
+        if (!started.transport().equals(next.transport())) {
+            changes.add("limits");
+        }
+        return changes.isEmpty() ? null : String.join(", ", changes);
+    }
+
+    private static boolean sameAddress(ListenAddress a, ListenAddress b) {
+        return a == null ? b == null : a.equals(b);
+    }
+
+    /** Applies answer-changing settings to new connections. */
+    void reconfigure(DaemonSettings next) {
+        if (socketmap != null && next.socketmap() != null) {
+            socketmap.replace(socketmapProtocol(next));
+        }
+        if (policy != null && next.policyService() != null) {
+            policy.replace(policyProtocol(next));
+        }
+    }
+
+    List<RunningServer> servers() {
+        return List.copyOf(servers);
+    }
+
+    @Override
+    public void close() {
+        for (RunningServer server : servers) {
+            server.close();
+        }
+        loops.close();
+    }
+}

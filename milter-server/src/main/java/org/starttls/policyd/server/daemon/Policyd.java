@@ -1,0 +1,139 @@
+package org.starttls.policyd.server.daemon;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.fetcher.ListStatus;
+import org.starttls.policyd.fetcher.UpdateResult;
+import org.starttls.policyd.server.config.ConfigException;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.transport.RunningServer;
+
+/**
+ * The running daemon: one engine holding the active list, the list keeper that refreshes it, and
+ * the front doors that answer the MTA from it.
+ */
+public final class Policyd implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Policyd.class);
+
+    private final PolicyEngine engine;
+    private final Supplier<DaemonSettings> settingsSource;
+    private final Doors doors;
+    private volatile ListKeeper lists;
+    private volatile DaemonSettings settings;
+
+    private Policyd(PolicyEngine engine, Supplier<DaemonSettings> settingsSource, DaemonSettings settings,
+            ListKeeper lists, Doors doors) {
+        this.engine = engine;
+        this.settingsSource = settingsSource;
+        this.settings = settings;
+        this.lists = lists;
+        this.doors = doors;
+    }
+
+    /**
+     * Loads the list and binds the doors.
+     *
+     * @param settingsSource re-reads the settings on reload; it may throw {@link ConfigReloadException}
+     */
+    public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock)
+            throws IOException, ConfigException {
+        return start(settings, settingsSource, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(DaemonSettings, Supplier, Clock)}, with {@code receiptLayer} adding downgrade
+     * knowledge to the receipt-time doors' decisions.
+     */
+    public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer) throws IOException, ConfigException {
+        Objects.requireNonNull(settings, "settings");
+        PolicyEngine engine = new PolicyEngine(clock, settings.engine());
+        ListKeeper lists = ListKeeper.start(settings.source(), engine, clock);
+        try {
+            Doors doors = Doors.start(settings, engine, receiptLayer);
+            LOG.info("policyd ready: testing-domains {}, expired-list {}", settings.engine().testingDomains(),
+                    settings.engine().expiredList());
+            return new Policyd(engine, settingsSource, settings, lists, doors);
+        } catch (IOException | RuntimeException e) {
+            lists.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Re-reads the configuration and the list (SIGHUP, {@code policyctl reload}). A configuration
+     * that does not validate is refused and the running one kept; so is a list that does not verify.
+     */
+    public synchronized CompletableFuture<UpdateResult> reload() {
+        DaemonSettings next;
+        try {
+            next = settingsSource.get();
+        } catch (ConfigReloadException e) {
+            LOG.error("reload: the configuration was NOT changed: {}", e.getMessage());
+            return lists.refreshNow();
+        }
+        String restart = doors.restartNeeded(next);
+        if (restart != null) {
+            LOG.warn("reload: changes to {} take effect only after a restart; the rest is applied now", restart);
+        }
+        if (!next.source().equals(settings.source())) {
+            try {
+                ListKeeper replacement = ListKeeper.start(next.source(), engine, engine.clock());
+                lists.close();
+                lists = replacement;
+                LOG.info("reload: list source is now {}", ListKeeper.source(next.source()).describe());
+            } catch (ConfigException e) {
+                LOG.error("reload: the list settings were NOT changed: {}", e.getMessage());
+                next = new DaemonSettings(settings.source(), next.engine(), next.socketmap(), next.policyService(),
+                        next.milter(), next.transport());
+            }
+        }
+        doors.reconfigure(next);
+        settings = next;
+        LOG.info("reload: configuration applied; refreshing the list");
+        return lists.refreshNow();
+    }
+
+    public ListStatus listStatus() {
+        return lists.status();
+    }
+
+    public PolicyEngine engine() {
+        return engine;
+    }
+
+    public List<RunningServer> servers() {
+        return doors.servers();
+    }
+
+    public DaemonSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("policyd stopping");
+        doors.close();
+        lists.close();
+        LOG.info("policyd stopped");
+    }
+
+    /** A configuration re-read on reload that cannot be used; carries the loader's message. */
+    public static final class ConfigReloadException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigReloadException(ConfigException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+}

@@ -1,0 +1,118 @@
+package org.starttls.policyd.server.e2e;
+
+import static org.starttls.policyd.server.e2e.E2EDomains.DOWNGRADED;
+import static org.starttls.policyd.server.e2e.E2EDomains.ENFORCE;
+import static org.starttls.policyd.server.e2e.E2EDomains.TAG_HEADER;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.core.engine.Verdict;
+import org.starttls.policyd.core.testing.TestKeys;
+import org.starttls.policyd.core.testing.TestLists;
+import org.starttls.policyd.server.config.ConfigException;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.daemon.Policyd;
+import org.starttls.policyd.server.policy.PolicyServiceServer;
+import org.starttls.policyd.server.socketmap.SocketmapServer;
+import org.starttls.policyd.server.transport.RunningServer;
+
+/**
+ * The real daemon for the end-to-end tests: started in this JVM the way {@code policyd
+ * --list-file ... --keyring ...} starts, on a list signed in the test with {@link E2EDomains}'
+ * enforce domains, and with the one stand-in the daemon has no code for yet: the knowledge that
+ * {@link E2EDomains#DOWNGRADED} is under a downgrade (a later probe supplies that).
+ */
+final class RealPolicyd implements PolicydUnderTest {
+    static final String SOCKETMAP_NAME = "starttls";
+
+    private final Path dir;
+    private final Policyd daemon;
+
+    private RealPolicyd(Path dir, Policyd daemon) {
+        this.dir = dir;
+        this.daemon = daemon;
+    }
+
+    static RealPolicyd start() throws IOException {
+        Path dir = Files.createTempDirectory("policyd-e2e-");
+        try {
+            Instant now = Instant.now();
+            Path list = TestLists.signed(TestKeys.primary(), now.minusSeconds(60), now.minus(Duration.ofHours(1)),
+                    now.plus(Duration.ofDays(14)), Map.of(ENFORCE, "." + ENFORCE, DOWNGRADED, "." + DOWNGRADED))
+                    .writeTo(dir, "policy.json");
+            Path keyring = dir.resolve("keyring.asc");
+            Files.write(keyring, TestKeys.primary().armoredKeyring());
+
+            PolicydConfig config = new PolicydConfig();
+            config.list.file = list.toString();
+            config.list.keyring = keyring.toString();
+            config.list.stateDir = dir.resolve("state").toString();
+            config.socketmap.listen = "127.0.0.1:0";
+            config.policyService.listen = "127.0.0.1:0";
+            config.policyService.prependHeader = TAG_HEADER;
+            DaemonSettings settings = DaemonSettings.from(config, null);
+            Policyd daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), RealPolicyd::markDowngraded);
+            return new RealPolicyd(dir, daemon);
+        } catch (ConfigException | IOException | RuntimeException e) {
+            deleteTree(dir);
+            throw e instanceof IOException ? (IOException) e : new IOException(e);
+        }
+    }
+
+    /** The downgrade signal the probe will give later, for one domain. */
+    private static ReceiptDecider markDowngraded(ReceiptDecider list) {
+        return domain -> {
+            var decision = list.decideAtReceipt(domain);
+            return decision.verdict() == Verdict.REQUIRE_TLS && decision.domain().equals(DOWNGRADED)
+                    ? decision.underDowngrade("STARTTLS to " + DOWNGRADED + " was stripped (test signal)")
+                    : decision;
+        };
+    }
+
+    private int port(String door) {
+        return daemon.servers().stream().filter(s -> s.name().equals(door)).findFirst()
+                .map(RunningServer::port).orElseThrow();
+    }
+
+    @Override
+    public int socketmapPort() {
+        return port(SocketmapServer.NAME);
+    }
+
+    @Override
+    public String socketmapName() {
+        return SOCKETMAP_NAME;
+    }
+
+    @Override
+    public int policyPort() {
+        return port(PolicyServiceServer.NAME);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            daemon.close();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
