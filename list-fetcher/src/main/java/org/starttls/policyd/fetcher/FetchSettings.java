@@ -16,8 +16,8 @@ import java.util.Objects;
  */
 public record FetchSettings(Duration connectTimeout, Duration readTimeout, Duration totalTimeout,
         long maxListBytes, long maxSignatureBytes, int maxRedirects) {
-    /** The last EFF list was 121 KiB; 4 MiB leaves room for growth and still bounds memory. */
-    public static final long DEFAULT_MAX_LIST_BYTES = 4L * 1024 * 1024;
+    /** The last EFF list was 121 KiB; 8 MiB (the config file's max-bytes default) leaves room and still bounds memory. */
+    public static final long DEFAULT_MAX_LIST_BYTES = 8L * 1024 * 1024;
     /** An armored detached signature is well under 1 KiB; 64 KiB tolerates large keys. */
     public static final long DEFAULT_MAX_SIGNATURE_BYTES = 64L * 1024;
     public static final int DEFAULT_MAX_REDIRECTS = 3;

@@ -53,8 +53,10 @@ public final class ListUpdater {
         } catch (Refusal refusal) {
             result = new UpdateResult.Refused(refusal.reason, refusal.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("list update from {} failed unexpectedly; the installed list is kept", source, e);
-            result = new UpdateResult.Refused(RefusalReason.INTERNAL_ERROR, "unexpected error: " + e);
+            // Whatever happened, the state directory holds a complete pair (see StateDirectory);
+            // the next run re-reads it from disk.
+            LOG.error("list update from {} failed unexpectedly", source, e);
+            return new UpdateResult.Refused(RefusalReason.INTERNAL_ERROR, "unexpected error: " + e);
         }
         if (result instanceof UpdateResult.Refused) {
             LOG.warn("list update from {} {}; the installed list is kept", source.describe(), result.describe());

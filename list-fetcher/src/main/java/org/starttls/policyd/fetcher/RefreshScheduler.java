@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.PolicyEngine;
 
 /**
@@ -75,11 +76,13 @@ public final class RefreshScheduler implements AutoCloseable {
     private UpdateResult runOnce() {
         UpdateResult result = updater.update();
         if (result instanceof UpdateResult.Installed) {
-            UpdateResult.Installed installed = (UpdateResult.Installed) result;
-            engine.install(installed.list());
-            health.activated(installed.list(), null);
-            LOG.info("the engine now uses the list from {} (timestamp {}, expires {})", installed.list().source(),
-                    installed.list().list().timestamp(), installed.list().list().expires());
+            activate(((UpdateResult.Installed) result).list());
+        } else if (result instanceof UpdateResult.Unchanged) {
+            // Another process (policyctl update) may have installed a newer pair than the engine has.
+            VerifiedList onDisk = ((UpdateResult.Unchanged) result).installed();
+            if (onDisk != null && newerThanActive(onDisk)) {
+                activate(onDisk);
+            }
         }
         consecutiveFailures = result.succeeded() ? 0 : consecutiveFailures + 1;
         health.recordAttempt(result);
@@ -88,6 +91,20 @@ public final class RefreshScheduler implements AutoCloseable {
             listener.accept(result);
         }
         return result;
+    }
+
+    private void activate(VerifiedList list) {
+        engine.install(list);
+        health.activated(list, null);
+        LOG.info("the engine now uses the list from {} (timestamp {}, expires {})", list.source(),
+                list.list().timestamp(), list.list().expires());
+    }
+
+    private boolean newerThanActive(VerifiedList candidate) {
+        VerifiedList active = engine.activeList();
+        return active == null || active.embeddedDefault()
+                || candidate.signature().signatureTime().isAfter(active.signature().signatureTime())
+                || candidate.list().timestamp().isAfter(active.list().timestamp());
     }
 
     private void schedule(Duration delay) {

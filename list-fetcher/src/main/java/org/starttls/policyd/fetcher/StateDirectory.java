@@ -99,9 +99,14 @@ public final class StateDirectory {
         try {
             Files.createDirectories(generations);
             try (FileChannel lockChannel = FileChannel.open(root.resolve(LOCK_FILE),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = lockChannel.lock()) {
-                return installLocked(list, signature);
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                // Another process (policyctl update beside the daemon) waits here for its turn.
+                FileLock lock = lockChannel.lock();
+                try {
+                    return installLocked(list, signature);
+                } finally {
+                    lock.release();
+                }
             }
         } catch (IOException e) {
             throw new StateDirectoryException("cannot install the list into " + root + ": " + describe(e), e);

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 class HttpListDownloaderTest {
     private static final long LIMIT_BYTES = 1000;
     /** Short, so the stall tests end quickly; the total timeout is far longer to tell them apart. */
-    private static final Duration READ_TIMEOUT = Duration.ofMillis(400);
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(1500);
 
     private final HttpListDownloader downloader = new HttpListDownloader(FetchSettings.DEFAULTS
-            .withTimeouts(Duration.ofSeconds(2), READ_TIMEOUT, Duration.ofSeconds(20)));
+            .withTimeouts(Duration.ofSeconds(5), READ_TIMEOUT, Duration.ofSeconds(30)));
     private TestHttpServer server;
 
     @BeforeEach

@@ -40,7 +40,7 @@ class ListUpdaterTest {
 
     private final MutableClock clock = new MutableClock(DAY2.plus(Duration.ofHours(1)));
     private final HttpListDownloader downloader = new HttpListDownloader(FetchSettings.DEFAULTS
-            .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(400), Duration.ofSeconds(20))
+            .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30))
             .withMaxListBytes(4096));
     private TestHttpServer server;
     private StateDirectory state;

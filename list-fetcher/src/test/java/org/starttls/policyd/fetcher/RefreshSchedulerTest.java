@@ -123,6 +123,23 @@ class RefreshSchedulerTest {
     }
 
     @Test
+    void aListInstalledByAnotherProcessReachesTheEngineOnTheNextCheck() throws Exception {
+        TestLists.Signed day2 = ListUpdaterTest.day2();
+        server.serve("/policy.json", TestHttpServer.Response.ok(day2.list(), "\"day2\""))
+                .serve("/policy.json.asc", TestHttpServer.Response.ok(day2.signature()));
+        RefreshScheduler refresh = scheduler(server.uri("/policy.json"), Duration.ofSeconds(5));
+        // policyctl update, run beside the daemon, installs day 2 and records its ETag.
+        UpdateResult byCli = new ListUpdater(ListSource.url(server.uri("/policy.json")),
+                new HttpListDownloader(FetchSettings.DEFAULTS), verifier, new StateDirectory(root), clock).update();
+        assertInstanceOf(UpdateResult.Installed.class, byCli);
+
+        UpdateResult result = refresh.refreshNow().get(30, TimeUnit.SECONDS);
+
+        assertInstanceOf(UpdateResult.Unchanged.class, result);
+        assertEquals(ListUpdaterTest.DAY2, engine.activeList().list().timestamp());
+    }
+
+    @Test
     void startRunsTheFirstRefreshOnItsOwn() throws Exception {
         serve(ListUpdaterTest.day2());
         RefreshScheduler refresh = scheduler(server.uri("/policy.json"), Duration.ofSeconds(5));
@@ -138,10 +155,11 @@ class RefreshSchedulerTest {
     @Test
     void lookupsAreNotBlockedByARefreshStuckOnTheNetwork() throws Exception {
         CountDownLatch serverReached = new CountDownLatch(1);
-        try (RawHttpServer stalling = new RawHttpServer(out -> {
+        RawHttpServer stalling = new RawHttpServer(out -> {
             serverReached.countDown();
             RawHttpServer.holdOpen();
-        })) {
+        });
+        try {
             CompletableFuture<UpdateResult> refresh = scheduler(stalling.uri("/policy.json"), Duration.ofSeconds(20))
                     .refreshNow();
             assertTrue(serverReached.await(10, TimeUnit.SECONDS));
@@ -153,6 +171,8 @@ class RefreshSchedulerTest {
             assertFalse(refresh.isDone(), "the refresh is still waiting on the stalled server");
             stalling.close();
             assertNotNull(refresh.get(30, TimeUnit.SECONDS));
+        } finally {
+            stalling.close();
         }
         assertEquals(ListUpdaterTest.DAY1, engine.activeList().list().timestamp());
     }
