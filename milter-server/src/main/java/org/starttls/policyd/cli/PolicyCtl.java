@@ -36,6 +36,7 @@ public final class PolicyCtl {
         CommandLine cli = new CommandLine(new PolicyCtl());
         cli.addSubcommand(new LookupCommand(clock));
         cli.addSubcommand(new VerifyCommand(clock));
+        cli.addSubcommand(new UpdateCommand(clock));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         return cli;
     }
