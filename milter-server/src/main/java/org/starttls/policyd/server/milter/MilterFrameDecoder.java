@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import org.starttls.policyd.server.transport.RequestProgress;
 
 /**
  * Splits the MTA's byte stream into milter frames ({@code uint32 length} in network order,
@@ -15,8 +16,13 @@ import java.util.List;
  * once, and so is a command byte that names no command (libmilter and go-milter close the
  * connection there too). After an error the decoder discards everything; the session handler
  * closes the connection.
+ *
+ * <p>As the transport's {@link RequestProgress}, a frame is "in progress" from its first length
+ * byte until its last data byte: the request deadline covers a started frame only. Between frames
+ * the MTA may be silent for as long as its SMTP client is (the milter connection lives as long as
+ * the SMTP session), which only the transport's idle timeout limits.
  */
-public final class MilterFrameDecoder extends ByteToMessageDecoder {
+public final class MilterFrameDecoder extends ByteToMessageDecoder implements RequestProgress {
     /**
      * The largest frame accepted, counting the command byte. The biggest frame a milter can get
      * without asking for more is a body chunk: 65535 bytes (libmilter's {@code MILTER_CHUNK_SIZE},
@@ -33,6 +39,7 @@ public final class MilterFrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameBytes;
     private State state = State.READ_LENGTH;
     private int frameBytes;
+    private long framesDecoded;
 
     public MilterFrameDecoder() {
         this(MAX_FRAME_BYTES);
@@ -73,6 +80,7 @@ public final class MilterFrameDecoder extends ByteToMessageDecoder {
                 }
                 ByteBuf data = in.readSlice(frameBytes - 1);
                 state = State.READ_LENGTH;
+                framesDecoded++;
                 try {
                     out.add(MilterPayloads.parse(command, data));
                 } catch (MilterCodecException e) {
@@ -97,6 +105,16 @@ public final class MilterFrameDecoder extends ByteToMessageDecoder {
             state = State.FAILED;
             throw new MilterCodecException("connection closed inside a frame: had " + have + " of " + expected);
         }
+    }
+
+    @Override
+    public boolean requestInProgress() {
+        return state == State.READ_FRAME || (state == State.READ_LENGTH && internalBuffer().isReadable());
+    }
+
+    @Override
+    public long requestsDecoded() {
+        return framesDecoded;
     }
 
     private void fail(ByteBuf in, String why) {

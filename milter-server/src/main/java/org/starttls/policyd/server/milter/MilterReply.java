@@ -107,8 +107,13 @@ public final class MilterReply {
         return data;
     }
 
+    /** Whether {@code name} is a header field name (RFC 5322: printable ASCII except the colon). */
+    static boolean isHeaderName(String name) {
+        return HEADER_NAME.matcher(name).matches();
+    }
+
     private static void checkHeader(String name, String value) {
-        if (!HEADER_NAME.matcher(name).matches()) {
+        if (!isHeaderName(name)) {
             throw new IllegalArgumentException("not a header field name: \"" + name + "\"");
         }
         if (name.length() + 2 + value.length() > MAX_HEADER_LINE_CHARS) {

@@ -1,66 +1,47 @@
 package org.starttls.policyd.server.milter;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.transport.ListenAddress;
+import org.starttls.policyd.server.transport.RunningServer;
+import org.starttls.policyd.server.transport.ServerFactory;
+import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
- * A milter server on TCP ({@code smtpd_milters = inet:127.0.0.1:PORT}). A small stand-in until
- * the shared transport layer binds {@link MilterChannelInitializer} itself; it owns its event
- * loops and closes them in {@link #close()}.
+ * Starts the milter door: Postfix {@code smtpd_milters = inet:HOST:PORT}, Sendmail
+ * {@code INPUT_MAIL_FILTER(`name', `S=inet:PORT@HOST')}.
+ *
+ * <p>The MTA holds one milter connection for each SMTP session and may leave it silent for as long
+ * as its SMTP client is, so the transport's idle timeout for this door must be longer than the
+ * MTA's SMTP command timeout (Postfix {@code smtpd_timeout}, 300 s by default), or a slow but
+ * legitimate client's message would meet {@code milter_default_action}. {@link #TRANSPORT_DEFAULTS}
+ * is the shared default with such an idle timeout.
  */
-public final class MilterServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(MilterServer.class);
+public final class MilterServer {
+    /** The door's name in log lines. */
+    public static final String NAME = "milter";
+    /** Longer than Postfix's {@code smtpd_timeout} (300 s) and Sendmail's per-command timeouts. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /** {@link TransportSettings#DEFAULTS} with {@link #DEFAULT_IDLE_TIMEOUT}. */
+    public static final TransportSettings TRANSPORT_DEFAULTS = TransportSettings.DEFAULTS.withIdleTimeout(DEFAULT_IDLE_TIMEOUT);
 
-    private final MilterChannelInitializer initializer;
-    private final EventLoopGroup group;
-    private final List<Channel> listeners = new ArrayList<>();
+    private MilterServer() {
+    }
+
+    /** Decisions run on the event loop: right for the in-memory engine, whose lookups never block. */
+    public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
+            MilterSettings settings, ReceiptDecider decider) throws IOException {
+        return start(factory, address, transport, settings, decider, null);
+    }
 
     /**
-     * @param ioThreads event loop threads for accepting and serving connections
-     * @param decisionExecutor where decisions run, or null to run them on the event loop
+     * @param decisionExecutor where decisions run (for a decider that may block), or null for the
+     *     event loop; answers are written back on the event loop, in order
      */
-    public MilterServer(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor, int ioThreads) {
-        this.initializer = new MilterChannelInitializer(decider, settings, decisionExecutor);
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
-    }
-
-    /** Binds and starts accepting; returns the bound address (port 0 becomes the real port). */
-    public synchronized InetSocketAddress bind(InetSocketAddress address) throws InterruptedException {
-        Channel channel = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer)
-                .bind(address).sync().channel();
-        listeners.add(channel);
-        InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-        LOG.info("milter listening on {}", bound);
-        return bound;
-    }
-
-    public int openConnections() {
-        return initializer.openConnections();
-    }
-
-    @Override
-    public synchronized void close() {
-        for (Channel listener : listeners) {
-            listener.close().syncUninterruptibly();
-        }
-        listeners.clear();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
+            MilterSettings settings, ReceiptDecider decider, Executor decisionExecutor) throws IOException {
+        return factory.start(NAME, address, transport, new MilterProtocol(decider, settings, decisionExecutor));
     }
 }

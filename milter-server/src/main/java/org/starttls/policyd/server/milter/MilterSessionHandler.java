@@ -3,7 +3,6 @@ package org.starttls.policyd.server.milter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.timeout.ReadTimeoutException;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +23,8 @@ import org.starttls.policyd.core.engine.Verdict;
  * recipient, never a continue. A RCPT without a domain ({@code <postmaster>}) is local mail and
  * continues. Anything the protocol does not allow (a command byte that names no command, a
  * command before negotiation, a malformed frame) closes the connection, as libmilter and
- * go-milter do; the MTA then applies its {@code milter_default_action}.
+ * go-milter do; the MTA then applies its {@code milter_default_action}. Exceptions (bad frames,
+ * a peer that reset) are left to the transport's error handler, which logs and closes.
  *
  * <p>Decisions run inline when no executor is given (the in-memory decider is quick); with an
  * executor they run there and the answer is written back on the event loop. Meanwhile later
@@ -37,7 +37,7 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
 
     private final ReceiptDecider decider;
     private final OptionNegotiator negotiator;
-    private final boolean headerTagging;
+    private final MilterSettings settings;
     private final Executor decisionExecutor;
     private final MilterTransaction transaction = new MilterTransaction();
     private final ArrayDeque<MilterMessage> backlog = new ArrayDeque<>();
@@ -46,10 +46,10 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
     private boolean deciding;
 
     /** @param decisionExecutor where decisions run, or null to run them on the event loop */
-    public MilterSessionHandler(ReceiptDecider decider, boolean headerTagging, Executor decisionExecutor) {
+    public MilterSessionHandler(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor) {
         this.decider = Objects.requireNonNull(decider, "decider");
-        this.negotiator = new OptionNegotiator(headerTagging);
-        this.headerTagging = headerTagging;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.negotiator = new OptionNegotiator(settings.headerTagging());
         this.decisionExecutor = decisionExecutor;
     }
 
@@ -182,8 +182,9 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
     }
 
     private void endOfMessage(ChannelHandlerContext ctx) {
-        if (headerTagging && negotiated.mayAddHeaders() && !transaction.requireTlsDecisions().isEmpty()) {
-            ctx.write(MilterReply.addHeader(PolicyHeader.NAME, PolicyHeader.value(transaction.requireTlsDecisions())))
+        if (settings.headerTagging() && negotiated.mayAddHeaders() && !transaction.requireTlsDecisions().isEmpty()) {
+            String value = PolicyHeader.value(transaction.requireTlsDecisions());
+            ctx.write(MilterReply.addHeader(settings.headerName(), value))
                     .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         }
         transaction.endMessage();
@@ -195,18 +196,6 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
             ctx.writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         } else {
             ctx.flush();
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ReadTimeoutException) {
-            close(ctx, "idle too long");
-        } else if (cause instanceof MilterCodecException) {
-            close(ctx, cause.getMessage());
-        } else {
-            LOG.warn("milter {}: closing after an error", ctx.channel().remoteAddress(), cause);
-            ctx.close();
         }
     }
 

@@ -1,34 +1,42 @@
 package org.starttls.policyd.server.milter;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the milter door behaves.
+ * What the milter door adds to the shared transport: whether and how it tags messages. Connection
+ * limit and timeouts are the transport's ({@code TransportSettings}), as for every door.
  *
- * @param headerTagging add {@link PolicyHeader} at end of message when a recipient's domain
- *     requires TLS; needs the MTA to allow {@code SMFIF_ADDHDRS}, and negotiation fails without it
- * @param idleTimeout a connection that sends nothing this long is closed; Postfix keeps the
- *     milter connection for the whole SMTP session, so this must exceed its SMTP timeouts
- * @param maxConnections connections beyond this are closed at once (the MTA then applies its
- *     {@code milter_default_action}, which should be {@code tempfail})
+ * @param headerTagging add a {@link PolicyHeader} at end of message when a recipient's domain
+ *     requires TLS (off by default); it needs the MTA to allow {@code SMFIF_ADDHDRS}, and
+ *     negotiation fails without it rather than silently running untagged
+ * @param headerName the header field to add, {@value #DEFAULT_HEADER_NAME} by default
  */
-public record MilterSettings(boolean headerTagging, Duration idleTimeout, int maxConnections) {
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
-    public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+public record MilterSettings(boolean headerTagging, String headerName) {
+    public static final String DEFAULT_HEADER_NAME = "X-STARTTLS-Policy";
+    /**
+     * Longest header name accepted: with {@link PolicyHeader#MAX_VALUE_CHARS} of value, ": " and
+     * the name, the header line stays under RFC 5322's {@value MilterReply#MAX_HEADER_LINE_CHARS}.
+     */
+    public static final int MAX_HEADER_NAME_CHARS = 64;
+    public static final MilterSettings DEFAULTS = new MilterSettings(false, DEFAULT_HEADER_NAME);
 
     public MilterSettings {
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+        Objects.requireNonNull(headerName, "headerName");
+        if (!MilterReply.isHeaderName(headerName)) {
+            throw new IllegalArgumentException("invalid header name \"" + headerName
+                    + "\": expected printable ASCII without spaces or a colon");
         }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+        if (headerName.length() > MAX_HEADER_NAME_CHARS) {
+            throw new IllegalArgumentException("header name \"" + headerName + "\" is longer than "
+                    + MAX_HEADER_NAME_CHARS + " characters");
         }
     }
 
-    /** Header tagging on, 30 minutes idle, 1000 connections. */
-    public static MilterSettings defaults() {
-        return new MilterSettings(true, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+    public MilterSettings withHeaderTagging(boolean value) {
+        return new MilterSettings(value, headerName);
+    }
+
+    public MilterSettings withHeaderName(String value) {
+        return new MilterSettings(headerTagging, value);
     }
 }

@@ -6,8 +6,8 @@ import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.list.MxPattern;
 
 /**
- * The header added at end of message when header tagging is on and at least one recipient's
- * domain requires TLS:
+ * The value of the header added at end of message when header tagging is on and at least one
+ * recipient's domain requires TLS (the name is {@link MilterSettings#headerName()}):
  *
  * <pre>X-STARTTLS-Policy: example.com=enforce(match=.mx.example.com:mx2.example.com); example.org=testing(match=mx.example.org)</pre>
  *
@@ -17,7 +17,6 @@ import org.starttls.policyd.core.list.MxPattern;
  * ({@code ; +3 more}), so a message to many listed domains cannot produce an over-long line.
  */
 public final class PolicyHeader {
-    public static final String NAME = "X-STARTTLS-Policy";
     /** Leaves the whole line (name, colon, space, value) well under RFC 5322's 998. */
     public static final int MAX_VALUE_CHARS = 900;
     private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();

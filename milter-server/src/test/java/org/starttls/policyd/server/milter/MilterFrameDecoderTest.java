@@ -174,6 +174,38 @@ class MilterFrameDecoderTest {
         assertFalse(channel.finish());
     }
 
+    @Test
+    void reportsAFrameInProgressFromItsFirstLengthByteToItsLastDataByte() {
+        MilterFrameDecoder decoder = new MilterFrameDecoder();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        byte[] wire = concat(MilterBytes.rcpt("<a@b.example>"), frame('A'));
+        int firstFrame = wire.length - 5;
+        assertFalse(decoder.requestInProgress(), "nothing received yet");
+        for (int i = 0; i < wire.length; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {wire[i]}));
+            boolean endOfAFrame = i == firstFrame - 1 || i == wire.length - 1;
+            assertEquals(!endOfAFrame, decoder.requestInProgress(), "after byte " + i);
+            assertEquals(i < firstFrame - 1 ? 0 : i < wire.length - 1 ? 1 : 2, decoder.requestsDecoded(), "after byte " + i);
+        }
+        assertEquals(2, channel.inboundMessages().size());
+        channel.inboundMessages().clear();
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aFrameStartedInTheReadThatEndedTheLastIsInProgress() {
+        MilterFrameDecoder decoder = new MilterFrameDecoder();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        channel.writeInbound(Unpooled.wrappedBuffer(concat(frame('A'), new byte[] {0, 0})));
+        assertEquals(1, decoder.requestsDecoded());
+        assertTrue(decoder.requestInProgress(), "half a length field is a started frame");
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 1, 'A'}));
+        assertEquals(2, decoder.requestsDecoded());
+        assertFalse(decoder.requestInProgress());
+        channel.inboundMessages().clear();
+        assertFalse(channel.finish());
+    }
+
     private static List<Object> decodeWhole(byte[] wire) {
         return decode(wire, false);
     }

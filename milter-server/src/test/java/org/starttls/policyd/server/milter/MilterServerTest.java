@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.milter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.starttls.policyd.server.milter.MilterBytes.cstrings;
 import static org.starttls.policyd.server.milter.MilterBytes.frame;
 import static org.starttls.policyd.server.milter.MilterBytes.macro;
@@ -10,15 +11,39 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.starttls.policyd.server.transport.EventLoops;
+import org.starttls.policyd.server.transport.ListenAddress;
+import org.starttls.policyd.server.transport.RunningServer;
+import org.starttls.policyd.server.transport.ServerFactory;
+import org.starttls.policyd.server.transport.TransportSettings;
 
-/** The server over real sockets, driven by a client that speaks raw milter bytes. */
+/** The milter door on the shared transport over real sockets, driven by a client that speaks raw milter bytes. */
 class MilterServerTest {
-    private MilterServer server;
+    private static final MilterSettings TAGGING = MilterSettings.DEFAULTS.withHeaderTagging(true);
+
+    private static EventLoops loops;
+    private RunningServer server;
+
+    @BeforeAll
+    static void startLoops() {
+        loops = EventLoops.create(2, true);
+    }
+
+    @AfterAll
+    static void stopLoops() {
+        loops.close();
+    }
 
     @AfterEach
     void stop() {
@@ -29,8 +54,8 @@ class MilterServerTest {
 
     @Test
     void servesAWholeDialogueLikePostfix() throws Exception {
-        InetSocketAddress address = start(MilterSettings.defaults());
-        try (RawClient mta = new RawClient(address)) {
+        int port = start(MilterServer.TRANSPORT_DEFAULTS, TAGGING);
+        try (RawClient mta = new RawClient(port)) {
             mta.send(MilterSessionHandlerTest.POSTFIX_OFFER);
             assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, mta.reply());
             mta.send(macro('M', "i", "4AbC"), frame('M', cstrings("<s@origin.example>", "BODY=8BITMIME")));
@@ -49,9 +74,43 @@ class MilterServerTest {
     }
 
     @Test
+    void theSameDialogueFedOneByteAtATimeWithDecisionsOnAnExecutor() throws Exception {
+        ExecutorService decisions = Executors.newSingleThreadExecutor();
+        try {
+            server = MilterServer.start(new ServerFactory(loops), ListenAddress.parse("127.0.0.1:0"),
+                    MilterServer.TRANSPORT_DEFAULTS.withReadBufferBytes(1), TAGGING, new TestDecider(), decisions);
+            try (RawClient mta = new RawClient(server.port())) {
+                mta.sendByteAtATime(MilterSessionHandlerTest.POSTFIX_OFFER);
+                assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, mta.reply());
+                mta.sendByteAtATime(MilterSessionHandlerTest.MAIL, rcpt("<a@example.com>"),
+                        rcpt("<b@downgraded.example>"), frame('E'));
+                assertEquals("c:", mta.reply());
+                assertEquals("y:451 4.7.5 downgraded.example: STARTTLS was stripped on the path to its MX|", mta.reply());
+                assertEquals("h:X-STARTTLS-Policy|example.com=enforce(match=.mx.example.com)|", mta.reply());
+                assertEquals("c:", mta.reply());
+            }
+        } finally {
+            decisions.shutdownNow();
+        }
+    }
+
+    @Test
+    void aConfiguredHeaderNameIsUsed() throws Exception {
+        int port = start(MilterServer.TRANSPORT_DEFAULTS, TAGGING.withHeaderName("X-TLS-Required"));
+        try (RawClient mta = new RawClient(port)) {
+            mta.send(MilterSessionHandlerTest.POSTFIX_OFFER);
+            mta.reply();
+            mta.send(MilterSessionHandlerTest.MAIL, rcpt("<a@example.com>"), frame('E'));
+            assertEquals("c:", mta.reply());
+            assertEquals("h:X-TLS-Required|example.com=enforce(match=.mx.example.com)|", mta.reply());
+            assertEquals("c:", mta.reply());
+        }
+    }
+
+    @Test
     void garbageClosesOnlyThatConnection() throws Exception {
-        InetSocketAddress address = start(MilterSettings.defaults());
-        try (RawClient good = new RawClient(address); RawClient bad = new RawClient(address)) {
+        int port = start(MilterServer.TRANSPORT_DEFAULTS, TAGGING);
+        try (RawClient good = new RawClient(port); RawClient bad = new RawClient(port)) {
             good.send(MilterSessionHandlerTest.POSTFIX_OFFER);
             assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, good.reply());
             bad.send(MilterSessionHandlerTest.POSTFIX_OFFER);
@@ -64,30 +123,50 @@ class MilterServerTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
-        InetSocketAddress address = start(new MilterSettings(true, Duration.ofMinutes(1), 1));
-        try (RawClient first = new RawClient(address); RawClient second = new RawClient(address)) {
+    void connectionsBeyondTheTransportLimitAreClosedAtOnce() throws Exception {
+        int port = start(MilterServer.TRANSPORT_DEFAULTS.withMaxConnections(1), TAGGING);
+        try (RawClient first = new RawClient(port); RawClient second = new RawClient(port)) {
             first.send(MilterSessionHandlerTest.POSTFIX_OFFER);
             assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, first.reply());
             second.assertClosed();
             first.send(rcpt("<d@unlisted.example>"));
             assertEquals("c:", first.reply());
+            assertEquals(1, server.openConnections());
         }
     }
 
     @Test
-    void idleConnectionsAreClosed() throws Exception {
-        InetSocketAddress address = start(new MilterSettings(true, Duration.ofMillis(200), 10));
-        try (RawClient idle = new RawClient(address)) {
+    void connectionsIdleForTheTransportIdleTimeoutAreClosed() throws Exception {
+        int port = start(MilterServer.TRANSPORT_DEFAULTS.withIdleTimeout(Duration.ofMillis(200)), TAGGING);
+        try (RawClient idle = new RawClient(port)) {
             idle.send(MilterSessionHandlerTest.POSTFIX_OFFER);
             idle.reply();
             idle.assertClosed();
         }
     }
 
-    private InetSocketAddress start(MilterSettings settings) throws InterruptedException {
-        server = new MilterServer(new TestDecider(), settings, null, 1);
-        return server.bind(new InetSocketAddress("127.0.0.1", 0));
+    @Test
+    void aStartedFrameHasADeadlineButASilentSessionBetweenFramesIsKept() throws Exception {
+        int port = start(MilterServer.TRANSPORT_DEFAULTS.withRequestTimeout(Duration.ofMillis(200)), TAGGING);
+        try (RawClient silent = new RawClient(port); RawClient slow = new RawClient(port)) {
+            silent.send(MilterSessionHandlerTest.POSTFIX_OFFER);
+            assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, silent.reply());
+            slow.send(MilterSessionHandlerTest.POSTFIX_OFFER);
+            slow.reply();
+            byte[] rcpt = rcpt("<a@example.com>");
+            slow.send(Arrays.copyOf(rcpt, 6)); // the length and the command byte, then nothing
+            slow.assertClosed();
+            // Far longer than the request deadline has passed for the silent session by now.
+            assertFalse(silent.closedWithin(Duration.ofMillis(400)), "a session between frames is kept");
+            silent.send(MilterSessionHandlerTest.MAIL, rcpt);
+            assertEquals("c:", silent.reply());
+        }
+    }
+
+    private int start(TransportSettings transport, MilterSettings settings) throws IOException {
+        server = MilterServer.start(new ServerFactory(loops), ListenAddress.parse("127.0.0.1:0"), transport,
+                settings, new TestDecider());
+        return server.port();
     }
 
     /** An MTA stand-in: writes raw frames, reads length-prefixed replies. */
@@ -96,8 +175,8 @@ class MilterServerTest {
         private final OutputStream out;
         private final DataInputStream in;
 
-        RawClient(InetSocketAddress address) throws IOException {
-            socket = new Socket(address.getAddress(), address.getPort());
+        RawClient(int port) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout(10_000);
             out = socket.getOutputStream();
             in = new DataInputStream(socket.getInputStream());
@@ -106,6 +185,14 @@ class MilterServerTest {
         void send(byte[]... frames) throws IOException {
             out.write(MilterBytes.concat(frames));
             out.flush();
+        }
+
+        /** Each byte in its own write, so the server sees every frame split at every offset. */
+        void sendByteAtATime(byte[]... frames) throws IOException {
+            for (byte b : MilterBytes.concat(frames)) {
+                out.write(b);
+                out.flush();
+            }
         }
 
         String reply() throws IOException {
@@ -127,6 +214,20 @@ class MilterServerTest {
                 // A close with unread input may arrive as a reset; either way the server hung up.
             } catch (EOFException e) {
                 // same
+            }
+        }
+
+        /** Whether the server closed within {@code wait}; false if the connection stayed open. */
+        boolean closedWithin(Duration wait) throws IOException {
+            socket.setSoTimeout((int) wait.toMillis());
+            try {
+                return in.read() < 0;
+            } catch (SocketTimeoutException stillOpen) {
+                return false;
+            } catch (java.net.SocketException reset) {
+                return true;
+            } finally {
+                socket.setSoTimeout(10_000);
             }
         }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
+import org.starttls.policyd.server.transport.ConnectionErrorHandler;
 
 class MilterSessionHandlerTest {
     /** What Postfix 3.x offers by default: v6, all actions, all protocol bits. */
@@ -235,8 +236,12 @@ class MilterSessionHandlerTest {
     }
 
     private EmbeddedChannel session(boolean tagging, Executor executor) {
-        return new EmbeddedChannel(new MilterFrameDecoder(), MilterReplyEncoder.INSTANCE,
-                new MilterSessionHandler(decider, tagging, executor));
+        // The door's own handlers, then the transport's last handler, which closes on errors.
+        EmbeddedChannel channel = new EmbeddedChannel();
+        new MilterProtocol(decider, MilterSettings.DEFAULTS.withHeaderTagging(tagging), executor)
+                .addProtocolHandlers(channel.pipeline());
+        channel.pipeline().addLast(new ConnectionErrorHandler());
+        return channel;
     }
 
     private static List<String> sendAfterOffer(EmbeddedChannel channel, byte[]... frames) {

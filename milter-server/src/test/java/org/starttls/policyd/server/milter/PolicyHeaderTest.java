@@ -34,7 +34,8 @@ class PolicyHeaderTest {
         int shown = value.split("; ").length - 1;
         assertTrue(value.endsWith("; +" + (200 - shown) + " more"), value);
         // And the header line built from it is accepted by the reply's own check.
-        MilterReply.addHeader(PolicyHeader.NAME, value);
+        MilterReply.addHeader(MilterSettings.DEFAULT_HEADER_NAME, value);
+        MilterReply.addHeader("X" + "-".repeat(MilterSettings.MAX_HEADER_NAME_CHARS - 1), value);
     }
 
     @Test

@@ -1,0 +1,33 @@
+package org.starttls.policyd.server.milter;
+
+import io.netty.channel.ChannelPipeline;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.transport.PipelineNames;
+import org.starttls.policyd.server.transport.ProtocolPipeline;
+
+/**
+ * The milter door's handlers: frame decoder (frames capped at
+ * {@link MilterFrameDecoder#MAX_FRAME_BYTES}; it reports request progress to the transport's
+ * deadline), reply encoder, and one session per connection.
+ */
+public final class MilterProtocol implements ProtocolPipeline {
+    private final ReceiptDecider decider;
+    private final MilterSettings settings;
+    private final Executor decisionExecutor;
+
+    /** @param decisionExecutor where decisions run, or null to run them on the event loop */
+    public MilterProtocol(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor) {
+        this.decider = Objects.requireNonNull(decider, "decider");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.decisionExecutor = decisionExecutor;
+    }
+
+    @Override
+    public void addProtocolHandlers(ChannelPipeline pipeline) {
+        pipeline.addLast(PipelineNames.FRAMING, new MilterFrameDecoder());
+        pipeline.addLast(PipelineNames.REPLY_ENCODER, MilterReplyEncoder.INSTANCE);
+        pipeline.addLast(PipelineNames.REQUESTS, new MilterSessionHandler(decider, settings, decisionExecutor));
+    }
+}
