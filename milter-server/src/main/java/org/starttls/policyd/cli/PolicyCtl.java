@@ -37,6 +37,8 @@ public final class PolicyCtl {
         cli.addSubcommand(new LookupCommand(clock));
         cli.addSubcommand(new VerifyCommand(clock));
         cli.addSubcommand(new UpdateCommand(clock));
+        cli.addSubcommand(new StatusCommand());
+        cli.addSubcommand(new ReloadCommand());
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         return cli;
     }
@@ -44,6 +46,11 @@ public final class PolicyCtl {
     /** One line per failure, and the exit code that says what kind it was. */
     private static int handleFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
+        if (e instanceof AdminClient.UnreachableException) {
+            err.println("UNREACHABLE: " + e.getMessage());
+            err.flush();
+            return ExitCodes.DAEMON_UNREACHABLE;
+        }
         if (e instanceof ListRejectedException) {
             err.println("REFUSED: " + e.getMessage());
             err.flush();

@@ -63,6 +63,10 @@ public final class PolicydMain implements Callable<Integer> {
     @Option(names = "--policy-listen", paramLabel = "HOST:PORT|unix:PATH", description = "Policy delegation door address.")
     String policyListen;
 
+    @Option(names = "--milter-listen", paramLabel = "HOST:PORT|unix:PATH",
+            description = "Enable the milter door on this address (Postfix smtpd_milters, Sendmail INPUT_MAIL_FILTER).")
+    String milterListen;
+
     @Option(names = "--testing-domains", paramLabel = "report-only|enforce",
             description = "What testing-mode domains get (default: report-only; enforce = EFF's early adopter).")
     String testingDomains;
@@ -121,7 +125,7 @@ public final class PolicydMain implements Callable<Integer> {
         }, "policyd-shutdown"));
         Signals.onHangup(() -> {
             LOG.info("SIGHUP: reloading the configuration and the list");
-            daemon.reload();
+            daemon.reloadAll();
         });
         stopped.await();
         return 0;
@@ -147,6 +151,10 @@ public final class PolicydMain implements Callable<Integer> {
         if (policyListen != null) {
             c.policyService.enabled = true;
             c.policyService.listen = policyListen;
+        }
+        if (milterListen != null) {
+            c.milter.enabled = true;
+            c.milter.listen = milterListen;
         }
         c.policy.testingDomains = testingDomains != null ? testingDomains : c.policy.testingDomains;
         c.policy.expiredList = expiredList != null ? expiredList : c.policy.expiredList;

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.ExpiredList;
 import org.starttls.policyd.core.engine.TestingDomains;
+import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.transport.ListenAddress;
@@ -24,10 +25,11 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * @param socketmap the socketmap door, or null when disabled
  * @param policyService the policy delegation door, or null when disabled
  * @param milter the milter door, or null when disabled
+ * @param admin the admin endpoint's address, or null when disabled
  * @param transport connection limits and timeouts shared by the doors
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
-        PolicyDoor policyService, MilterDoor milter, TransportSettings transport) {
+        PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport) {
 
     /** Where the list comes from and how it is refreshed. */
     public record ListSettings(URI url, URI signatureUrl, Path file, Path signatureFile, Path keyring,
@@ -74,7 +76,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     .withRequestTimeout(Duration.ofSeconds(
                             positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
             return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine),
-                    policyDoor(c.policyService), milterDoor(c.milter), transport);
+                    policyDoor(c.policyService), milterDoor(c.milter), admin(c.admin), transport);
         }
 
         private ListSettings listSettings(PolicydConfig.ListSection l) throws ConfigException {
@@ -151,9 +153,24 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     header.isEmpty() ? "" : headerName("milter.add-header", header));
         }
 
+        private ListenAddress admin(PolicydConfig.AdminSection a) throws ConfigException {
+            if (!a.enabled) {
+                return null;
+            }
+            ListenAddress address = listen("admin.listen", a.listen);
+            if (!address.isUnix() && !isLoopback(address.host())) {
+                throw error("admin.listen", "must be a loopback address or a unix socket: the endpoint can reload policyd");
+            }
+            return address;
+        }
+
+        private static boolean isLoopback(String host) {
+            return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        }
+
         private String headerName(String key, String name) throws ConfigException {
             // RFC 5322 field name: printable ASCII except ':'.
-            if (name.length() > 76 || !name.chars().allMatch(ch -> ch > 32 && ch < 127 && ch != ':')) {
+            if (name.length() > MilterSettings.MAX_HEADER_NAME_CHARS || !name.chars().allMatch(ch -> ch > 32 && ch < 127 && ch != ':')) {
                 throw error(key, "\"" + name + "\" is not a valid header field name");
             }
             return name;

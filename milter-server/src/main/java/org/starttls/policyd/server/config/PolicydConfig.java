@@ -25,6 +25,9 @@ public final class PolicydConfig {
     @JsonProperty("milter")
     public MilterSection milter = new MilterSection();
 
+    @JsonProperty("admin")
+    public AdminSection admin = new AdminSection();
+
     @JsonProperty("limits")
     public LimitsSection limits = new LimitsSection();
 
@@ -109,6 +112,15 @@ public final class PolicydConfig {
         /** Header added at end of message for listed recipients; empty means none. */
         @JsonProperty("add-header")
         public String addHeader = "";
+    }
+
+    /** The local admin endpoint of policyctl status and reload. */
+    public static final class AdminSection {
+        @JsonProperty("enabled")
+        public boolean enabled = true;
+        /** Loopback or a unix socket only: it can trigger reloads. */
+        @JsonProperty("listen")
+        public String listen = "127.0.0.1:5464";
     }
 
     /** Per-door connection limits and timeouts. */

@@ -8,7 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.admin.AdminActions;
+import org.starttls.policyd.server.admin.AdminProtocol;
 import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.milter.MilterProtocol;
+import org.starttls.policyd.server.milter.MilterServer;
+import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.policy.PolicyResponder;
 import org.starttls.policyd.server.policy.PolicyServiceProtocol;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
@@ -21,6 +26,7 @@ import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.ProtocolPipeline;
 import org.starttls.policyd.server.transport.RunningServer;
 import org.starttls.policyd.server.transport.ServerFactory;
+import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
  * The enabled front doors, bound on their addresses. Settings that only change answers (engine
@@ -31,12 +37,13 @@ final class Doors implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Doors.class);
 
     private final EventLoops loops;
-    private final List<RunningServer> servers = new ArrayList<>();
+    private final List<RunningServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PolicyEngine engine;
     private final DaemonSettings started;
     private final UnaryOperator<ReceiptDecider> receiptLayer;
     private ReloadableProtocol socketmap;
     private ReloadableProtocol policy;
+    private ReloadableProtocol milter;
 
     private Doors(EventLoops loops, PolicyEngine engine, DaemonSettings started,
             UnaryOperator<ReceiptDecider> receiptLayer) {
@@ -73,6 +80,10 @@ final class Doors implements AutoCloseable {
             servers.add(factory.start(PolicyServiceServer.NAME, settings.policyService().listen(), settings.transport(),
                     policy));
         }
+        if (settings.milter() != null) {
+            milter = new ReloadableProtocol(milterProtocol(settings));
+            servers.add(factory.start(MilterServer.NAME, settings.milter().listen(), milterTransport(settings), milter));
+        }
         if (servers.isEmpty()) {
             LOG.warn("every door is disabled in the configuration: policyd answers nothing");
         }
@@ -86,6 +97,23 @@ final class Doors implements AutoCloseable {
     private ProtocolPipeline policyProtocol(DaemonSettings settings) {
         ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
         return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings()));
+    }
+
+    private ProtocolPipeline milterProtocol(DaemonSettings settings) {
+        ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
+        DaemonSettings.MilterDoor door = settings.milter();
+        MilterSettings milterSettings = door.tagging()
+                ? MilterSettings.DEFAULTS.withHeaderTagging(true).withHeaderName(door.headerName())
+                : MilterSettings.DEFAULTS;
+        // Decisions are in-memory lookups: answering on the event loop is cheaper than a hand-off.
+        return new MilterProtocol(decider, milterSettings, null);
+    }
+
+    /** A milter connection lives as long as the SMTP session, which may idle far longer than a lookup client. */
+    private static TransportSettings milterTransport(DaemonSettings settings) {
+        TransportSettings transport = settings.transport();
+        return transport.idleTimeout().compareTo(MilterServer.DEFAULT_IDLE_TIMEOUT) >= 0 ? transport
+                : transport.withIdleTimeout(MilterServer.DEFAULT_IDLE_TIMEOUT);
     }
 
     /** What differs from the running doors in a way only a restart can apply, or null. */
@@ -121,6 +149,17 @@ final class Doors implements AutoCloseable {
         if (policy != null && next.policyService() != null) {
             policy.replace(policyProtocol(next));
         }
+        if (milter != null && next.milter() != null) {
+            milter.replace(milterProtocol(next));
+        }
+    }
+
+    /** Binds the local admin endpoint ({@code policyctl status}, {@code reload}). */
+    void startAdmin(ListenAddress address, AdminActions actions) throws IOException {
+        // Few connections, and a reload may take as long as a download.
+        TransportSettings transport = TransportSettings.DEFAULTS.withMaxConnections(16)
+                .withRequestTimeout(java.time.Duration.ofSeconds(10));
+        servers.add(new ServerFactory(loops).start(AdminProtocol.NAME, address, transport, new AdminProtocol(actions)));
     }
 
     List<RunningServer> servers() {

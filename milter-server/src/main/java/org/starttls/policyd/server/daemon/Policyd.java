@@ -10,7 +10,9 @@ import java.util.function.UnaryOperator;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.server.admin.AdminActions;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
@@ -21,7 +23,7 @@ import org.starttls.policyd.server.transport.RunningServer;
  * The running daemon: one engine holding the active list, the list keeper that refreshes it, and
  * the front doors that answer the MTA from it.
  */
-public final class Policyd implements AutoCloseable {
+public final class Policyd implements AutoCloseable, AdminActions {
     private static final Logger LOG = LoggerFactory.getLogger(Policyd.class);
 
     private final PolicyEngine engine;
@@ -60,9 +62,18 @@ public final class Policyd implements AutoCloseable {
         ListKeeper lists = ListKeeper.start(settings.source(), engine, clock);
         try {
             Doors doors = Doors.start(settings, engine, receiptLayer);
+            Policyd daemon = new Policyd(engine, settingsSource, settings, lists, doors);
+            if (settings.admin() != null) {
+                try {
+                    doors.startAdmin(settings.admin(), daemon);
+                } catch (IOException e) {
+                    daemon.close();
+                    throw e;
+                }
+            }
             LOG.info("policyd ready: testing-domains {}, expired-list {}", settings.engine().testingDomains(),
                     settings.engine().expiredList());
-            return new Policyd(engine, settingsSource, settings, lists, doors);
+            return daemon;
         } catch (IOException | RuntimeException e) {
             lists.close();
             throw e;
@@ -73,7 +84,7 @@ public final class Policyd implements AutoCloseable {
      * Re-reads the configuration and the list (SIGHUP, {@code policyctl reload}). A configuration
      * that does not validate is refused and the running one kept; so is a list that does not verify.
      */
-    public synchronized CompletableFuture<UpdateResult> reload() {
+    public synchronized CompletableFuture<UpdateResult> reloadAll() {
         DaemonSettings next;
         try {
             next = settingsSource.get();
@@ -94,13 +105,23 @@ public final class Policyd implements AutoCloseable {
             } catch (ConfigException e) {
                 LOG.error("reload: the list settings were NOT changed: {}", e.getMessage());
                 next = new DaemonSettings(settings.source(), next.engine(), next.socketmap(), next.policyService(),
-                        next.milter(), next.transport());
+                        next.milter(), next.admin(), next.transport());
             }
         }
         doors.reconfigure(next);
         settings = next;
         LOG.info("reload: configuration applied; refreshing the list");
         return lists.refreshNow();
+    }
+
+    @Override
+    public ObjectNode status() {
+        return DaemonStatus.of(this);
+    }
+
+    @Override
+    public CompletableFuture<ObjectNode> reload() {
+        return reloadAll().thenApply(DaemonStatus::ofUpdate);
     }
 
     public ListStatus listStatus() {

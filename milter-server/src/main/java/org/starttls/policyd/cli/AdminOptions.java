@@ -1,0 +1,24 @@
+package org.starttls.policyd.cli;
+
+import java.time.Duration;
+import org.starttls.policyd.server.transport.ListenAddress;
+import picocli.CommandLine.Option;
+
+/** Where the running daemon's admin endpoint is, for status and reload. */
+final class AdminOptions {
+    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH", defaultValue = "127.0.0.1:5464",
+            description = "policyd's admin endpoint (its admin.listen; default: ${DEFAULT-VALUE}).")
+    String admin;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long to wait for the reply (default: ${DEFAULT-VALUE}; a reload may download the list).")
+    int timeoutSeconds;
+
+    ListenAddress address() {
+        return ListenAddress.parse(admin);
+    }
+
+    Duration timeout() {
+        return Duration.ofSeconds(Math.max(1, timeoutSeconds));
+    }
+}

@@ -1,0 +1,63 @@
+package org.starttls.policyd.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code policyctl status}: what the running daemon is doing, from its admin endpoint. */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Ask the running policyd for its active list (source, signer, timestamp, expiry, age), the last "
+                + "update attempt and its result, warnings, and its doors with their addresses.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:The daemon answered and its list is healthy.",
+            "1:The daemon answered but has warnings (expired or stale list, failing updates).",
+            "2:Invalid command line.",
+            "4:The daemon could not be reached."})
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AdminOptions admin;
+
+    @Option(names = "--json", description = "Print the daemon's JSON status as is.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode status = AdminClient.call(admin.address(), "status", admin.timeout());
+        if (json) {
+            out.println(status.toString());
+        } else {
+            print(out, status);
+        }
+        out.flush();
+        return status.path("list").path("healthy").asBoolean(false) ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    private static void print(PrintWriter out, JsonNode status) {
+        JsonNode list = status.path("list");
+        out.println("list:     " + list.path("source").asText() + (list.path("embedded_default").asBoolean()
+                ? " (embedded default)" : ""));
+        out.println("          " + list.path("domains").asInt() + " domains, timestamp " + list.path("timestamp").asText()
+                + ", expires " + list.path("expires").asText() + (list.path("expired").asBoolean() ? " (EXPIRED)" : ""));
+        out.println("          signed by " + list.path("signer").asText() + " at " + list.path("signed_at").asText());
+        out.println("update:   " + (list.path("last_attempt").isNull() ? "no attempt yet"
+                : list.path("last_attempt").asText() + ": " + list.path("last_result").asText()));
+        out.println("policy:   testing-domains " + status.path("policy").path("testing_domains").asText()
+                + ", expired-list " + status.path("policy").path("expired_list").asText());
+        for (JsonNode door : status.path("doors")) {
+            out.println("door:     " + door.path("name").asText() + " on " + door.path("address").asText() + " ("
+                    + door.path("open_connections").asInt() + " connections)");
+        }
+        for (JsonNode warning : list.path("warnings")) {
+            out.println("WARNING:  " + warning.asText());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.starttls.policyd.server.admin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.starttls.policyd.server.transport.PipelineNames;
+import org.starttls.policyd.server.transport.ProtocolPipeline;
+
+/**
+ * The local admin endpoint used by {@code policyctl status} and {@code policyctl reload}: one
+ * command per line ({@code status}, {@code reload}), one JSON object per line in reply. It is
+ * meant for loopback or a unix socket with restrictive permissions only.
+ */
+public final class AdminProtocol implements ProtocolPipeline {
+    /** The door's name in log lines. */
+    public static final String NAME = "admin";
+    /** Commands are single words; anything longer is not a command. */
+    public static final int MAX_COMMAND_BYTES = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminProtocol.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AdminActions actions;
+
+    public AdminProtocol(AdminActions actions) {
+        this.actions = Objects.requireNonNull(actions, "actions");
+    }
+
+    @Override
+    public void addProtocolHandlers(ChannelPipeline pipeline) {
+        pipeline.addLast(PipelineNames.FRAMING, new LineBasedFrameDecoder(MAX_COMMAND_BYTES, true, true));
+        pipeline.addLast(PipelineNames.REQUESTS, new CommandHandler());
+    }
+
+    /** Runs one command per line; replies leave in command order because each waits for the last. */
+    private final class CommandHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
+            String command = line.toString(StandardCharsets.US_ASCII).strip();
+            switch (command) {
+                case "status":
+                    reply(ctx, actions.status());
+                    break;
+                case "reload":
+                    LOG.info("admin: reload requested");
+                    ctx.channel().config().setAutoRead(false);
+                    actions.reload().whenComplete((result, error) -> ctx.executor().execute(() -> {
+                        reply(ctx, error == null ? result : error("reload failed: " + error.getMessage()));
+                        ctx.channel().config().setAutoRead(true);
+                    }));
+                    break;
+                default:
+                    reply(ctx, error("unknown command; use status or reload"));
+                    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private void reply(ChannelHandlerContext ctx, ObjectNode node) {
+            try {
+                byte[] bytes = (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+                ctx.writeAndFlush(ctx.alloc().buffer(bytes.length).writeBytes(bytes));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                ctx.close();
+            }
+        }
+
+        private ObjectNode error(String message) {
+            return JSON.createObjectNode().put("error", message);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.starttls.policyd.server.daemon;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.fetcher.ListStatus;
+import org.starttls.policyd.fetcher.UpdateResult;
+import org.starttls.policyd.server.config.SettingNames;
+import org.starttls.policyd.server.transport.RunningServer;
+
+/** The daemon's state as JSON, for {@code policyctl status} (field names are part of its interface). */
+final class DaemonStatus {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private DaemonStatus() {
+    }
+
+    static ObjectNode of(Policyd daemon) {
+        ObjectNode root = JSON.objectNode();
+        Instant now = daemon.engine().clock().instant();
+        root.put("now", now.toString());
+        root.set("list", list(daemon.engine().activeList(), daemon.listStatus(), now));
+        ObjectNode policy = root.putObject("policy");
+        policy.put("testing_domains", SettingNames.name(daemon.settings().engine().testingDomains()));
+        policy.put("expired_list", SettingNames.name(daemon.settings().engine().expiredList()));
+        ArrayNode doors = root.putArray("doors");
+        for (RunningServer server : daemon.servers()) {
+            ObjectNode door = doors.addObject();
+            door.put("name", server.name());
+            door.put("address", server.address().isUnix() ? server.address().toString()
+                    : server.address().host() + ":" + server.port());
+            door.put("open_connections", server.openConnections());
+        }
+        return root;
+    }
+
+    private static ObjectNode list(VerifiedList active, ListStatus status, Instant now) {
+        ObjectNode list = JSON.objectNode();
+        list.put("source", active.source());
+        list.put("embedded_default", active.embeddedDefault());
+        list.put("signer", active.signature().signerDescription());
+        list.put("signed_at", active.signature().signatureTime().toString());
+        list.put("timestamp", active.list().timestamp().toString());
+        list.put("expires", active.list().expires().toString());
+        list.put("expired", active.list().isExpiredAt(now));
+        list.put("age_seconds", Duration.between(active.list().timestamp(), now).getSeconds());
+        list.put("domains", active.list().size());
+        list.put("last_attempt", status.lastAttempt() == null ? null : status.lastAttempt().toString());
+        list.put("last_result", status.lastResult());
+        list.put("last_success", status.lastSuccess() == null ? null : status.lastSuccess().toString());
+        list.put("consecutive_failures", status.consecutiveFailures());
+        ArrayNode warnings = list.putArray("warnings");
+        status.warnings().forEach(warnings::add);
+        list.put("healthy", status.healthy());
+        return list;
+    }
+
+    static ObjectNode ofUpdate(UpdateResult result) {
+        ObjectNode node = JSON.objectNode();
+        node.put("reloaded", true);
+        node.put("list_result", result.describe());
+        node.put("list_refused", !result.succeeded());
+        return node;
+    }
+}
