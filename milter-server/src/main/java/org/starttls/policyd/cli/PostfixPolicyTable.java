@@ -30,11 +30,11 @@ final class PostfixPolicyTable {
             comment(out, line);
         }
         comment(out, "");
-        comment(out, "Install (lmdb: where Postfix has it, else hash:):");
-        comment(out, "  postmap lmdb:" + path);
-        comment(out, "  postconf -e 'smtp_tls_policy_maps = lmdb:" + path + "'");
+        comment(out, "Install (or lmdb: instead of hash: where Postfix has it):");
+        comment(out, "  postmap hash:" + path);
+        comment(out, "  postconf -e 'smtp_tls_policy_maps = hash:" + path + "'");
         comment(out, "  postfix reload");
-        comment(out, "Check: postmap -q gmail.com lmdb:" + path);
+        comment(out, "Check: postmap -q gmail.com hash:" + path);
         if (!servername) {
             comment(out, "Written without the servername attribute (for Postfix before 3.4).");
         }

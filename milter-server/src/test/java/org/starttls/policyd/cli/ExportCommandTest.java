@@ -80,8 +80,8 @@ class ExportCommandTest {
             }
         }
         assertTrue(run.out().startsWith("# Postfix smtp_tls_policy_maps table"), run.out());
-        assertTrue(run.out().contains("#   postmap lmdb:/etc/postfix/starttls-policy\n"), run.out());
-        assertTrue(run.out().contains("#   postconf -e 'smtp_tls_policy_maps = lmdb:/etc/postfix/starttls-policy'\n"));
+        assertTrue(run.out().contains("#   postmap hash:/etc/postfix/starttls-policy\n"), run.out());
+        assertTrue(run.out().contains("#   postconf -e 'smtp_tls_policy_maps = hash:/etc/postfix/starttls-policy'\n"));
     }
 
     @Test
@@ -158,7 +158,7 @@ class ExportCommandTest {
         assertEquals("", written.out());
         assertTrue(written.err().contains("wrote " + output + ": " + count("enforce") + " enforced domains"));
         String table = Files.readString(output);
-        assertTrue(table.contains("#   postmap lmdb:" + output.toAbsolutePath() + "\n"), "install lines name the file");
+        assertTrue(table.contains("#   postmap hash:" + output.toAbsolutePath() + "\n"), "install lines name the file");
         assertEquals(printed.out(), table.replace(output.toAbsolutePath().toString(), PostfixPolicyTable.DEFAULT_PATH));
         try (var files = Files.list(output.getParent())) {
             assertEquals(List.of("starttls-policy"), files.map(p -> p.getFileName().toString()).toList());
