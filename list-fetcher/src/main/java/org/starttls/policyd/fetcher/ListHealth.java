@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.starttls.policyd.core.VerifiedList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,8 @@ public final class ListHealth {
     private final Clock clock;
     private final HealthThresholds thresholds;
     private volatile Recorded recorded = new Recorded(null, null, null, null, null, 0, null);
+    /** Refused attempts since this tracker was made, for a monotonic metrics counter. */
+    private final AtomicLong totalFailures = new AtomicLong();
 
     public ListHealth(Clock clock, HealthThresholds thresholds) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -48,12 +51,20 @@ public final class ListHealth {
         synchronized (this) {
             Recorded r = recorded;
             boolean ok = result.succeeded();
+            if (!ok) {
+                totalFailures.incrementAndGet();
+            }
             recorded = new Recorded(r.active, r.notice, now, result.describe(), ok ? now : r.lastSuccess,
                     ok ? 0 : r.consecutiveFailures + 1, ok ? null : result.describe());
         }
         for (String warning : status().warnings()) {
             LOG.warn("list health: {}", warning);
         }
+    }
+
+    /** Update attempts refused since this tracker was made (never decreases). */
+    public long totalFailures() {
+        return totalFailures.get();
     }
 
     public ListStatus status() {

@@ -4,7 +4,10 @@ package org.starttls.policyd.cli;
 public final class ExitCodes {
     /** Everything asked for was done (lookup: every domain answered; verify: the list verified). */
     public static final int OK = 0;
-    /** Some argument could not be answered (lookup: not a domain name); the others were. */
+    /**
+     * Some argument could not be answered (lookup: not a domain name); the others were. Also:
+     * status with warnings; export of an expired list (written, but enforcing nothing).
+     */
     public static final int PARTIAL = 1;
     /** Bad command line. */
     public static final int USAGE = 2;

@@ -6,14 +6,15 @@ import org.starttls.policyd.core.ListRejectedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The admin command line: {@code policyctl lookup|verify|update ...}. */
+/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = "Inspect and manage the STARTTLS preload list used by policyd.",
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes (all subcommands):%n",
         exitCodeList = {
             "0:Success.",
-            "1:Some arguments could not be answered (e.g. not a domain name); the rest were.",
+            "1:Some arguments could not be answered (e.g. not a domain name); the rest were. "
+                + "export: the list expired, so the table enforces nothing.",
             "2:Invalid command line.",
             "3:The list could not be read or did not verify, or an update was refused; nothing was changed.",
             "4:The running daemon could not be reached.",
@@ -39,6 +40,7 @@ public final class PolicyCtl {
         cli.addSubcommand(new UpdateCommand(clock));
         cli.addSubcommand(new StatusCommand());
         cli.addSubcommand(new ReloadCommand());
+        cli.addSubcommand(ExportCommand.withSubcommands(clock));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         return cli;
     }

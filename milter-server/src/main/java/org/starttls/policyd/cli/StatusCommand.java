@@ -41,6 +41,12 @@ final class StatusCommand implements Callable<Integer> {
         return status.path("list").path("healthy").asBoolean(false) ? ExitCodes.OK : ExitCodes.PARTIAL;
     }
 
+    /** The host part of {@code host:port} or {@code [v6]:port}. */
+    private static String hostOf(String listen) {
+        int colon = listen.lastIndexOf(':');
+        return colon > 0 ? listen.substring(0, colon) : listen;
+    }
+
     private static void print(PrintWriter out, JsonNode status) {
         JsonNode list = status.path("list");
         out.println("list:     " + list.path("source").asText() + (list.path("embedded_default").asBoolean()
@@ -55,6 +61,21 @@ final class StatusCommand implements Callable<Integer> {
         for (JsonNode door : status.path("doors")) {
             out.println("door:     " + door.path("name").asText() + " on " + door.path("address").asText() + " ("
                     + door.path("open_connections").asInt() + " connections)");
+        }
+        var answers = status.path("answers").fields();
+        while (answers.hasNext()) {
+            var door = answers.next();
+            StringBuilder line = new StringBuilder("answers:  " + door.getKey());
+            door.getValue().fields().forEachRemaining(kind -> line.append(", ").append(kind.getKey()).append(' ')
+                    .append(kind.getValue().asLong()));
+            out.println(line);
+        }
+        JsonNode metrics = status.path("metrics");
+        if (!metrics.path("problem").isNull() && metrics.has("problem")) {
+            out.println("WARNING:  metrics endpoint: " + metrics.path("problem").asText());
+        } else if (metrics.path("port").asInt(-1) > 0) {
+            out.println("metrics:  http://" + hostOf(metrics.path("listen").asText()) + ":" + metrics.path("port").asInt()
+                    + "/metrics and /health");
         }
         for (JsonNode warning : list.path("warnings")) {
             out.println("WARNING:  " + warning.asText());

@@ -27,9 +27,17 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * @param milter the milter door, or null when disabled
  * @param admin the admin endpoint's address, or null when disabled
  * @param transport connection limits and timeouts shared by the doors
+ * @param metrics the loopback address of the /metrics and /health HTTP endpoint, or null when disabled
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
-        PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport) {
+        PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
+        ListenAddress metrics) {
+
+    /** Settings without the metrics endpoint. */
+    public DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
+            PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport) {
+        this(source, engine, socketmap, policyService, milter, admin, transport, null);
+    }
 
     /** Where the list comes from and how it is refreshed. */
     public record ListSettings(URI url, URI signatureUrl, Path file, Path signatureFile, Path keyring,
@@ -76,7 +84,8 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     .withRequestTimeout(Duration.ofSeconds(
                             positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
             return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine),
-                    policyDoor(c.policyService), milterDoor(c.milter), admin(c.admin), transport);
+                    policyDoor(c.policyService), milterDoor(c.milter), admin(c.admin), transport,
+                    metrics(c.metrics));
         }
 
         private ListSettings listSettings(PolicydConfig.ListSection l) throws ConfigException {
@@ -160,6 +169,18 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             ListenAddress address = listen("admin.listen", a.listen);
             if (!address.isUnix() && !isLoopback(address.host())) {
                 throw error("admin.listen", "must be a loopback address or a unix socket: the endpoint can reload policyd");
+            }
+            return address;
+        }
+
+        private ListenAddress metrics(PolicydConfig.MetricsSection m) throws ConfigException {
+            if (!m.enabled) {
+                return null;
+            }
+            ListenAddress address = listen("metrics.listen", m.listen);
+            if (address.isUnix() || !isLoopback(address.host())) {
+                throw error("metrics.listen", "must be a loopback HOST:PORT (e.g. 127.0.0.1:9464): the endpoint is "
+                        + "plain HTTP without authentication");
             }
             return address;
         }

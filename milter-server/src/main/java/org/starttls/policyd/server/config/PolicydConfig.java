@@ -31,6 +31,9 @@ public final class PolicydConfig {
     @JsonProperty("limits")
     public LimitsSection limits = new LimitsSection();
 
+    @JsonProperty("metrics")
+    public MetricsSection metrics = new MetricsSection();
+
     /** Where the list comes from and how it is kept current. */
     public static final class ListSection {
         /** HTTP(S) URL of the list; null means no download (local file or embedded default). */
@@ -121,6 +124,15 @@ public final class PolicydConfig {
         /** Loopback or a unix socket only: it can trigger reloads. */
         @JsonProperty("listen")
         public String listen = "127.0.0.1:5464";
+    }
+
+    /** The Prometheus /metrics and /health HTTP endpoint. */
+    public static final class MetricsSection {
+        @JsonProperty("enabled")
+        public boolean enabled = true;
+        /** Loopback HOST:PORT only: the endpoint tells which domains' mail is flowing. */
+        @JsonProperty("listen")
+        public String listen = "127.0.0.1:9464";
     }
 
     /** Per-door connection limits and timeouts. */

@@ -9,6 +9,7 @@ import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.SettingNames;
+import org.starttls.policyd.server.metrics.DoorMeter;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /** The daemon's state as JSON, for {@code policyctl status} (field names are part of its interface). */
@@ -34,6 +35,15 @@ final class DaemonStatus {
                     : server.address().host() + ":" + server.port());
             door.put("open_connections", server.openConnections());
         }
+        ObjectNode answers = root.putObject("answers");
+        for (DoorMeter meter : daemon.meters().all()) {
+            ObjectNode byKind = answers.putObject(meter.door());
+            meter.answers().forEach(byKind::put);
+        }
+        ObjectNode metrics = root.putObject("metrics");
+        metrics.put("listen", daemon.metricsListen());
+        metrics.put("port", daemon.metricsPort());
+        metrics.put("problem", daemon.metricsProblem());
         return root;
     }
 

@@ -14,6 +14,7 @@ import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.milter.MilterProtocol;
 import org.starttls.policyd.server.milter.MilterServer;
 import org.starttls.policyd.server.milter.MilterSettings;
+import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.policy.PolicyResponder;
 import org.starttls.policyd.server.policy.PolicyServiceProtocol;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
@@ -41,12 +42,14 @@ final class Doors implements AutoCloseable {
     private final PolicyEngine engine;
     private final DaemonSettings started;
     private final UnaryOperator<ReceiptDecider> receiptLayer;
+    private final AnswerMeters meters;
     private ReloadableProtocol socketmap;
     private ReloadableProtocol policy;
     private ReloadableProtocol milter;
 
     private Doors(EventLoops loops, PolicyEngine engine, DaemonSettings started,
-            UnaryOperator<ReceiptDecider> receiptLayer) {
+            UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters) {
+        this.meters = meters;
         this.loops = loops;
         this.engine = engine;
         this.started = started;
@@ -59,7 +62,13 @@ final class Doors implements AutoCloseable {
      */
     static Doors start(DaemonSettings settings, PolicyEngine engine, UnaryOperator<ReceiptDecider> receiptLayer)
             throws IOException {
-        Doors doors = new Doors(EventLoops.create(0, true), engine, settings, receiptLayer);
+        return start(settings, engine, receiptLayer, new AnswerMeters());
+    }
+
+    /** As above, with each door counting its answers in {@code meters}. */
+    static Doors start(DaemonSettings settings, PolicyEngine engine, UnaryOperator<ReceiptDecider> receiptLayer,
+            AnswerMeters meters) throws IOException {
+        Doors doors = new Doors(EventLoops.create(0, true), engine, settings, receiptLayer, meters);
         try {
             doors.bind(settings);
         } catch (IOException | RuntimeException e) {
@@ -91,12 +100,14 @@ final class Doors implements AutoCloseable {
 
     private ProtocolPipeline socketmapProtocol(DaemonSettings settings) {
         DaemonSettings.SocketmapDoor door = settings.socketmap();
-        return new SocketmapProtocol(new SocketmapResponder(new SocketmapMaps(engine, door.defaults(), door.named())));
+        return new SocketmapProtocol(new SocketmapResponder(new SocketmapMaps(engine, door.defaults(), door.named()),
+                meters.door(SocketmapServer.NAME)));
     }
 
     private ProtocolPipeline policyProtocol(DaemonSettings settings) {
         ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
-        return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings()));
+        return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings(),
+                meters.door(PolicyServiceServer.NAME)));
     }
 
     private ProtocolPipeline milterProtocol(DaemonSettings settings) {
@@ -106,7 +117,7 @@ final class Doors implements AutoCloseable {
                 ? MilterSettings.DEFAULTS.withHeaderTagging(true).withHeaderName(door.headerName())
                 : MilterSettings.DEFAULTS;
         // Decisions are in-memory lookups: answering on the event loop is cheaper than a hand-off.
-        return new MilterProtocol(decider, milterSettings, null);
+        return new MilterProtocol(decider, milterSettings, null, meters.door(MilterServer.NAME));
     }
 
     /** A milter connection lives as long as the SMTP session, which may idle far longer than a lookup client. */

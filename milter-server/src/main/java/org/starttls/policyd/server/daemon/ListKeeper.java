@@ -105,6 +105,11 @@ final class ListKeeper implements AutoCloseable {
         return health.status();
     }
 
+    /** Refused update attempts since this keeper started (a new list source starts a new count). */
+    long totalUpdateFailures() {
+        return health.totalFailures();
+    }
+
     private void logActive(String what) {
         VerifiedList list = engine.activeList();
         LOG.info("{}: {} (timestamp {}, expires {}, {} domains, signed by {} at {})", what, list.source(),

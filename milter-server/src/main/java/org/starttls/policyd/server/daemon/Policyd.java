@@ -17,6 +17,9 @@ import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.metrics.AnswerMeters;
+import org.starttls.policyd.server.metrics.DaemonSnapshot;
+import org.starttls.policyd.server.metrics.MetricsServer;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /**
@@ -31,9 +34,15 @@ public final class Policyd implements AutoCloseable, AdminActions {
     private final Doors doors;
     private volatile ListKeeper lists;
     private volatile DaemonSettings settings;
+    private final AnswerMeters meters;
+    /** The /metrics endpoint, or null when disabled or when it could not bind ({@link #metricsProblem}). */
+    private volatile MetricsServer metricsServer;
+    private volatile String metricsProblem;
+    private volatile String metricsListen;
 
     private Policyd(PolicyEngine engine, Supplier<DaemonSettings> settingsSource, DaemonSettings settings,
-            ListKeeper lists, Doors doors) {
+            ListKeeper lists, Doors doors, AnswerMeters meters) {
+        this.meters = meters;
         this.engine = engine;
         this.settingsSource = settingsSource;
         this.settings = settings;
@@ -61,8 +70,9 @@ public final class Policyd implements AutoCloseable, AdminActions {
         PolicyEngine engine = new PolicyEngine(clock, settings.engine());
         ListKeeper lists = ListKeeper.start(settings.source(), engine, clock);
         try {
-            Doors doors = Doors.start(settings, engine, receiptLayer);
-            Policyd daemon = new Policyd(engine, settingsSource, settings, lists, doors);
+            AnswerMeters meters = new AnswerMeters();
+            Doors doors = Doors.start(settings, engine, receiptLayer, meters);
+            Policyd daemon = new Policyd(engine, settingsSource, settings, lists, doors, meters);
             if (settings.admin() != null) {
                 try {
                     doors.startAdmin(settings.admin(), daemon);
@@ -71,6 +81,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
                     throw e;
                 }
             }
+            daemon.startMetrics(settings.metrics());
             LOG.info("policyd ready: testing-domains {}, expired-list {}", settings.engine().testingDomains(),
                     settings.engine().expiredList());
             return daemon;
@@ -93,6 +104,9 @@ public final class Policyd implements AutoCloseable, AdminActions {
             return lists.refreshNow();
         }
         String restart = doors.restartNeeded(next);
+        if (!java.util.Objects.equals(settings.metrics(), next.metrics())) {
+            LOG.warn("reload: changes to metrics enabled/listen take effect only after a restart");
+        }
         if (restart != null) {
             LOG.warn("reload: changes to {} take effect only after a restart; the rest is applied now", restart);
         }
@@ -105,13 +119,60 @@ public final class Policyd implements AutoCloseable, AdminActions {
             } catch (ConfigException e) {
                 LOG.error("reload: the list settings were NOT changed: {}", e.getMessage());
                 next = new DaemonSettings(settings.source(), next.engine(), next.socketmap(), next.policyService(),
-                        next.milter(), next.admin(), next.transport());
+                        next.milter(), next.admin(), next.transport(), next.metrics());
             }
         }
         doors.reconfigure(next);
         settings = next;
         LOG.info("reload: configuration applied; refreshing the list");
         return lists.refreshNow();
+    }
+
+    /**
+     * Binds the metrics endpoint. A failure is logged and reported by status, not fatal: a
+     * monitoring port taken by something else must not stop the doors that protect mail.
+     */
+    private void startMetrics(org.starttls.policyd.server.transport.ListenAddress address) {
+        if (address == null) {
+            return;
+        }
+        metricsListen = address.toString();
+        try {
+            metricsServer = MetricsServer.start(new java.net.InetSocketAddress(address.host(), address.port()), meters,
+                    this::snapshot);
+        } catch (IOException | RuntimeException e) {
+            metricsProblem = "cannot listen on " + address + ": " + e.getMessage();
+            LOG.error("metrics: {}; /metrics and /health are NOT served (the doors are unaffected)", metricsProblem);
+        }
+    }
+
+    /** The state the metrics endpoint reports, read now. */
+    public DaemonSnapshot snapshot() {
+        List<DaemonSnapshot.DoorState> states = servers().stream()
+                .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
+        ListKeeper keeper = lists;
+        return new DaemonSnapshot(engine.clock().instant(), engine.activeList(), keeper.status(),
+                keeper.totalUpdateFailures(), states);
+    }
+
+    /** Answer counters by door. */
+    public AnswerMeters meters() {
+        return meters;
+    }
+
+    /** The metrics endpoint's bound port, or -1 when it is not serving. */
+    public int metricsPort() {
+        MetricsServer server = metricsServer;
+        return server == null ? -1 : server.port();
+    }
+
+    /** The metrics address policyd started with, or null when disabled. */
+    String metricsListen() {
+        return metricsListen;
+    }
+
+    String metricsProblem() {
+        return metricsProblem;
     }
 
     @Override
@@ -143,6 +204,10 @@ public final class Policyd implements AutoCloseable, AdminActions {
     @Override
     public void close() {
         LOG.info("policyd stopping");
+        MetricsServer server = metricsServer;
+        if (server != null) {
+            server.close();
+        }
         doors.close();
         lists.close();
         LOG.info("policyd stopped");

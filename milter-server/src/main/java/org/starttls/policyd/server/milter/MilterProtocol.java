@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.metrics.AnswerRecorder;
 import org.starttls.policyd.server.transport.PipelineNames;
 import org.starttls.policyd.server.transport.ProtocolPipeline;
 
@@ -16,9 +17,17 @@ public final class MilterProtocol implements ProtocolPipeline {
     private final ReceiptDecider decider;
     private final MilterSettings settings;
     private final Executor decisionExecutor;
+    private final AnswerRecorder recorder;
 
     /** @param decisionExecutor where decisions run, or null to run them on the event loop */
     public MilterProtocol(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor) {
+        this(decider, settings, decisionExecutor, AnswerRecorder.NONE);
+    }
+
+    /** As above, reporting each RCPT answer to {@code recorder}. */
+    public MilterProtocol(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor,
+            AnswerRecorder recorder) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.decider = Objects.requireNonNull(decider, "decider");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.decisionExecutor = decisionExecutor;
@@ -28,6 +37,6 @@ public final class MilterProtocol implements ProtocolPipeline {
     public void addProtocolHandlers(ChannelPipeline pipeline) {
         pipeline.addLast(PipelineNames.FRAMING, new MilterFrameDecoder());
         pipeline.addLast(PipelineNames.REPLY_ENCODER, MilterReplyEncoder.INSTANCE);
-        pipeline.addLast(PipelineNames.REQUESTS, new MilterSessionHandler(decider, settings, decisionExecutor));
+        pipeline.addLast(PipelineNames.REQUESTS, new MilterSessionHandler(decider, settings, decisionExecutor, recorder));
     }
 }

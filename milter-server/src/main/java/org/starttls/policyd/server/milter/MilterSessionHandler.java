@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.Verdict;
+import org.starttls.policyd.server.metrics.AnswerRecorder;
 
 /**
  * One milter connection: negotiates, then answers each RCPT from the {@link ReceiptDecider} and
@@ -39,6 +40,7 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
     private final OptionNegotiator negotiator;
     private final MilterSettings settings;
     private final Executor decisionExecutor;
+    private final AnswerRecorder recorder;
     private final MilterTransaction transaction = new MilterTransaction();
     private final ArrayDeque<MilterMessage> backlog = new ArrayDeque<>();
     private Negotiated negotiated;
@@ -47,6 +49,13 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
 
     /** @param decisionExecutor where decisions run, or null to run them on the event loop */
     public MilterSessionHandler(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor) {
+        this(decider, settings, decisionExecutor, AnswerRecorder.NONE);
+    }
+
+    /** As above, reporting each RCPT answer to {@code recorder}. */
+    public MilterSessionHandler(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor,
+            AnswerRecorder recorder) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.decider = Objects.requireNonNull(decider, "decider");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.negotiator = new OptionNegotiator(settings.headerTagging());
@@ -124,6 +133,7 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
     }
 
     private void recipient(ChannelHandlerContext ctx, EnvelopeCommand rcpt) {
+        long started = System.nanoTime();
         Optional<String> domain = RecipientDomain.of(rcpt.address());
         if (domain.isEmpty()) {
             String macro = transaction.macro(MilterCommand.RCPT, "rcpt_addr");
@@ -132,20 +142,21 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
         transaction.forgetMacros(MilterCommand.RCPT);
         if (domain.isEmpty()) {
             LOG.debug("milter {}: recipient {} has no domain; local mail, continue", ctx.channel().remoteAddress(), rcpt.address());
+            recorder.answered(answerKind(MilterReply.CONTINUE), System.nanoTime() - started);
             answer(ctx, MilterCommand.RCPT, MilterReply.CONTINUE);
             return;
         }
         String name = domain.get();
         if (decisionExecutor == null) {
-            decided(ctx, name, decideSafely(name), null);
+            decided(ctx, name, decideSafely(name), null, started);
             return;
         }
         deciding = true;
         try {
             CompletableFuture.supplyAsync(() -> decideSafely(name), decisionExecutor)
-                    .whenComplete((decision, error) -> ctx.executor().execute(() -> decided(ctx, name, decision, error)));
+                    .whenComplete((decision, error) -> ctx.executor().execute(() -> decided(ctx, name, decision, error, started)));
         } catch (RuntimeException rejected) {
-            decided(ctx, name, null, rejected);
+            decided(ctx, name, null, rejected, started);
         }
     }
 
@@ -159,7 +170,7 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
         }
     }
 
-    private void decided(ChannelHandlerContext ctx, String domain, Decision decision, Throwable error) {
+    private void decided(ChannelHandlerContext ctx, String domain, Decision decision, Throwable error, long started) {
         deciding = false;
         if (!ctx.channel().isActive()) {
             backlog.clear();
@@ -175,10 +186,25 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
             LOG.info("milter {}: recipient domain {}: {} ({})", ctx.channel().remoteAddress(), decision.domain(),
                     decision.verdict(), decision.reason());
         }
-        answer(ctx, MilterCommand.RCPT, RecipientReplies.forDecision(decision));
+        MilterReply reply = RecipientReplies.forDecision(decision);
+        recorder.answered(answerKind(reply), System.nanoTime() - started);
+        answer(ctx, MilterCommand.RCPT, reply);
         while (!deciding && !backlog.isEmpty() && ctx.channel().isActive()) {
             handle(ctx, backlog.poll());
         }
+    }
+
+    /** How a RCPT answer is counted: {@code continue}, or the reply code and status ({@code 451 4.7.5}). */
+    static String answerKind(MilterReply reply) {
+        if (reply.code() == 'c') {
+            return "continue";
+        }
+        if (reply.code() == 'y') {
+            String text = new String(reply.data(), java.nio.charset.StandardCharsets.US_ASCII);
+            int second = text.indexOf(' ', text.indexOf(' ') + 1);
+            return second > 0 ? text.substring(0, second) : text.strip();
+        }
+        return "reply " + MilterCommand.printable(reply.code());
     }
 
     private void endOfMessage(ChannelHandlerContext ctx) {

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.server.metrics.AnswerRecorder;
 
 /**
  * Answers policy delegation requests, independent of the transport. Only
@@ -32,13 +33,33 @@ public final class PolicyResponder {
 
     private final ReceiptDecider decider;
     private final PolicyServiceSettings settings;
+    private final AnswerRecorder recorder;
 
     public PolicyResponder(ReceiptDecider decider, PolicyServiceSettings settings) {
+        this(decider, settings, AnswerRecorder.NONE);
+    }
+
+    /** As above, reporting each answer's action and latency to {@code recorder}. */
+    public PolicyResponder(ReceiptDecider decider, PolicyServiceSettings settings, AnswerRecorder recorder) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
     }
 
     public PolicyReply answer(PolicyRequest request) {
+        long started = System.nanoTime();
+        PolicyReply reply = decide(request);
+        recorder.answered(answerKind(reply), System.nanoTime() - started);
+        return reply;
+    }
+
+    /** How an answer is counted: the action word, with the status code for a deferral ({@code DEFER_IF_PERMIT 4.7.5}). */
+    static String answerKind(PolicyReply reply) {
+        String[] words = reply.action().split(" ", 3);
+        return words[0].equals("DEFER_IF_PERMIT") && words.length > 1 ? words[0] + " " + words[1] : words[0];
+    }
+
+    private PolicyReply decide(PolicyRequest request) {
         if (!"smtpd_access_policy".equals(request.request()) || !"RCPT".equalsIgnoreCase(request.protocolState())) {
             return PolicyReply.DUNNO;
         }

@@ -42,6 +42,7 @@ public final class SocketmapHandler extends SimpleChannelInboundHandler<Socketma
             return;
         }
         failed = true;
+        responder.refusedMalformed();
         Throwable reason = cause.getCause() != null ? cause.getCause() : cause;
         LOG.info("socketmap: closing connection from {} after a malformed request: {}",
                 ctx.channel().remoteAddress(), reason.getMessage());

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.metrics.AnswerRecorder;
 
 /**
  * Answers socketmap requests, independent of the transport: key to domain, domain to
@@ -25,12 +26,31 @@ public final class SocketmapResponder {
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapResponder.class);
 
     private final SocketmapMaps maps;
+    private final AnswerRecorder recorder;
 
     public SocketmapResponder(SocketmapMaps maps) {
+        this(maps, AnswerRecorder.NONE);
+    }
+
+    /** As above, reporting each answer's status and latency to {@code recorder}. */
+    public SocketmapResponder(SocketmapMaps maps, AnswerRecorder recorder) {
         this.maps = Objects.requireNonNull(maps, "maps");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
     }
 
     public SocketmapReply answer(SocketmapRequest request) {
+        long started = System.nanoTime();
+        SocketmapReply reply = answerSafely(request);
+        recorder.answered(reply.status().name(), System.nanoTime() - started);
+        return reply;
+    }
+
+    /** Counts the {@code PERM} sent for a malformed request (the handler sends it, not {@link #answer}). */
+    void refusedMalformed() {
+        recorder.counted(SocketmapReply.Status.PERM.name());
+    }
+
+    private SocketmapReply answerSafely(SocketmapRequest request) {
         try {
             SocketmapReply reply = decideAndTranslate(request);
             if (reply.status() == SocketmapReply.Status.TEMP) {

@@ -55,6 +55,7 @@ class PolicydTest {
         config.socketmap.listen = "127.0.0.1:0";
         config.policyService.listen = "127.0.0.1:0";
         config.admin.listen = "127.0.0.1:0";
+        config.metrics.listen = "127.0.0.1:0";
         return config;
     }
 

@@ -61,6 +61,7 @@ final class RealPolicyd implements PolicydUnderTest {
             config.policyService.listen = "127.0.0.1:0";
             config.policyService.prependHeader = TAG_HEADER;
             config.admin.listen = "127.0.0.1:0";
+            config.metrics.listen = "127.0.0.1:0";
             DaemonSettings settings = DaemonSettings.from(config, null);
             Policyd daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), RealPolicyd::markDowngraded);
             return new RealPolicyd(dir, daemon);

@@ -1,0 +1,78 @@
+package org.starttls.policyd.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.starttls.policyd.core.ListRejectedException;
+import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.ExpiredList;
+import org.starttls.policyd.core.engine.TestingDomains;
+import org.starttls.policyd.server.config.SettingNames;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Options both exporters share, and the steps they share: load, decide, warn, write. */
+final class ExportOptions {
+    /** The expired-list settings a static table can express (it cannot defer). */
+    static final String EXPIRED_CHOICES = "enforce-nothing or keep-enforcing";
+
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Write the table to FILE atomically (default: standard output).")
+    Path output;
+
+    @Option(names = "--early-adopter",
+            description = "Enforce the list's testing domains too (EFF's early adopter; policyd's testing-domains: enforce).")
+    boolean earlyAdopter;
+
+    @Option(names = "--expired-list", paramLabel = "WHAT", defaultValue = "enforce-nothing",
+            description = "What an expired list exports: " + EXPIRED_CHOICES + " (default: ${DEFAULT-VALUE}, "
+                    + "EFF's rule: every domain becomes a comment).")
+    String expiredList;
+
+    EngineSettings engineSettings(CommandLine cli) {
+        ExpiredList rule = SettingNames.expiredList(expiredList);
+        if (rule == null || rule == ExpiredList.TEMPFAIL_LISTED) {
+            throw new ParameterException(cli, "--expired-list: \"" + expiredList + "\" is not " + EXPIRED_CHOICES
+                    + (rule == ExpiredList.TEMPFAIL_LISTED ? " (a static table cannot defer mail; use policyd's "
+                            + "socketmap for tempfail-listed)" : ""));
+        }
+        return new EngineSettings(earlyAdopter ? TestingDomains.ENFORCE : TestingDomains.REPORT_ONLY, rule);
+    }
+
+    /** Loads and verifies the list, decides every domain, and prints the notes and warnings on stderr. */
+    ExportPlan plan(ListOptions lists, Clock clock, CommandLine cli) throws ListRejectedException {
+        EngineSettings settings = engineSettings(cli);
+        ListOptions.LoadedList loaded = lists.load();
+        PrintWriter err = cli.getErr();
+        loaded.notes().forEach(note -> err.println("NOTE: " + note));
+        ExportPlan plan = ExportPlan.of(loaded.verified(), clock, settings);
+        if (plan.expiredAndEnforcingNothing()) {
+            err.println("WARNING: THE LIST EXPIRED at " + plan.list().list().expires()
+                    + ": the exported table ENFORCES NOTHING (every domain is a comment). Fetch a current list "
+                    + "with 'policyctl update', or pass --expired-list keep-enforcing to export it anyway.");
+        } else if (plan.expired()) {
+            err.println("WARNING: the list expired at " + plan.list().list().expires()
+                    + "; exporting it anyway (--expired-list keep-enforcing)");
+        }
+        err.flush();
+        return plan;
+    }
+
+    /** Writes the table where --output says; returns the exit code for the plan. */
+    int write(ExportPlan plan, String table, CommandLine cli) throws IOException {
+        if (output == null) {
+            PrintWriter out = cli.getOut();
+            out.print(table);
+            out.flush();
+        } else {
+            AtomicFiles.write(output, table);
+            PrintWriter err = cli.getErr();
+            err.println("wrote " + output + ": " + plan.enforcedCount() + " enforced domains");
+            err.flush();
+        }
+        return plan.expiredAndEnforcingNothing() ? ExitCodes.PARTIAL : ExitCodes.OK;
+    }
+
+}

@@ -1,0 +1,72 @@
+package org.starttls.policyd.cli;
+
+import java.util.StringJoiner;
+import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.socketmap.SocketmapReply;
+import org.starttls.policyd.server.socketmap.SocketmapResponder;
+
+/**
+ * A Postfix {@code smtp_tls_policy_maps} source table ({@code postmap} input): one
+ * {@code DOMAIN secure match=...} line per enforced domain, and every other listed domain as a
+ * comment saying why it is not enforced. The values are the socketmap's own answers, so both ways
+ * of wiring Postfix enforce the same thing.
+ */
+final class PostfixPolicyTable {
+    /** Where the operator is told to put the table when no --output was given. */
+    static final String DEFAULT_PATH = "/etc/postfix/starttls-policy";
+
+    private PostfixPolicyTable() {
+    }
+
+    /**
+     * @param servername append {@code servername=hostname} (Postfix 3.4 or later)
+     * @param path the table's path, for the install lines in the header
+     */
+    static String render(ExportPlan plan, boolean servername, String path) {
+        StringBuilder out = new StringBuilder();
+        for (String line : ExportHeader.describe(plan, "Postfix smtp_tls_policy_maps table")) {
+            comment(out, line);
+        }
+        comment(out, "");
+        comment(out, "Install (or lmdb: instead of hash: where Postfix has it):");
+        comment(out, "  postmap hash:" + path);
+        comment(out, "  postconf -e 'smtp_tls_policy_maps = hash:" + path + "'");
+        comment(out, "  postfix reload");
+        comment(out, "Check: postmap -q gmail.com hash:" + path);
+        if (!servername) {
+            comment(out, "Written without the servername attribute (for Postfix before 3.4).");
+        }
+        out.append('\n');
+        SocketmapMapSettings answers = SocketmapMapSettings.DEFAULTS.withServername(servername);
+        for (ExportPlan.Entry entry : plan.entries()) {
+            if (entry.enforced()) {
+                SocketmapReply reply = SocketmapResponder.translate(entry.decision(), answers);
+                if (reply.status() != SocketmapReply.Status.OK) {
+                    comment(out, entry.domain() + " cannot be written: " + reply.data());
+                    continue;
+                }
+                out.append(entry.domain()).append(' ').append(reply.data()).append('\n');
+            } else {
+                comment(out, entry.domain() + " " + secureValue(entry.policy(), servername) + "  (not enforced: "
+                        + entry.decision().reason() + ")");
+            }
+        }
+        return out.toString();
+    }
+
+    /** The value a domain would have if it were enforced, for the comment lines. */
+    private static String secureValue(TlsPolicy policy, boolean servername) {
+        StringJoiner match = new StringJoiner(":", "secure match=", servername ? " servername=hostname" : "");
+        for (MxPattern pattern : policy.mxs()) {
+            match.add(pattern.asString());
+        }
+        return match.toString();
+    }
+
+    private static void comment(StringBuilder out, String line) {
+        out.append(line.isEmpty() ? "#" : "# " + line).append('\n');
+    }
+
+}

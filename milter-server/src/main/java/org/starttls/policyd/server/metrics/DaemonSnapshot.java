@@ -1,0 +1,30 @@
+package org.starttls.policyd.server.metrics;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.fetcher.ListStatus;
+
+/**
+ * What the metrics and health endpoints report about the daemon, read at one moment.
+ *
+ * @param now the daemon's clock
+ * @param active the list the engine answers from (null before one is loaded)
+ * @param listStatus the list keeper's view: warnings, update attempts
+ * @param totalUpdateFailures refused update attempts since the list source was (re)configured
+ * @param doors each door's name and whether it is accepting connections
+ */
+public record DaemonSnapshot(Instant now, VerifiedList active, ListStatus listStatus, long totalUpdateFailures,
+        List<DoorState> doors) {
+
+    /** One listening door. */
+    public record DoorState(String name, boolean open) {
+    }
+
+    public DaemonSnapshot {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(listStatus, "listStatus");
+        doors = List.copyOf(doors);
+    }
+}

@@ -1,0 +1,75 @@
+package org.starttls.policyd.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code deploy/systemd/starttls-policyd.service} passes {@code systemd-analyze verify} without a
+ * single warning, with ExecStart pointed at this checkout's launcher (verify checks that the
+ * binary exists). Skipped where systemd-analyze is not installed.
+ */
+class SystemdUnitTest {
+    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private static final Path UNIT = REPO.resolve("deploy/systemd/starttls-policyd.service");
+    private static final Path ANALYZE = Path.of("/usr/bin/systemd-analyze");
+    private static final String PACKAGED_LAUNCHER = "/usr/bin/policyd";
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result verify(String execPath) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(ANALYZE), "systemd-analyze is not installed; skipping");
+        String unit = Files.readString(UNIT);
+        assertTrue(unit.contains("ExecStart=" + PACKAGED_LAUNCHER + " --config /etc/starttls-policyd/policyd.yaml\n"));
+        Path copy = dir.resolve("starttls-policyd.service");
+        Files.writeString(copy, unit.replace("ExecStart=" + PACKAGED_LAUNCHER, "ExecStart=" + execPath));
+        Process process = new ProcessBuilder(ANALYZE.toString(), "verify", copy.toString())
+                .redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "systemd-analyze did not finish");
+        return new Result(process.exitValue(), output);
+    }
+
+    @Test
+    void theUnitVerifiesCleanlyWithTheLauncherOfThisCheckout() throws Exception {
+        Path launcher = REPO.resolve("bin/policyd");
+        assertTrue(Files.isExecutable(launcher), launcher + " is executable");
+
+        Result result = verify(launcher.toString());
+
+        assertEquals(new Result(0, ""), result, "no error and no warning");
+    }
+
+    @Test
+    void verificationIsMeaningfulAMissingBinaryFails() throws Exception {
+        Result result = verify(dir.resolve("no-such-policyd").toString());
+
+        assertEquals(1, result.exit(), result.output());
+        assertTrue(result.output().contains("is not executable"), result.output());
+    }
+
+    @Test
+    void theUnitHasTheHardeningAndLifecycleTheGuideDocuments() throws Exception {
+        List<String> lines = Files.readAllLines(UNIT);
+        for (String expected : List.of("User=starttls-policyd", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                "StateDirectory=starttls-policyd", "RuntimeDirectory=starttls-policyd", "Restart=on-failure",
+                "RestartPreventExitStatus=78", "ExecReload=/bin/kill -HUP $MAINPID", "CapabilityBoundingSet=")) {
+            assertTrue(lines.contains(expected), "missing " + expected);
+        }
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("MemoryDenyWriteExecute")),
+                "the JVM's JIT needs writable executable memory");
+    }
+}
