@@ -26,8 +26,14 @@ public final class PreloadListParser {
     /** Top-level keys of earlier editions, accepted and ignored. */
     static final Set<String> RETIRED_TOP_LEVEL_KEYS = Set.of("pinsets");
 
+    /*
+     * Field names are not canonicalized: that symbol table pays off for names that repeat, but
+     * every domain key here is new, and interning a million of them took about 40% of the parse's CPU time
+     * (docs/benchmarks.md).
+     */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();
 
     private PreloadListParser() {

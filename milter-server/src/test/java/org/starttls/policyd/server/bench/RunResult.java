@@ -1,0 +1,38 @@
+package org.starttls.policyd.server.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one measured run gave.
+ *
+ * @param requests replies received while measuring
+ * @param positive of those, {@code OK} (socketmap) or {@code PREPEND} (policy) answers
+ * @param seconds length of the measuring phase
+ * @param p50Micros median latency, microseconds
+ * @param p99Micros 99th percentile, microseconds
+ * @param p999Micros 99.9th percentile, microseconds
+ * @param maxMicros slowest reply, microseconds
+ * @param failure the first error seen, or null
+ */
+record RunResult(long requests, long positive, double seconds, double p50Micros, double p99Micros,
+        double p999Micros, double maxMicros, String failure) {
+
+    static RunResult of(List<ClosedLoopHandler> handlers, long elapsedNanos, String failure) {
+        long requests = 0;
+        long positive = 0;
+        List<LatencyRecorder> recorders = new ArrayList<>(handlers.size());
+        for (ClosedLoopHandler handler : handlers) {
+            requests += handler.measuredReplies();
+            positive += handler.okReplies();
+            recorders.add(handler.latencies());
+        }
+        LatencyRecorder.Percentiles latencies = LatencyRecorder.merge(recorders);
+        return new RunResult(requests, positive, elapsedNanos / 1e9, latencies.at(50) / 1e3, latencies.at(99) / 1e3,
+                latencies.at(99.9) / 1e3, latencies.max() / 1e3, failure);
+    }
+
+    double perSecond() {
+        return requests / seconds;
+    }
+}
