@@ -39,6 +39,11 @@ public final class MxPattern {
         return new MxPattern(wildcard ? "." + normalized : normalized);
     }
 
+    /** A pattern that was validated when the list was parsed (see {@link PolicyIndex}). */
+    static MxPattern trusted(String normalized) {
+        return new MxPattern(normalized);
+    }
+
     public boolean isWildcard() {
         return pattern.charAt(0) == '.';
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -35,13 +34,16 @@ final class PolicyReader {
             parser.nextToken();
             switch (key) {
                 case "mode":
-                    mode = Values.text(parser, path + ".mode");
+                    requireFirst(mode, path, key);
+                    mode = Values.text(parser, path, ".mode");
                     break;
                 case "mxs":
-                    mxs = readStrings(path + ".mxs");
+                    requireFirst(mxs, path, key);
+                    mxs = readStrings(path);
                     break;
                 case "policy-alias":
-                    alias = Values.text(parser, path + ".policy-alias");
+                    requireFirst(alias, path, key);
+                    alias = Values.text(parser, path, ".policy-alias");
                     break;
                 default:
                     if (!RETIRED_POLICY_KEYS.contains(key)) {
@@ -73,7 +75,6 @@ final class PolicyReader {
             throw new ListFormatException(path + ".mxs: must hold at least one MX pattern");
         }
         List<MxPattern> patterns = new ArrayList<>(mxs.size());
-        Set<MxPattern> seen = new HashSet<>();
         for (int i = 0; i < mxs.size(); i++) {
             MxPattern pattern;
             try {
@@ -81,7 +82,7 @@ final class PolicyReader {
             } catch (InvalidNameException e) {
                 throw new ListFormatException(path + ".mxs[" + i + "]: " + e.getMessage());
             }
-            if (!seen.add(pattern)) {
+            if (patterns.contains(pattern)) {
                 throw new ListFormatException(path + ".mxs[" + i + "]: \"" + mxs.get(i) + "\" is listed twice");
             }
             patterns.add(pattern);
@@ -89,13 +90,23 @@ final class PolicyReader {
         return new TlsPolicy(mode, patterns, null);
     }
 
+    private static void requireFirst(Object earlier, String path, String key) throws ListFormatException {
+        if (earlier != null) {
+            throw new ListFormatException(path + "." + key + ": given twice");
+        }
+    }
+
+    /** The {@code mxs} array of the policy at {@code path}. */
     private List<String> readStrings(String path) throws IOException, ListFormatException {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
-            throw new ListFormatException(path + ": must be an array of strings");
+            throw new ListFormatException(path + ".mxs: must be an array of strings");
         }
         List<String> values = new ArrayList<>(4);
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            values.add(Values.text(parser, path + "[" + values.size() + "]"));
+            if (parser.currentToken() != JsonToken.VALUE_STRING) {
+                Values.text(parser, path, ".mxs[" + values.size() + "]");
+            }
+            values.add(parser.getText());
         }
         return values;
     }

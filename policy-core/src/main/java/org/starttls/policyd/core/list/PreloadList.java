@@ -1,10 +1,16 @@
 package org.starttls.policyd.core.list;
 
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -19,39 +25,45 @@ public final class PreloadList {
     private final Instant expires;
     private final String author;
     private final Map<String, TlsPolicy> aliases;
-    private final Map<String, TlsPolicy> policies;
+    private final List<TlsPolicy> aliasesById;
+    private final PolicyIndex index;
     private final Map<PolicyMode, Integer> countsByMode;
+    private final int viaAlias;
 
-    /** {@code policies} is taken as is (not copied): the parser hands over a map it no longer touches. */
-    PreloadList(String version, Instant timestamp, Instant expires, String author,
-            Map<String, TlsPolicy> aliases, Map<String, TlsPolicy> policies) {
+    /**
+     * @param aliasesById the alias policies by the numbers the index refers to them with
+     * @param index the domains, taken as is: the parser hands over an index it no longer touches
+     */
+    PreloadList(String version, Instant timestamp, Instant expires, String author, Map<String, TlsPolicy> aliases,
+            List<TlsPolicy> aliasesById, PolicyIndex index, Map<PolicyMode, Integer> countsByMode, int viaAlias) {
         this.version = Objects.requireNonNull(version);
         this.timestamp = Objects.requireNonNull(timestamp);
         this.expires = Objects.requireNonNull(expires);
         this.author = author;
         this.aliases = Collections.unmodifiableMap(aliases);
-        this.policies = Collections.unmodifiableMap(policies);
-        this.countsByMode = countModes(policies);
-    }
-
-    private static Map<PolicyMode, Integer> countModes(Map<String, TlsPolicy> policies) {
-        Map<PolicyMode, Integer> counts = new EnumMap<>(PolicyMode.class);
-        for (PolicyMode mode : PolicyMode.values()) {
-            counts.put(mode, 0);
-        }
-        for (TlsPolicy policy : policies.values()) {
-            counts.merge(policy.mode(), 1, Integer::sum);
-        }
-        return Collections.unmodifiableMap(counts);
+        this.aliasesById = List.copyOf(aliasesById);
+        this.index = index;
+        this.countsByMode = Collections.unmodifiableMap(new EnumMap<>(countsByMode));
+        this.viaAlias = viaAlias;
     }
 
     /** The policy for an already normalised name (see {@link DomainName#normalize}), or null. */
     public TlsPolicy lookup(String normalizedDomain) {
-        return policies.get(normalizedDomain);
+        byte[] entry = index.get(normalizedDomain);
+        return entry == null ? null : decode(entry);
     }
 
     public TlsPolicy lookup(DomainName domain) {
-        return policies.get(domain.asString());
+        return lookup(domain.asString());
+    }
+
+    private TlsPolicy decode(byte[] entry) {
+        byte tag = PolicyIndex.tag(entry);
+        if (tag == PolicyIndex.ALIAS) {
+            return aliasesById.get(PolicyIndex.aliasId(entry));
+        }
+        return TlsPolicy.trusted(tag == PolicyIndex.ENFORCE ? PolicyMode.ENFORCE : PolicyMode.TESTING,
+                PolicyIndex.patterns(entry));
     }
 
     public String version() {
@@ -76,7 +88,7 @@ public final class PreloadList {
     }
 
     public int size() {
-        return policies.size();
+        return index.size();
     }
 
     public int count(PolicyMode mode) {
@@ -85,25 +97,57 @@ public final class PreloadList {
 
     /** How many domains took their policy from a policy-alias. */
     public int countViaAlias() {
-        int count = 0;
-        for (TlsPolicy policy : policies.values()) {
-            if (policy.aliasName() != null) {
-                count++;
-            }
-        }
-        return count;
+        return viaAlias;
     }
 
     public Map<String, TlsPolicy> aliases() {
         return aliases;
     }
 
-    /** Every policy by domain, unordered; use {@link #sortedPolicies()} for stable output. */
+    /**
+     * Every policy by domain, unordered, as a read-only view that decodes entries as they are
+     * visited; use {@link #sortedPolicies()} for stable output.
+     */
     public Map<String, TlsPolicy> policies() {
-        return policies;
+        return new PolicyView();
     }
 
     public SortedMap<String, TlsPolicy> sortedPolicies() {
-        return Collections.unmodifiableSortedMap(new TreeMap<>(policies));
+        return Collections.unmodifiableSortedMap(new TreeMap<>(policies()));
+    }
+
+    /** The index seen as a map, without copying it. */
+    private final class PolicyView extends AbstractMap<String, TlsPolicy> {
+        @Override
+        public TlsPolicy get(Object key) {
+            return key instanceof String ? lookup((String) key) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String && index.get((String) key) != null;
+        }
+
+        @Override
+        public int size() {
+            return index.size();
+        }
+
+        @Override
+        public Set<Entry<String, TlsPolicy>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, TlsPolicy>> iterator() {
+                    List<Entry<String, TlsPolicy>> entries = new ArrayList<>(index.size());
+                    index.forEach((name, entry) -> entries.add(Map.entry(name, decode(entry))));
+                    return Collections.unmodifiableList(entries).iterator();
+                }
+
+                @Override
+                public int size() {
+                    return index.size();
+                }
+            };
+        }
     }
 }

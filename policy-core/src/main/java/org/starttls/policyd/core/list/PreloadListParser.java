@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,12 +30,13 @@ public final class PreloadListParser {
     static final Set<String> RETIRED_TOP_LEVEL_KEYS = Set.of("pinsets");
 
     /*
+     * Duplicate keys are refused by the reader itself (and, for domains, after normalisation):
+     * Jackson's own detection keeps a set of every key, a million entries for a large list.
      * Field names are not canonicalized: that symbol table pays off for names that repeat, but
      * every domain key here is new, and interning a million of them took about 40% of the parse's CPU time
      * (docs/benchmarks.md).
      */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();
 
@@ -74,8 +78,12 @@ public final class PreloadListParser {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new ListFormatException("$: the list must be a JSON object");
             }
+            Set<String> seen = new HashSet<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
+                if (!seen.add(key)) {
+                    throw new ListFormatException(Values.quoted(key) + ": given twice");
+                }
                 parser.nextToken();
                 readTopLevelField(key);
             }
@@ -125,7 +133,9 @@ public final class PreloadListParser {
                     throw new ListFormatException(path + ": an alias cannot point to another alias (\""
                             + entry.aliasName() + "\")");
                 }
-                result.put(name, entry.policy().viaAlias(name));
+                if (result.putIfAbsent(name, entry.policy().viaAlias(name)) != null) {
+                    throw new ListFormatException(path + ": given twice");
+                }
             }
             return result;
         }
@@ -168,40 +178,84 @@ public final class PreloadListParser {
             if (policies == null) {
                 throw new ListFormatException("policies: missing");
             }
-            Map<String, TlsPolicy> resolved = policies.resolve(aliases);
-            return new PreloadList(version, timestamp, expires, author, aliases, resolved);
+            return policies.build(version, timestamp, expires, author, aliases);
         }
     }
 
-    /** Policies by normalised domain; alias references are resolved once all aliases are known. */
+    /**
+     * Policies by normalised domain, straight into the compact {@link PolicyIndex}. Alias
+     * references are kept as alias numbers and checked once all aliases are known, since the
+     * aliases may come after the policies in the document.
+     */
     private static final class PolicyTable {
-        private final Map<String, TlsPolicy> policies = new HashMap<>();
-        private final Map<String, String> aliasReferences = new HashMap<>();
-        private final Map<String, String> paths = new HashMap<>();
+        private final PolicyIndex index = new PolicyIndex();
+        private final Map<String, Integer> aliasIds = new HashMap<>();
+        /** For each alias number, the path of the first policy that referred to it (for errors). */
+        private final List<String> firstReference = new ArrayList<>();
+        private final List<Integer> referencesByAlias = new ArrayList<>();
+        private final Map<PolicyMode, Integer> inlineCounts = new EnumMap<>(PolicyMode.class);
 
-        void add(String domain, String path, PolicyReader.Entry entry) throws ListFormatException {
-            String earlier = paths.putIfAbsent(domain, path);
-            if (earlier != null) {
-                throw new ListFormatException(path + ": the same domain as " + earlier + " (names are compared"
-                        + " in lower case, without a trailing dot, as A-labels)");
-            }
-            if (entry.aliasName() != null) {
-                aliasReferences.put(domain, entry.aliasName());
-            } else {
-                policies.put(domain, entry.policy());
+        PolicyTable() {
+            for (PolicyMode mode : PolicyMode.values()) {
+                inlineCounts.put(mode, 0);
             }
         }
 
-        Map<String, TlsPolicy> resolve(Map<String, TlsPolicy> aliases) throws ListFormatException {
-            for (Map.Entry<String, String> reference : aliasReferences.entrySet()) {
-                TlsPolicy policy = aliases.get(reference.getValue());
-                if (policy == null) {
-                    throw new ListFormatException(paths.get(reference.getKey()) + ".policy-alias: \""
-                            + reference.getValue() + "\" is not defined in policy-aliases");
+        void add(String domain, String path, PolicyReader.Entry entry) throws ListFormatException {
+            boolean added;
+            if (entry.aliasName() != null) {
+                int id = aliasId(entry.aliasName(), path);
+                added = index.putAlias(domain, id);
+                if (added) {
+                    referencesByAlias.set(id, referencesByAlias.get(id) + 1);
                 }
-                policies.put(reference.getKey(), policy);
+            } else {
+                added = index.putInline(domain, entry.policy().mode(), entry.policy().mxs());
+                if (added) {
+                    inlineCounts.merge(entry.policy().mode(), 1, Integer::sum);
+                }
             }
-            return policies;
+            if (!added) {
+                throw new ListFormatException(path + ": the same domain as an earlier entry (\"" + domain
+                        + "\"; names are compared in lower case, without a trailing dot, as A-labels)");
+            }
+        }
+
+        private int aliasId(String name, String path) throws ListFormatException {
+            Integer id = aliasIds.get(name);
+            if (id != null) {
+                return id;
+            }
+            if (aliasIds.size() >= PolicyIndex.MAX_ALIASES) {
+                throw new ListFormatException(path + ".policy-alias: more than " + PolicyIndex.MAX_ALIASES
+                        + " different aliases are referred to");
+            }
+            aliasIds.put(name, aliasIds.size());
+            firstReference.add(path);
+            referencesByAlias.add(0);
+            return aliasIds.size() - 1;
+        }
+
+        PreloadList build(String version, Instant timestamp, Instant expires, String author,
+                Map<String, TlsPolicy> aliases) throws ListFormatException {
+            List<TlsPolicy> byId = new ArrayList<>(aliasIds.size());
+            for (int i = 0; i < aliasIds.size(); i++) {
+                byId.add(null);
+            }
+            Map<PolicyMode, Integer> counts = new EnumMap<>(inlineCounts);
+            int viaAlias = 0;
+            for (Map.Entry<String, Integer> reference : aliasIds.entrySet()) {
+                TlsPolicy policy = aliases.get(reference.getKey());
+                int id = reference.getValue();
+                if (policy == null) {
+                    throw new ListFormatException(firstReference.get(id) + ".policy-alias: \"" + reference.getKey()
+                            + "\" is not defined in policy-aliases");
+                }
+                byId.set(id, policy);
+                counts.merge(policy.mode(), referencesByAlias.get(id), Integer::sum);
+                viaAlias += referencesByAlias.get(id);
+            }
+            return new PreloadList(version, timestamp, expires, author, aliases, byId, index, counts, viaAlias);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.starttls.policyd.core.list;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +20,17 @@ public final class TlsPolicy {
             // An empty match= list is a syntax error for Postfix: refuse it here, once.
             throw new IllegalArgumentException("a policy needs at least one MX pattern");
         }
+        this.aliasName = aliasName;
+    }
+
+    /** A policy whose patterns were validated at parse time; the list is taken as is (not copied). */
+    static TlsPolicy trusted(PolicyMode mode, List<MxPattern> mxs) {
+        return new TlsPolicy(mode, Collections.unmodifiableList(mxs), null, true);
+    }
+
+    private TlsPolicy(PolicyMode mode, List<MxPattern> mxs, String aliasName, boolean trusted) {
+        this.mode = mode;
+        this.mxs = mxs;
         this.aliasName = aliasName;
     }
 

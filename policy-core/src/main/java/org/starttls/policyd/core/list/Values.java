@@ -11,8 +11,13 @@ final class Values {
     }
 
     static String text(JsonParser parser, String path) throws IOException, ListFormatException {
+        return text(parser, path, "");
+    }
+
+    /** As {@link #text(JsonParser, String)}; the path is {@code path + suffix}, joined only for an error. */
+    static String text(JsonParser parser, String path, String suffix) throws IOException, ListFormatException {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
-            throw new ListFormatException(path + ": must be a string, found " + describe(parser.currentToken()));
+            throw new ListFormatException(path + suffix + ": must be a string, found " + describe(parser.currentToken()));
         }
         return parser.getText();
     }

@@ -124,7 +124,7 @@ class PreloadListParserTest {
         "trailing content | {\"version\":\"0.1\",\"timestamp\":1,\"expires\":2,\"policies\":{}} {} "
                 + "| $: unexpected content after the top-level object",
         "duplicate key | {\"version\":\"0.1\",\"version\":\"0.1\",\"timestamp\":1,\"expires\":2,\"policies\":{}} "
-                + "| not valid JSON: Duplicate field 'version'",
+                + "| \"version\": given twice",
     })
     void malformedDocumentsAreRefusedWithThePlace(String name, String json, String expected) {
         String message = rejection(json);
@@ -155,7 +155,11 @@ class PreloadListParserTest {
         "single label domain | \"localhost\":{\"mode\":\"enforce\",\"mxs\":[\"mx.foo.com\"]} "
                 + "| policies.\"localhost\": invalid domain",
         "domain twice after normalising | \"foo.com\":{\"policy-alias\":\"a\"},\"FOO.com.\":{\"policy-alias\":\"a\"} "
-                + "| policies.\"FOO.com.\": the same domain as policies.\"foo.com\"",
+                + "| policies.\"FOO.com.\": the same domain as an earlier entry (\"foo.com\"",
+        "same domain twice | \"foo.com\":{\"policy-alias\":\"a\"},\"foo.com\":{\"mode\":\"enforce\",\"mxs\":[\"mx.foo.com\"]} "
+                + "| policies.\"foo.com\": the same domain as an earlier entry",
+        "field twice | \"foo.com\":{\"mode\":\"enforce\",\"mode\":\"testing\",\"mxs\":[\"mx.foo.com\"]} "
+                + "| policies.\"foo.com\".mode: given twice",
         "policy not object | \"foo.com\":\"enforce\" | policies.\"foo.com\": must be an object, found a string",
     })
     void badPoliciesAreRefusedWithThePlace(String name, String policies, String expected) {
