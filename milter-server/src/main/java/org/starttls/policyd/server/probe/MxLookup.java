@@ -61,6 +61,9 @@ public final class MxLookup {
         } catch (NoSuchRRSetException e) {
             return List.of(new MxHost(domain, 0));
         }
+        if (records.stream().noneMatch(MXRecord.class::isInstance)) {
+            return List.of(new MxHost(domain, 0)); // NOERROR without MX records, as dnsjava may also report it
+        }
         List<MxHost> hosts = new ArrayList<>();
         for (Record record : records) {
             if (record instanceof MXRecord mx) {

@@ -1,0 +1,99 @@
+package org.starttls.policyd.server.probe;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.starttls.policyd.server.testing.FakeMx;
+import org.starttls.policyd.server.testing.FakeMx.Behaviour;
+import org.starttls.policyd.server.testing.LocalDnsServer;
+import org.starttls.policyd.server.testing.TestCertificates;
+import org.starttls.policyd.server.testing.TestCertificates.Issued;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * One fake MX of each kind, each on its own loopback address and all on one port (the probe's
+ * port is one setting), named in a local DNS server: the world the probe tests run in. The clock
+ * is frozen; certificates are minted around it by a test CA that the trust store trusts.
+ */
+final class ProbeFixture implements AutoCloseable {
+    static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** The policy's pattern: every fake below is under it, except {@link #OUTSIDE}. */
+    static final String PATTERN = ".mx.test";
+
+    static final String PLAIN = "plain.mx.test";
+    static final String BROKEN_TLS = "broken.mx.test";
+    static final String SELF_SIGNED = "selfsigned.mx.test";
+    static final String EXPIRED = "expired.mx.test";
+    static final String WRONG_NAME = "wrongname.mx.test";
+    static final String GOOD = "good.mx.test";
+    static final String SILENT = "silent.mx.test";
+    static final String CLOSED = "closed.mx.test";
+    /** Answers like {@link #GOOD} (same certificate), but its name is outside the policy. */
+    static final String OUTSIDE = "mx.elsewhere.test";
+
+    final LocalDnsServer dns;
+    final Path trustStore;
+    final List<FakeMx> fakes = new ArrayList<>();
+    final FakeMx plain;
+    final FakeMx good;
+    final int port;
+
+    ProbeFixture(Path dir) throws IOException {
+        Issued ca = TestCertificates.ca("Probe Test CA", NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(365)));
+        trustStore = ca.writePem(dir.resolve("ca.pem"));
+        Instant from = NOW.minus(Duration.ofDays(10));
+        Instant to = NOW.plus(Duration.ofDays(80));
+        dns = LocalDnsServer.start();
+        plain = FakeMx.start(loopback(2), 0, Behaviour.NO_STARTTLS, null);
+        fakes.add(plain);
+        port = plain.port();
+        dns.a(PLAIN, loopback(2));
+        add(BROKEN_TLS, 3, Behaviour.BROKEN_TLS, null);
+        add(SELF_SIGNED, 4, Behaviour.TLS, TestCertificates.selfSigned(SELF_SIGNED, List.of(SELF_SIGNED), from, to));
+        add(EXPIRED, 5, Behaviour.TLS, TestCertificates.issue(ca, EXPIRED, List.of(EXPIRED),
+                NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(1))));
+        add(WRONG_NAME, 6, Behaviour.TLS, TestCertificates.issue(ca, "other.test", List.of("other.test"), from, to));
+        good = add(GOOD, 7, Behaviour.TLS, TestCertificates.issue(ca, GOOD, List.of(GOOD), from, to));
+        add(SILENT, 8, Behaviour.SILENT, null);
+        dns.a(CLOSED, loopback(9)); // nobody listens there
+        dns.a(OUTSIDE, loopback(7));
+    }
+
+    private FakeMx add(String name, int lastOctet, Behaviour behaviour, Issued certificate) throws IOException {
+        FakeMx fake = FakeMx.start(loopback(lastOctet), port, behaviour,
+                certificate == null ? null : certificate.serverContext());
+        fakes.add(fake);
+        dns.a(name, loopback(lastOctet));
+        return fake;
+    }
+
+    static InetAddress loopback(int lastOctet) throws IOException {
+        return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet});
+    }
+
+    /** Probe settings for this world: its port, short timeouts (a loaded machine still answers in time). */
+    ProbeSettings settings() {
+        return ProbeSettings.DISABLED.withEnabled(true).withPort(port).withResolver(dns.address())
+                .withTrustStore(trustStore).withEhloName("probe.client.test")
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    DomainProber prober() throws IOException {
+        return new DomainProber(settings(), new SimpleResolver(dns.address()), TrustAnchors.load(trustStore), CLOCK);
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (FakeMx fake : fakes) {
+            fake.close();
+        }
+        dns.close();
+    }
+}
