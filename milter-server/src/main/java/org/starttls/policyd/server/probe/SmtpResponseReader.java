@@ -15,7 +15,7 @@ import java.util.List;
  * so nothing past the reply is consumed (STARTTLS hands the socket to TLS right after one).
  */
 final class SmtpResponseReader {
-    /** RFC 5321 allows 512 octets per reply line; real servers stay far below this. */
+    /** Bytes of one reply line before its LF (CR included). RFC 5321 allows 512 with CRLF. */
     static final int MAX_LINE_BYTES = 2_048;
     /** An EHLO reply lists a few dozen extensions at most. */
     static final int MAX_LINES = 100;
