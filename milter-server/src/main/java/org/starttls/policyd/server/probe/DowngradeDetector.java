@@ -110,9 +110,15 @@ public final class DowngradeDetector implements AutoCloseable {
      * and a probe is under way (or the probe queue is full).
      */
     public DomainReport reportFor(String domain, TlsPolicy policy) {
+        Key key = new Key(domain, policy);
         CompletableFuture<DomainReport> future;
         try {
-            future = reports.get(new Key(domain, policy), (key, executor) -> start(key));
+            future = reports.get(key, (k, executor) -> start(k));
+            if (future.isCompletedExceptionally()) {
+                // Caffeine drops a failed probe by itself, but maybe not yet: retry it now
+                reports.asMap().remove(key, future);
+                future = reports.get(key, (k, executor) -> start(k));
+            }
         } catch (RejectedExecutionException e) {
             LOG.warn("probe: not probing {} now: {} probes are already waiting", domain, MAX_QUEUED_PROBES);
             return null;
