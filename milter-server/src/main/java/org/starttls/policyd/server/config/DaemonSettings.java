@@ -12,6 +12,7 @@ import org.starttls.policyd.core.engine.ExpiredList;
 import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
+import org.starttls.policyd.server.probe.ProbeSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.TransportSettings;
@@ -27,9 +28,21 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * @param milter the milter door, or null when disabled
  * @param admin the admin endpoint's address, or null when disabled
  * @param transport connection limits and timeouts shared by the doors
+ * @param probe downgrade detection ({@link ProbeSettings#DISABLED} unless the admin opts in)
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
-        PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport) {
+        PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
+        ProbeSettings probe) {
+
+    public DaemonSettings {
+        Objects.requireNonNull(probe, "probe");
+    }
+
+    /** Settings without downgrade detection. */
+    public DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap, PolicyDoor policyService,
+            MilterDoor milter, ListenAddress admin, TransportSettings transport) {
+        this(source, engine, socketmap, policyService, milter, admin, transport, ProbeSettings.DISABLED);
+    }
 
     /** Where the list comes from and how it is refreshed. */
     public record ListSettings(URI url, URI signatureUrl, Path file, Path signatureFile, Path keyring,
@@ -76,7 +89,8 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     .withRequestTimeout(Duration.ofSeconds(
                             positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
             return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine),
-                    policyDoor(c.policyService), milterDoor(c.milter), admin(c.admin), transport);
+                    policyDoor(c.policyService), milterDoor(c.milter), admin(c.admin), transport,
+                    ProbeConfig.validate(c.probe, transport, this::error));
         }
 
         private ListSettings listSettings(PolicydConfig.ListSection l) throws ConfigException {
@@ -234,7 +248,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             }
         }
 
-        private ConfigException error(String key, String reason) {
+        ConfigException error(String key, String reason) {
             return new ConfigException(origin + ": " + key + ": " + reason);
         }
     }

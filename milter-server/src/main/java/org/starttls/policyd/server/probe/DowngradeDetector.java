@@ -52,12 +52,18 @@ public final class DowngradeDetector implements AutoCloseable {
     }
 
     private final Prober prober;
+    private final AutoCloseable resources;
     private final Duration waitBudget;
     private final ThreadPoolExecutor probes;
     private final AsyncCache<Key, DomainReport> reports;
 
     public DowngradeDetector(ProbeSettings settings, Prober prober, Clock clock) {
+        this(settings, prober, () -> { }, clock);
+    }
+
+    private DowngradeDetector(ProbeSettings settings, Prober prober, AutoCloseable resources, Clock clock) {
         this.prober = Objects.requireNonNull(prober, "prober");
+        this.resources = resources;
         this.waitBudget = settings.waitBudget();
         AtomicInteger threads = new AtomicInteger();
         this.probes = new ThreadPoolExecutor(settings.maxConcurrentProbes(), settings.maxConcurrentProbes(), 1,
@@ -76,6 +82,16 @@ public final class DowngradeDetector implements AutoCloseable {
                 .expireAfter(Expiry.<Key, DomainReport>writing((key, report) ->
                         Duration.ofNanos(report.status() == DomainStatus.SECURE ? good : bad)))
                 .buildAsync();
+    }
+
+    /**
+     * A detector probing for real with the settings' resolver, port and trust store.
+     *
+     * @throws java.io.IOException when the trust store cannot be read
+     */
+    public static DowngradeDetector start(ProbeSettings settings, Clock clock) throws java.io.IOException {
+        DomainProber prober = DomainProber.create(settings, clock);
+        return new DowngradeDetector(settings, prober::probe, prober, clock);
     }
 
     /** {@code list}'s decisions with downgrade knowledge added (the {@code Policyd} receipt layer). */
@@ -167,5 +183,10 @@ public final class DowngradeDetector implements AutoCloseable {
     @Override
     public void close() {
         probes.shutdownNow();
+        try {
+            resources.close();
+        } catch (Exception e) {
+            LOG.debug("probe: closing the prober: {}", e.toString());
+        }
     }
 }

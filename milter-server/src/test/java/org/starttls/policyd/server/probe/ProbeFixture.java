@@ -21,31 +21,32 @@ import org.xbill.DNS.SimpleResolver;
  * port is one setting), named in a local DNS server: the world the probe tests run in. The clock
  * is frozen; certificates are minted around it by a test CA that the trust store trusts.
  */
-final class ProbeFixture implements AutoCloseable {
-    static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
+public final class ProbeFixture implements AutoCloseable {
+    /** Real time at start, frozen: certificates are minted around it, and a daemon on the system clock agrees. */
+    static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     /** The policy's pattern: every fake below is under it, except {@link #OUTSIDE}. */
-    static final String PATTERN = ".mx.test";
+    public static final String PATTERN = ".mx.test";
 
-    static final String PLAIN = "plain.mx.test";
-    static final String BROKEN_TLS = "broken.mx.test";
-    static final String SELF_SIGNED = "selfsigned.mx.test";
-    static final String EXPIRED = "expired.mx.test";
-    static final String WRONG_NAME = "wrongname.mx.test";
-    static final String GOOD = "good.mx.test";
-    static final String SILENT = "silent.mx.test";
-    static final String CLOSED = "closed.mx.test";
+    public static final String PLAIN = "plain.mx.test";
+    public static final String BROKEN_TLS = "broken.mx.test";
+    public static final String SELF_SIGNED = "selfsigned.mx.test";
+    public static final String EXPIRED = "expired.mx.test";
+    public static final String WRONG_NAME = "wrongname.mx.test";
+    public static final String GOOD = "good.mx.test";
+    public static final String SILENT = "silent.mx.test";
+    public static final String CLOSED = "closed.mx.test";
     /** Answers like {@link #GOOD} (same certificate), but its name is outside the policy. */
-    static final String OUTSIDE = "mx.elsewhere.test";
+    public static final String OUTSIDE = "mx.elsewhere.test";
 
-    final LocalDnsServer dns;
+    public final LocalDnsServer dns;
     final Path trustStore;
     final List<FakeMx> fakes = new ArrayList<>();
     final FakeMx plain;
     final FakeMx good;
     final int port;
 
-    ProbeFixture(Path dir) throws IOException {
+    public ProbeFixture(Path dir) throws IOException {
         Issued ca = TestCertificates.ca("Probe Test CA", NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(365)));
         trustStore = ca.writePem(dir.resolve("ca.pem"));
         Instant from = NOW.minus(Duration.ofDays(10));
@@ -79,7 +80,7 @@ final class ProbeFixture implements AutoCloseable {
     }
 
     /** Probe settings for this world: its port, short timeouts (a loaded machine still answers in time). */
-    ProbeSettings settings() {
+    public ProbeSettings settings() {
         return ProbeSettings.DISABLED.withEnabled(true).withPort(port).withResolver(dns.address())
                 .withTrustStore(trustStore).withEhloName("probe.client.test")
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
