@@ -7,16 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.starttls.policyd.core.list.DomainName;
-import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.server.probe.ProbeSettings;
+import org.starttls.policyd.server.probe.ResolverAddress;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /** Validates the {@code probe:} section into {@link ProbeSettings}; errors name the key. */
 final class ProbeConfig {
     /** More probe threads than this would only queue on the network. */
     static final int MAX_CONCURRENT_PROBES = 256;
-    static final int DNS_PORT = 53;
 
     /** Builds the error for a key, naming the configuration's origin. */
     @FunctionalInterface
@@ -50,62 +48,28 @@ final class ProbeConfig {
                 p.maxConcurrentProbes, Duration.ofMillis(p.waitMillis), trustStore(p.trustStore, errors));
     }
 
-    /** An IP address, optionally with a port ({@code 192.0.2.53}, {@code 127.0.0.1:5353}, {@code [::1]:53}). */
     static InetSocketAddress resolver(String text, Errors errors) throws ConfigException {
         if (text == null || text.isBlank()) {
             return null;
         }
-        String value = text.strip();
-        String host = value;
-        int port = DNS_PORT;
-        if (value.startsWith("[")) {
-            int close = value.indexOf(']');
-            if (close < 0) {
-                throw errors.error("probe.resolver", "\"" + text + "\" has no closing ']'");
-            }
-            host = value.substring(1, close);
-            String rest = value.substring(close + 1);
-            if (!rest.isEmpty()) {
-                port = port(rest.startsWith(":") ? rest.substring(1) : "", text, errors);
-            }
-        } else if (value.indexOf(':') == value.lastIndexOf(':') && value.indexOf(':') > 0) {
-            host = value.substring(0, value.indexOf(':'));
-            port = port(value.substring(value.indexOf(':') + 1), text, errors);
-        }
-        // A literal only: resolving the resolver's name would need a resolver.
-        if (!host.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':')) {
-            throw errors.error("probe.resolver", "\"" + text + "\" is not an IP address (a name would need DNS itself)");
-        }
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw errors.error("probe.resolver", "\"" + text + "\" is not an IP address");
+            return ResolverAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw errors.error("probe.resolver", e.getMessage());
         }
-    }
-
-    private static int port(String text, String whole, Errors errors) throws ConfigException {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw errors.error("probe.resolver", "\"" + whole + "\" has no valid port");
     }
 
     private static String ehloName(String text, Errors errors) throws ConfigException {
         if (text == null || text.isBlank()) {
             try {
-                return DomainName.normalize(InetAddress.getLocalHost().getHostName());
-            } catch (UnknownHostException | InvalidNameException e) {
+                return ProbeSettings.ehloName(InetAddress.getLocalHost().getHostName());
+            } catch (UnknownHostException | IllegalArgumentException e) {
                 return "localhost";
             }
         }
         try {
-            return DomainName.normalize(text.strip());
-        } catch (InvalidNameException e) {
+            return ProbeSettings.ehloName(text);
+        } catch (IllegalArgumentException e) {
             throw errors.error("probe.ehlo-name", e.getMessage());
         }
     }

@@ -32,7 +32,7 @@ public record ProbeSettings(boolean enabled, InetSocketAddress resolver, int por
             null);
 
     public ProbeSettings {
-        Objects.requireNonNull(ehloName, "ehloName");
+        ehloName = ehloName(ehloName);
         for (Duration d : new Duration[] {connectTimeout, commandTimeout, probeTimeout, goodLifetime, badLifetime}) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeouts and lifetimes must be positive");
@@ -44,6 +44,21 @@ public record ProbeSettings(boolean enabled, InetSocketAddress resolver, int por
         if (port < 1 || port > 65535 || maxConcurrentProbes < 1) {
             throw new IllegalArgumentException("port or maxConcurrentProbes out of range");
         }
+    }
+
+    /**
+     * A host name fit for EHLO (letters, digits, '-' and '.', at most 255 characters; a single
+     * label such as {@code localhost} is allowed), lower-cased; {@link IllegalArgumentException} if not.
+     */
+    public static String ehloName(String name) {
+        Objects.requireNonNull(name, "ehloName");
+        String lower = name.strip().toLowerCase(java.util.Locale.ROOT);
+        if (lower.isEmpty() || lower.length() > 255 || lower.startsWith(".") || lower.endsWith(".")
+                || lower.contains("..") || !lower.chars().allMatch(ch -> ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9'
+                        || ch == '-' || ch == '.')) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a host name for EHLO");
+        }
+        return lower;
     }
 
     /** Whether a door may block waiting for a probe (and so must decide off its event loop). */
