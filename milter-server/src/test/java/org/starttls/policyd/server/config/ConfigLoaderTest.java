@@ -94,7 +94,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown top key | listen: 1 | unknown key \"listen\"; known keys here: limits, list, milter, policy, policy-service, socketmap",
+        "unknown top key | listen: 1 | unknown key \"listen\"; known keys here: admin, limits, list, milter, policy, policy-service, probe, socketmap",
         "typo in section | socketmap:\\n  lisen: 127.0.0.1:1 | unknown key \"socketmap.lisen\"",
         "bad enum | policy:\\n  testing-domains: yes-please | policy.testing-domains: \"yes-please\" is not report-only or enforce",
         "bad expiry rule | policy:\\n  expired-list: ignore | policy.expired-list: \"ignore\" is not enforce-nothing",
