@@ -15,6 +15,10 @@ public final class ExitCodes {
     public static final int LIST_REFUSED = 3;
     /** The daemon could not be reached (status, reload). */
     public static final int DAEMON_UNREACHABLE = 4;
+    /** probe: a domain is under a downgrade. */
+    public static final int DOWNGRADE = 5;
+    /** probe: a domain could not be judged (DNS failed, no MX reachable), and none is under a downgrade. */
+    public static final int NO_EVIDENCE = 6;
     /** An unexpected internal error. */
     public static final int INTERNAL = 70;
 
@@ -25,6 +29,8 @@ public final class ExitCodes {
         "2:Invalid command line.",
         "3:The list could not be read or did not verify; nothing was changed.",
         "4:The running daemon could not be reached.",
+        "5:probe: a domain is under a downgrade.",
+        "6:probe: a domain could not be judged (DNS failed or no MX reachable).",
         "70:Internal error (a bug: please report it).",
     };
 

@@ -6,7 +6,7 @@ import org.starttls.policyd.core.ListRejectedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export ...}. */
+/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = "Inspect and manage the STARTTLS preload list used by policyd.",
         commandListHeading = "%nCommands:%n",
@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             "2:Invalid command line.",
             "3:The list could not be read or did not verify, or an update was refused; nothing was changed.",
             "4:The running daemon could not be reached.",
+            "5:probe: a domain is under a downgrade.",
+            "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade.",
             "70:Internal error (a bug: please report it)."})
 public final class PolicyCtl {
 
@@ -41,6 +43,7 @@ public final class PolicyCtl {
         cli.addSubcommand(new StatusCommand());
         cli.addSubcommand(new ReloadCommand());
         cli.addSubcommand(ExportCommand.withSubcommands(clock));
+        cli.addSubcommand(new ProbeCommand(clock));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         return cli;
     }

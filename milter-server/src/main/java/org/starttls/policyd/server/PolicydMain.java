@@ -75,6 +75,10 @@ public final class PolicydMain implements Callable<Integer> {
             description = "What an expired list does (default: enforce-nothing, EFF's rule).")
     String expiredList;
 
+    @Option(names = "--probe", description = "Turn on downgrade detection (probe: in the configuration; "
+            + "policyd then opens SMTP connections to the MXes of listed domains).")
+    boolean probe;
+
     @Option(names = "--check-config", description = "Validate the configuration and flags, print the result, and exit.")
     boolean checkConfig;
 
@@ -158,6 +162,7 @@ public final class PolicydMain implements Callable<Integer> {
         }
         c.policy.testingDomains = testingDomains != null ? testingDomains : c.policy.testingDomains;
         c.policy.expiredList = expiredList != null ? expiredList : c.policy.expiredList;
+        c.probe.enabled = probe || c.probe.enabled;
         return DaemonSettings.from(c, config);
     }
 }

@@ -12,6 +12,7 @@ import org.starttls.policyd.core.engine.ExpiredList;
 import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
+import org.starttls.policyd.server.probe.ProbeSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.TransportSettings;
@@ -28,15 +29,20 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * @param admin the admin endpoint's address, or null when disabled
  * @param transport connection limits and timeouts shared by the doors
  * @param metrics the loopback address of the /metrics and /health HTTP endpoint, or null when disabled
+ * @param probe downgrade detection ({@link ProbeSettings#DISABLED} unless the admin opts in)
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
         PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
-        ListenAddress metrics) {
+        ListenAddress metrics, ProbeSettings probe) {
 
-    /** Settings without the metrics endpoint. */
+    public DaemonSettings {
+        Objects.requireNonNull(probe, "probe");
+    }
+
+    /** Settings without the metrics endpoint and without downgrade detection. */
     public DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
             PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport) {
-        this(source, engine, socketmap, policyService, milter, admin, transport, null);
+        this(source, engine, socketmap, policyService, milter, admin, transport, null, ProbeSettings.DISABLED);
     }
 
     /** Where the list comes from and how it is refreshed. */
@@ -85,7 +91,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                             positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
             return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine),
                     policyDoor(c.policyService), milterDoor(c.milter), admin(c.admin), transport,
-                    metrics(c.metrics));
+                    metrics(c.metrics), ProbeConfig.validate(c.probe, transport, this::error));
         }
 
         private ListSettings listSettings(PolicydConfig.ListSection l) throws ConfigException {
@@ -255,7 +261,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             }
         }
 
-        private ConfigException error(String key, String reason) {
+        ConfigException error(String key, String reason) {
             return new ConfigException(origin + ": " + key + ": " + reason);
         }
     }

@@ -34,6 +34,9 @@ public final class PolicydConfig {
     @JsonProperty("metrics")
     public MetricsSection metrics = new MetricsSection();
 
+    @JsonProperty("probe")
+    public ProbeSection probe = new ProbeSection();
+
     /** Where the list comes from and how it is kept current. */
     public static final class ListSection {
         /** HTTP(S) URL of the list; null means no download (local file or embedded default). */
@@ -145,5 +148,45 @@ public final class PolicydConfig {
         /** A request that has started must complete within this time. */
         @JsonProperty("request-timeout-seconds")
         public int requestTimeoutSeconds = 10;
+    }
+
+    /**
+     * Downgrade detection: probe the MXes of listed domains and defer mail for an enforce-mode
+     * domain whose STARTTLS is stripped or forged. Off by default: it opens SMTP connections to
+     * remote MXes.
+     */
+    public static final class ProbeSection {
+        @JsonProperty("enabled")
+        public boolean enabled = false;
+        /** DNS server as host or host:port; empty means the system's resolvers. */
+        @JsonProperty("resolver")
+        public String resolver = "";
+        @JsonProperty("port")
+        public int port = 25;
+        /** Name sent in EHLO; empty means this host's name. */
+        @JsonProperty("ehlo-name")
+        public String ehloName = "";
+        @JsonProperty("connect-timeout-seconds")
+        public int connectTimeoutSeconds = 10;
+        /** Each SMTP reply, TLS handshake read and DNS query. */
+        @JsonProperty("command-timeout-seconds")
+        public int commandTimeoutSeconds = 30;
+        /** One MX from connect to QUIT. */
+        @JsonProperty("probe-timeout-seconds")
+        public int probeTimeoutSeconds = 60;
+        /** How long a result that TLS works is kept. */
+        @JsonProperty("good-lifetime-minutes")
+        public int goodLifetimeMinutes = 60;
+        /** How long a downgrade (or no-evidence) result is kept. */
+        @JsonProperty("bad-lifetime-minutes")
+        public int badLifetimeMinutes = 5;
+        @JsonProperty("max-concurrent-probes")
+        public int maxConcurrentProbes = 8;
+        /** How long a door may wait for a first probe; 0 answers at once from what is known. */
+        @JsonProperty("wait-millis")
+        public int waitMillis = 0;
+        /** PEM bundle of trusted CA certificates; empty means the JDK's trust store. */
+        @JsonProperty("trust-store")
+        public String trustStore = "";
     }
 }

@@ -3,6 +3,7 @@ package org.starttls.policyd.server.daemon;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ final class Doors implements AutoCloseable {
     private ReloadableProtocol socketmap;
     private ReloadableProtocol policy;
     private ReloadableProtocol milter;
+    /** Where receipt-time decisions run when they may wait for a downgrade probe; else null (event loop). */
+    private final ExecutorService decisions;
 
     private Doors(EventLoops loops, PolicyEngine engine, DaemonSettings started,
             UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters) {
@@ -54,6 +57,7 @@ final class Doors implements AutoCloseable {
         this.engine = engine;
         this.started = started;
         this.receiptLayer = receiptLayer;
+        this.decisions = started.probe().waits() ? DecisionPool.create() : null;
     }
 
     /**
@@ -107,7 +111,7 @@ final class Doors implements AutoCloseable {
     private ProtocolPipeline policyProtocol(DaemonSettings settings) {
         ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
         return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings(),
-                meters.door(PolicyServiceServer.NAME)));
+                meters.door(PolicyServiceServer.NAME)), decisions);
     }
 
     private ProtocolPipeline milterProtocol(DaemonSettings settings) {
@@ -116,8 +120,9 @@ final class Doors implements AutoCloseable {
         MilterSettings milterSettings = door.tagging()
                 ? MilterSettings.DEFAULTS.withHeaderTagging(true).withHeaderName(door.headerName())
                 : MilterSettings.DEFAULTS;
-        // Decisions are in-memory lookups: answering on the event loop is cheaper than a hand-off.
-        return new MilterProtocol(decider, milterSettings, null, meters.door(MilterServer.NAME));
+        // In-memory decisions answer on the event loop (cheaper than a hand-off); ones that may wait
+        // for a probe run on the decision pool.
+        return new MilterProtocol(decider, milterSettings, decisions, meters.door(MilterServer.NAME));
     }
 
     /** A milter connection lives as long as the SMTP session, which may idle far longer than a lookup client. */
@@ -144,6 +149,9 @@ final class Doors implements AutoCloseable {
         }
         if (!started.transport().equals(next.transport())) {
             changes.add("limits");
+        }
+        if (!started.probe().equals(next.probe())) {
+            changes.add("probe");
         }
         return changes.isEmpty() ? null : String.join(", ", changes);
     }
@@ -183,5 +191,8 @@ final class Doors implements AutoCloseable {
             server.close();
         }
         loops.close();
+        if (decisions != null) {
+            decisions.shutdownNow();
+        }
     }
 }

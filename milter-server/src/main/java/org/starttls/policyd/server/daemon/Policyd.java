@@ -20,6 +20,7 @@ import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.metrics.DaemonSnapshot;
 import org.starttls.policyd.server.metrics.MetricsServer;
+import org.starttls.policyd.server.probe.DowngradeDetector;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /**
@@ -32,6 +33,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
     private final PolicyEngine engine;
     private final Supplier<DaemonSettings> settingsSource;
     private final Doors doors;
+    private final DowngradeDetector probes;
     private volatile ListKeeper lists;
     private volatile DaemonSettings settings;
     private final AnswerMeters meters;
@@ -41,8 +43,9 @@ public final class Policyd implements AutoCloseable, AdminActions {
     private volatile String metricsListen;
 
     private Policyd(PolicyEngine engine, Supplier<DaemonSettings> settingsSource, DaemonSettings settings,
-            ListKeeper lists, Doors doors, AnswerMeters meters) {
+            ListKeeper lists, Doors doors, AnswerMeters meters, DowngradeDetector probes) {
         this.meters = meters;
+        this.probes = probes;
         this.engine = engine;
         this.settingsSource = settingsSource;
         this.settings = settings;
@@ -69,10 +72,13 @@ public final class Policyd implements AutoCloseable, AdminActions {
         Objects.requireNonNull(settings, "settings");
         PolicyEngine engine = new PolicyEngine(clock, settings.engine());
         ListKeeper lists = ListKeeper.start(settings.source(), engine, clock);
+        DowngradeDetector probes = null;
         try {
+            probes = startProbes(settings, clock);
+            UnaryOperator<ReceiptDecider> layer = probes == null ? receiptLayer : withProbes(receiptLayer, probes);
             AnswerMeters meters = new AnswerMeters();
-            Doors doors = Doors.start(settings, engine, receiptLayer, meters);
-            Policyd daemon = new Policyd(engine, settingsSource, settings, lists, doors, meters);
+            Doors doors = Doors.start(settings, engine, layer, meters);
+            Policyd daemon = new Policyd(engine, settingsSource, settings, lists, doors, meters, probes);
             if (settings.admin() != null) {
                 try {
                     doors.startAdmin(settings.admin(), daemon);
@@ -85,10 +91,32 @@ public final class Policyd implements AutoCloseable, AdminActions {
             LOG.info("policyd ready: testing-domains {}, expired-list {}", settings.engine().testingDomains(),
                     settings.engine().expiredList());
             return daemon;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ConfigException | RuntimeException e) {
+            if (probes != null) {
+                probes.close();
+            }
             lists.close();
             throw e;
         }
+    }
+
+    /** Downgrade detection, when the configuration opts in; null otherwise. */
+    private static DowngradeDetector startProbes(DaemonSettings settings, Clock clock) throws ConfigException {
+        if (!settings.probe().enabled()) {
+            return null;
+        }
+        try {
+            DowngradeDetector probes = DowngradeDetector.start(settings.probe(), clock);
+            LOG.info("downgrade detection on: probing MXes of listed domains on port {} (wait budget {} ms)",
+                    settings.probe().port(), settings.probe().waitBudget().toMillis());
+            return probes;
+        } catch (IOException e) {
+            throw new ConfigException("probe.trust-store: " + e.getMessage());
+        }
+    }
+
+    private static UnaryOperator<ReceiptDecider> withProbes(UnaryOperator<ReceiptDecider> layer, DowngradeDetector probes) {
+        return list -> probes.layer(layer.apply(list));
     }
 
     /**
@@ -119,7 +147,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
             } catch (ConfigException e) {
                 LOG.error("reload: the list settings were NOT changed: {}", e.getMessage());
                 next = new DaemonSettings(settings.source(), next.engine(), next.socketmap(), next.policyService(),
-                        next.milter(), next.admin(), next.transport(), next.metrics());
+                        next.milter(), next.admin(), next.transport(), next.metrics(), next.probe());
             }
         }
         doors.reconfigure(next);
@@ -209,6 +237,9 @@ public final class Policyd implements AutoCloseable, AdminActions {
             server.close();
         }
         doors.close();
+        if (probes != null) {
+            probes.close();
+        }
         lists.close();
         LOG.info("policyd stopped");
     }

@@ -2,6 +2,7 @@ package org.starttls.policyd.server.policy;
 
 import io.netty.channel.ChannelPipeline;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.starttls.policyd.server.transport.PipelineNames;
 import org.starttls.policyd.server.transport.ProtocolPipeline;
 
@@ -10,15 +11,22 @@ public final class PolicyServiceProtocol implements ProtocolPipeline {
     private static final PolicyReplyEncoder ENCODER = new PolicyReplyEncoder();
 
     private final PolicyResponder responder;
+    private final Executor decisionExecutor;
 
     public PolicyServiceProtocol(PolicyResponder responder) {
+        this(responder, null);
+    }
+
+    /** @param decisionExecutor where answers are computed, or null to compute them on the event loop */
+    public PolicyServiceProtocol(PolicyResponder responder, Executor decisionExecutor) {
         this.responder = Objects.requireNonNull(responder, "responder");
+        this.decisionExecutor = decisionExecutor;
     }
 
     @Override
     public void addProtocolHandlers(ChannelPipeline pipeline) {
         pipeline.addLast(PipelineNames.FRAMING, new PolicyRequestDecoder());
         pipeline.addLast(PipelineNames.REPLY_ENCODER, ENCODER);
-        pipeline.addLast(PipelineNames.REQUESTS, new PolicyServiceHandler(responder));
+        pipeline.addLast(PipelineNames.REQUESTS, new PolicyServiceHandler(responder, decisionExecutor));
     }
 }

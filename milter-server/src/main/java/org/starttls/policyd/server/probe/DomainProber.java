@@ -1,0 +1,64 @@
+package org.starttls.policyd.server.probe;
+
+import java.io.IOException;
+import java.security.cert.TrustAnchor;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.starttls.policyd.core.list.TlsPolicy;
+import org.xbill.DNS.Resolver;
+
+/**
+ * Probes one domain, blocking: looks up its MXes, checks each name against the policy's patterns,
+ * and probes the matching ones in preference order ({@link MxProbe}). Used by the daemon's
+ * {@link DowngradeDetector} (on its own pool) and by {@code policyctl probe}.
+ */
+public final class DomainProber implements AutoCloseable {
+    private final MxLookup dns;
+    private final MxProbe mxProbe;
+    private final Clock clock;
+    private final ScheduledExecutorService deadlines;
+
+    /** With the resolver handed in (the configured one, or a test's). */
+    public DomainProber(ProbeSettings settings, Resolver resolver, Set<TrustAnchor> anchors, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.dns = new MxLookup(resolver, settings.commandTimeout());
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "policyd-probe-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.mxProbe = new MxProbe(settings, dns, new CertificateCheck(anchors), clock, deadlines);
+    }
+
+    /** With the resolver and trust store the settings name. */
+    public static DomainProber create(ProbeSettings settings, Clock clock) throws IOException {
+        return new DomainProber(settings, MxLookup.resolver(settings.resolver()), TrustAnchors.load(settings.trustStore()),
+                clock);
+    }
+
+    /** Probes {@code domain} against {@code policy}; never throws for what the network does. */
+    public DomainReport probe(String domain, TlsPolicy policy) {
+        List<MxHost> hosts;
+        try {
+            hosts = dns.mxHosts(domain);
+        } catch (MxLookup.DnsException e) {
+            return DomainReport.dnsFailed(domain, policy, e.getMessage(), clock.instant());
+        }
+        List<MxReport> reports = new ArrayList<>(hosts.size());
+        for (MxHost mx : hosts) {
+            reports.add(policy.allowsMx(mx.name()) ? mxProbe.probe(mx) : MxReport.notInPolicy(mx));
+        }
+        return DomainReport.conclude(domain, policy, reports, clock.instant());
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
+    }
+}

@@ -1,0 +1,192 @@
+package org.starttls.policyd.server.probe;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.core.engine.Verdict;
+import org.starttls.policyd.core.list.PolicyMode;
+import org.starttls.policyd.core.list.TlsPolicy;
+
+/**
+ * Turns probe results into receipt-time decisions: an enforce-mode domain whose MXes show a
+ * STARTTLS downgrade ({@link DomainStatus#DOWNGRADE}) is deferred; a testing-mode one is only
+ * logged.
+ *
+ * <p>Results are cached per domain and policy (Caffeine; SECURE results live
+ * {@code goodLifetime}, the others {@code badLifetime}), so a domain's result never leaks to
+ * another domain with the same MX hosts. A cache miss starts one probe for the domain (concurrent
+ * callers share it) on a pool of {@code maxConcurrentProbes} threads with a bounded queue; the
+ * caller answers from what is known at once, or waits up to {@code waitBudget} when configured,
+ * but never on a Netty event loop thread.
+ */
+public final class DowngradeDetector implements AutoCloseable {
+    /** Probes waiting for a thread beyond this are not started (the domain is probed on a later miss). */
+    static final int MAX_QUEUED_PROBES = 1_000;
+    /** Domains whose results are kept at most. */
+    static final long MAX_CACHED_DOMAINS = 100_000;
+    private static final Logger LOG = LoggerFactory.getLogger(DowngradeDetector.class);
+
+    /** Probes one domain against its policy, blocking ({@link DomainProber#probe} in production). */
+    @FunctionalInterface
+    public interface Prober {
+        DomainReport probe(String domain, TlsPolicy policy);
+    }
+
+    private record Key(String domain, TlsPolicy policy) {
+    }
+
+    private final Prober prober;
+    private final AutoCloseable resources;
+    private final Duration waitBudget;
+    private final ThreadPoolExecutor probes;
+    private final AsyncCache<Key, DomainReport> reports;
+
+    public DowngradeDetector(ProbeSettings settings, Prober prober, Clock clock) {
+        this(settings, prober, () -> { }, clock);
+    }
+
+    private DowngradeDetector(ProbeSettings settings, Prober prober, AutoCloseable resources, Clock clock) {
+        this.prober = Objects.requireNonNull(prober, "prober");
+        this.resources = resources;
+        this.waitBudget = settings.waitBudget();
+        AtomicInteger threads = new AtomicInteger();
+        this.probes = new ThreadPoolExecutor(settings.maxConcurrentProbes(), settings.maxConcurrentProbes(), 1,
+                TimeUnit.MINUTES, new ArrayBlockingQueue<>(MAX_QUEUED_PROBES), runnable -> {
+                    Thread thread = new Thread(runnable, "policyd-probe-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        probes.allowCoreThreadTimeOut(true);
+        long good = settings.goodLifetime().toNanos();
+        long bad = settings.badLifetime().toNanos();
+        this.reports = Caffeine.newBuilder()
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .maximumSize(MAX_CACHED_DOMAINS)
+                .expireAfter(Expiry.<Key, DomainReport>writing((key, report) ->
+                        Duration.ofNanos(report.status() == DomainStatus.SECURE ? good : bad)))
+                .buildAsync();
+    }
+
+    /**
+     * A detector probing for real with the settings' resolver, port and trust store.
+     *
+     * @throws java.io.IOException when the trust store cannot be read
+     */
+    public static DowngradeDetector start(ProbeSettings settings, Clock clock) throws java.io.IOException {
+        DomainProber prober = DomainProber.create(settings, clock);
+        return new DowngradeDetector(settings, prober::probe, prober, clock);
+    }
+
+    /** {@code list}'s decisions with downgrade knowledge added (the {@code Policyd} receipt layer). */
+    public ReceiptDecider layer(ReceiptDecider list) {
+        Objects.requireNonNull(list, "list");
+        return domain -> decide(list.decideAtReceipt(domain));
+    }
+
+    Decision decide(Decision decision) {
+        if (!probed(decision)) {
+            return decision;
+        }
+        DomainReport report = reportFor(decision.domain(), decision.policy());
+        if (report == null || report.status() != DomainStatus.DOWNGRADE || decision.verdict() != Verdict.REQUIRE_TLS
+                || decision.mode() != PolicyMode.ENFORCE) {
+            return decision;
+        }
+        return decision.underDowngrade(report.reason());
+    }
+
+    /**
+     * Enforced domains, and testing-mode ones (to log what enforcing them would do); not a listed
+     * domain that an expired list no longer enforces.
+     */
+    private static boolean probed(Decision decision) {
+        return decision.listed() && (decision.verdict() == Verdict.REQUIRE_TLS
+                || decision.verdict() == Verdict.NO_POLICY && decision.mode() == PolicyMode.TESTING);
+    }
+
+    /**
+     * The report for the domain when it is known now or within the wait budget; otherwise null,
+     * and a probe is under way (or the probe queue is full).
+     */
+    public DomainReport reportFor(String domain, TlsPolicy policy) {
+        Key key = new Key(domain, policy);
+        CompletableFuture<DomainReport> future;
+        try {
+            future = reports.get(key, (k, executor) -> start(k));
+            if (future.isCompletedExceptionally()) {
+                // Caffeine drops a failed probe by itself, but maybe not yet: retry it now
+                reports.asMap().remove(key, future);
+                future = reports.get(key, (k, executor) -> start(k));
+            }
+        } catch (RejectedExecutionException e) {
+            LOG.warn("probe: not probing {} now: {} probes are already waiting", domain, MAX_QUEUED_PROBES);
+            return null;
+        }
+        if (!future.isDone() && (waitBudget.isZero() || Thread.currentThread() instanceof FastThreadLocalThread)) {
+            return null; // never block an event loop, whatever the configuration says
+        }
+        try {
+            return future.isDone() ? future.getNow(null) : future.get(waitBudget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            LOG.debug("probe: {} not done within {} ms; answering from the list", domain, waitBudget.toMillis());
+            return null;
+        } catch (ExecutionException | java.util.concurrent.CompletionException e) {
+            return null; // logged where it failed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private CompletableFuture<DomainReport> start(Key key) {
+        return CompletableFuture.supplyAsync(() -> probeAndLog(key), probes);
+    }
+
+    private DomainReport probeAndLog(Key key) {
+        DomainReport report;
+        try {
+            report = prober.probe(key.domain(), key.policy());
+        } catch (RuntimeException e) {
+            LOG.error("probe: probing {} failed; nothing is concluded", key.domain(), e);
+            throw e;
+        }
+        if (report.status() == DomainStatus.DOWNGRADE) {
+            LOG.warn("probe: {} ({} mode): {}{}", key.domain(), key.policy().mode().wireName(), report.reason(),
+                    key.policy().mode() == PolicyMode.ENFORCE ? "; deferring its mail at receipt"
+                            : "; testing mode, so logged only, not deferred");
+        } else {
+            LOG.info("probe: {}: {}: {}", key.domain(), report.status(), report.reason());
+        }
+        for (MxReport mx : report.mxs()) {
+            LOG.debug("probe: {}: {}", key.domain(), mx.summary());
+        }
+        return report;
+    }
+
+    @Override
+    public void close() {
+        probes.shutdownNow();
+        try {
+            resources.close();
+        } catch (Exception e) {
+            LOG.debug("probe: closing the prober: {}", e.toString());
+        }
+    }
+}

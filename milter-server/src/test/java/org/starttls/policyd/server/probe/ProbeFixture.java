@@ -1,0 +1,100 @@
+package org.starttls.policyd.server.probe;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.starttls.policyd.server.testing.FakeMx;
+import org.starttls.policyd.server.testing.FakeMx.Behaviour;
+import org.starttls.policyd.server.testing.LocalDnsServer;
+import org.starttls.policyd.server.testing.TestCertificates;
+import org.starttls.policyd.server.testing.TestCertificates.Issued;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * One fake MX of each kind, each on its own loopback address and all on one port (the probe's
+ * port is one setting), named in a local DNS server: the world the probe tests run in. The clock
+ * is frozen; certificates are minted around it by a test CA that the trust store trusts.
+ */
+public final class ProbeFixture implements AutoCloseable {
+    /** Real time at start, frozen: certificates are minted around it, and a daemon on the system clock agrees. */
+    static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** The policy's pattern: every fake below is under it, except {@link #OUTSIDE}. */
+    public static final String PATTERN = ".mx.test";
+
+    public static final String PLAIN = "plain.mx.test";
+    public static final String BROKEN_TLS = "broken.mx.test";
+    public static final String SELF_SIGNED = "selfsigned.mx.test";
+    public static final String EXPIRED = "expired.mx.test";
+    public static final String WRONG_NAME = "wrongname.mx.test";
+    public static final String GOOD = "good.mx.test";
+    public static final String SILENT = "silent.mx.test";
+    public static final String CLOSED = "closed.mx.test";
+    /** Answers like {@link #GOOD} (same certificate), but its name is outside the policy. */
+    public static final String OUTSIDE = "mx.elsewhere.test";
+
+    public final LocalDnsServer dns;
+    final Path trustStore;
+    final List<FakeMx> fakes = new ArrayList<>();
+    final FakeMx plain;
+    final FakeMx good;
+    final int port;
+
+    public ProbeFixture(Path dir) throws IOException {
+        Issued ca = TestCertificates.ca("Probe Test CA", NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(365)));
+        trustStore = ca.writePem(dir.resolve("ca.pem"));
+        Instant from = NOW.minus(Duration.ofDays(10));
+        Instant to = NOW.plus(Duration.ofDays(80));
+        dns = LocalDnsServer.start();
+        plain = FakeMx.start(loopback(2), 0, Behaviour.NO_STARTTLS, null);
+        fakes.add(plain);
+        port = plain.port();
+        dns.a(PLAIN, loopback(2));
+        add(BROKEN_TLS, 3, Behaviour.BROKEN_TLS, null);
+        add(SELF_SIGNED, 4, Behaviour.TLS, TestCertificates.selfSigned(SELF_SIGNED, List.of(SELF_SIGNED), from, to));
+        add(EXPIRED, 5, Behaviour.TLS, TestCertificates.issue(ca, EXPIRED, List.of(EXPIRED),
+                NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(1))));
+        add(WRONG_NAME, 6, Behaviour.TLS, TestCertificates.issue(ca, "other.test", List.of("other.test"), from, to));
+        good = add(GOOD, 7, Behaviour.TLS, TestCertificates.issue(ca, GOOD, List.of(GOOD), from, to));
+        add(SILENT, 8, Behaviour.SILENT, null);
+        dns.a(CLOSED, loopback(9)); // nobody listens there
+        dns.a(OUTSIDE, loopback(7));
+    }
+
+    private FakeMx add(String name, int lastOctet, Behaviour behaviour, Issued certificate) throws IOException {
+        FakeMx fake = FakeMx.start(loopback(lastOctet), port, behaviour,
+                certificate == null ? null : certificate.serverContext());
+        fakes.add(fake);
+        dns.a(name, loopback(lastOctet));
+        return fake;
+    }
+
+    static InetAddress loopback(int lastOctet) throws IOException {
+        return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet});
+    }
+
+    /** Probe settings for this world: its port, short timeouts (a loaded machine still answers in time). */
+    public ProbeSettings settings() {
+        return ProbeSettings.DISABLED.withEnabled(true).withPort(port).withResolver(dns.address())
+                .withTrustStore(trustStore).withEhloName("probe.client.test")
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    DomainProber prober() throws IOException {
+        return new DomainProber(settings(), new SimpleResolver(dns.address()), TrustAnchors.load(trustStore), CLOCK);
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (FakeMx fake : fakes) {
+            fake.close();
+        }
+        dns.close();
+    }
+}
