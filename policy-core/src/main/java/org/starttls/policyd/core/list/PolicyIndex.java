@@ -104,19 +104,34 @@ final class PolicyIndex {
 
     /** The entry for a normalised name, or null. */
     byte[] get(String domain) {
+        int slot = slotOf(domain);
+        return slot < 0 ? null : table[slot];
+    }
+
+    /** The slot holding a normalised name's entry, or -1. */
+    int slotOf(String domain) {
         if (domain.length() > 255) {
-            return null;
+            return -1;
         }
         int mask = table.length - 1;
         for (int slot = hash(domain) & mask; ; slot = (slot + 1) & mask) {
             byte[] entry = table[slot];
             if (entry == null) {
-                return null;
+                return -1;
             }
             if (nameEquals(entry, domain)) {
-                return entry;
+                return slot;
             }
         }
+    }
+
+    byte[] entryAt(int slot) {
+        return table[slot];
+    }
+
+    /** Number of slots: the bound of {@link #slotOf}. */
+    int capacity() {
+        return table.length;
     }
 
     int size() {

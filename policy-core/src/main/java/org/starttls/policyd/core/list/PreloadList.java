@@ -29,6 +29,13 @@ public final class PreloadList {
     private final PolicyIndex index;
     private final Map<PolicyMode, Integer> countsByMode;
     private final int viaAlias;
+    /**
+     * Policies decoded so far, by index slot. MTAs ask about the same destinations again and again,
+     * so a domain is decoded on its first lookup only; domains never asked about cost one empty
+     * slot (4 bytes). Filled without locks: a slot holds null or an immutable policy, and two
+     * threads decoding the same entry at once store equal values.
+     */
+    private final TlsPolicy[] decoded;
 
     /**
      * @param aliasesById the alias policies by the numbers the index refers to them with
@@ -45,12 +52,21 @@ public final class PreloadList {
         this.index = index;
         this.countsByMode = Collections.unmodifiableMap(new EnumMap<>(countsByMode));
         this.viaAlias = viaAlias;
+        this.decoded = new TlsPolicy[index.capacity()];
     }
 
     /** The policy for an already normalised name (see {@link DomainName#normalize}), or null. */
     public TlsPolicy lookup(String normalizedDomain) {
-        byte[] entry = index.get(normalizedDomain);
-        return entry == null ? null : decode(entry);
+        int slot = index.slotOf(normalizedDomain);
+        if (slot < 0) {
+            return null;
+        }
+        TlsPolicy policy = decoded[slot];
+        if (policy == null) {
+            policy = decode(index.entryAt(slot));
+            decoded[slot] = policy;
+        }
+        return policy;
     }
 
     public TlsPolicy lookup(DomainName domain) {
