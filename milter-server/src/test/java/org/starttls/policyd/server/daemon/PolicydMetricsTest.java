@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -32,7 +31,7 @@ import org.starttls.policyd.core.testing.TestKeys;
 import org.starttls.policyd.core.testing.TestLists;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
-import org.starttls.policyd.server.transport.RunningServer;
+import org.starttls.policyd.server.testing.LocalDaemon;
 
 /** The daemon's counters, seen through policyctl status and the loopback /metrics and /health endpoint. */
 class PolicydMetricsTest {
@@ -53,17 +52,7 @@ class PolicydMetricsTest {
         Instant signed = Instant.now().minusSeconds(120);
         Path list = TestLists.signed(TestKeys.primary(), signed, signed, signed.plus(validFor),
                 Map.of("listed.example", "mx.listed.example")).writeTo(dir, "policy.json");
-        Path keyring = dir.resolve("signer.asc");
-        Files.write(keyring, TestKeys.primary().armoredKeyring());
-        PolicydConfig config = new PolicydConfig();
-        config.list.file = list.toString();
-        config.list.keyring = keyring.toString();
-        config.list.stateDir = dir.resolve("state").toString();
-        config.socketmap.listen = "127.0.0.1:0";
-        config.policyService.listen = "127.0.0.1:0";
-        config.admin.listen = "127.0.0.1:0";
-        config.metrics.listen = "127.0.0.1:0";
-        return config;
+        return LocalDaemon.config(dir, list);
     }
 
     private void start(PolicydConfig config) throws Exception {
@@ -71,29 +60,8 @@ class PolicydMetricsTest {
         daemon = Policyd.start(settings, () -> settings, Clock.systemUTC());
     }
 
-    private int port(String door) {
-        return daemon.servers().stream().filter(s -> s.name().equals(door)).findFirst().map(RunningServer::port)
-                .orElseThrow();
-    }
-
-    private String socketmap(String key) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port("socketmap"))) {
-            String query = "starttls " + key;
-            OutputStream out = socket.getOutputStream();
-            out.write((query.length() + ":" + query + ",").getBytes(US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder length = new StringBuilder();
-            int b;
-            while ((b = in.read()) != ':') {
-                length.append((char) b);
-            }
-            return new String(in.readNBytes(Integer.parseInt(length.toString())), US_ASCII);
-        }
-    }
-
     private String policy(String recipient) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port("policy"))) {
+        try (Socket socket = new Socket("127.0.0.1", LocalDaemon.port(daemon, "policy"))) {
             socket.getOutputStream().write(("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=" + recipient
                     + "\n\n").getBytes(US_ASCII));
             StringBuilder reply = new StringBuilder();
@@ -133,9 +101,9 @@ class PolicydMetricsTest {
         String before = get("/metrics").body();
         assertTrue(!before.contains("policyd_answers_total{door=\"socketmap\""), "no answer counted yet:\n" + before);
 
-        assertEquals("OK secure match=mx.listed.example servername=hostname", socketmap("listed.example"));
-        assertEquals("OK secure match=mx.listed.example servername=hostname", socketmap("listed.example"));
-        assertEquals("NOTFOUND ", socketmap("other.example"));
+        assertEquals("OK secure match=mx.listed.example servername=hostname", LocalDaemon.socketmap(daemon, "listed.example"));
+        assertEquals("OK secure match=mx.listed.example servername=hostname", LocalDaemon.socketmap(daemon, "listed.example"));
+        assertEquals("NOTFOUND ", LocalDaemon.socketmap(daemon, "other.example"));
         assertEquals("action=DUNNO", policy("user@listed.example"));
 
         HttpResponse<String> response = get("/metrics");
@@ -160,7 +128,7 @@ class PolicydMetricsTest {
         assertEquals("ok\n", health.body());
         assertEquals(404, get("/metrics/other").statusCode());
 
-        String admin = "127.0.0.1:" + port("admin");
+        String admin = "127.0.0.1:" + LocalDaemon.port(daemon, "admin");
         JsonNode status = new ObjectMapper().readTree(policyctl("status", "--json", "--admin", admin).split("\n", 2)[1]);
         assertEquals(2, status.path("answers").path("socketmap").path("OK").asLong(), status.toString());
         assertEquals(1, status.path("answers").path("socketmap").path("NOTFOUND").asLong());
@@ -183,7 +151,7 @@ class PolicydMetricsTest {
         assertEquals(1, sample(metrics, "policyd_list_update_failures_total"));
         assertEquals(1, sample(metrics, "policyd_list_update_failures_consecutive"));
         assertEquals(0, sample(metrics, "policyd_healthy"));
-        assertEquals("OK secure match=mx.listed.example servername=hostname", socketmap("listed.example"),
+        assertEquals("OK secure match=mx.listed.example servername=hostname", LocalDaemon.socketmap(daemon, "listed.example"),
                 "the good list is kept");
     }
 
@@ -195,8 +163,8 @@ class PolicydMetricsTest {
             start(config);
 
             assertEquals(-1, daemon.metricsPort());
-            assertEquals("OK secure match=mx.listed.example servername=hostname", socketmap("listed.example"));
-            String text = policyctl("status", "--admin", "127.0.0.1:" + port("admin"));
+            assertEquals("OK secure match=mx.listed.example servername=hostname", LocalDaemon.socketmap(daemon, "listed.example"));
+            String text = policyctl("status", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
             assertTrue(text.contains("WARNING:  metrics endpoint: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
                     text);
         }

@@ -1,15 +1,10 @@
 package org.starttls.policyd.server.daemon;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +20,7 @@ import org.starttls.policyd.core.testing.TestLists;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
-import org.starttls.policyd.server.transport.RunningServer;
+import org.starttls.policyd.server.testing.LocalDaemon;
 
 /** The daemon as a whole on real sockets: start from a local list, answer, reload a newer list and a new config. */
 class PolicydTest {
@@ -45,43 +40,6 @@ class PolicydTest {
                 .writeTo(dir, "policy.json");
     }
 
-    private PolicydConfig config(Path list) throws Exception {
-        Path keyring = dir.resolve("signer.asc");
-        Files.write(keyring, TestKeys.primary().armoredKeyring());
-        PolicydConfig config = new PolicydConfig();
-        config.list.file = list.toString();
-        config.list.keyring = keyring.toString();
-        config.list.stateDir = dir.resolve("state").toString();
-        config.socketmap.listen = "127.0.0.1:0";
-        config.policyService.listen = "127.0.0.1:0";
-        config.admin.listen = "127.0.0.1:0";
-        config.metrics.listen = "127.0.0.1:0";
-        return config;
-    }
-
-    private int port(String door) {
-        return daemon.servers().stream().filter(s -> s.name().equals(door)).findFirst().map(RunningServer::port)
-                .orElseThrow();
-    }
-
-    private String socketmap(String key) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port("socketmap"))) {
-            String query = "starttls " + key;
-            OutputStream out = socket.getOutputStream();
-            out.write((query.length() + ":" + query + ",").getBytes(US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder length = new StringBuilder();
-            int b;
-            while ((b = in.read()) != ':') {
-                length.append((char) b);
-            }
-            String reply = new String(in.readNBytes(Integer.parseInt(length.toString())), US_ASCII);
-            assertEquals(',', in.read());
-            return reply;
-        }
-    }
-
     private String policyctl(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -93,21 +51,21 @@ class PolicydTest {
     void answersFromALocalListAndReloadsANewerOne() throws Exception {
         Instant now = Instant.now().minusSeconds(120);
         Path list = writeList(now, Map.of("first.example", ".mx.first.example"));
-        PolicydConfig config = config(list);
+        PolicydConfig config = LocalDaemon.config(dir, list);
         DaemonSettings settings = DaemonSettings.from(config, null);
         daemon = Policyd.start(settings, () -> settings, Clock.systemUTC());
 
-        assertEquals("OK secure match=.mx.first.example servername=hostname", socketmap("first.example"));
-        assertEquals("NOTFOUND ", socketmap("second.example"));
-        assertEquals("NOTFOUND ", socketmap("[192.0.2.1]:25"));
+        assertEquals("OK secure match=.mx.first.example servername=hostname", LocalDaemon.socketmap(daemon, "first.example"));
+        assertEquals("NOTFOUND ", LocalDaemon.socketmap(daemon, "second.example"));
+        assertEquals("NOTFOUND ", LocalDaemon.socketmap(daemon, "[192.0.2.1]:25"));
 
         writeList(now.plusSeconds(60), Map.of("second.example", "mx.second.example"));
-        String reload = policyctl("reload", "--admin", "127.0.0.1:" + port("admin"));
+        String reload = policyctl("reload", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
         assertTrue(reload.startsWith("0\nreloaded; list: installed"), reload);
-        assertEquals("NOTFOUND ", socketmap("first.example"));
-        assertEquals("OK secure match=mx.second.example servername=hostname", socketmap("second.example"));
+        assertEquals("NOTFOUND ", LocalDaemon.socketmap(daemon, "first.example"));
+        assertEquals("OK secure match=mx.second.example servername=hostname", LocalDaemon.socketmap(daemon, "second.example"));
 
-        String status = policyctl("status", "--json", "--admin", "127.0.0.1:" + port("admin"));
+        String status = policyctl("status", "--json", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
         assertTrue(status.contains("\"domains\":1") && status.contains("\"name\":\"socketmap\""), status);
     }
 
@@ -115,20 +73,20 @@ class PolicydTest {
     void aRolledBackOrTamperedFileIsRefusedAndTheGoodListKept() throws Exception {
         Instant now = Instant.now().minusSeconds(120);
         Path list = writeList(now, Map.of("first.example", ".mx.first.example"));
-        DaemonSettings settings = DaemonSettings.from(config(list), null);
+        DaemonSettings settings = DaemonSettings.from(LocalDaemon.config(dir, list), null);
         daemon = Policyd.start(settings, () -> settings, Clock.systemUTC());
 
         writeList(now.minusSeconds(3600), Map.of("other.example", ".mx.other.example"));
-        String reload = policyctl("reload", "--admin", "127.0.0.1:" + port("admin"));
+        String reload = policyctl("reload", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
         assertTrue(reload.startsWith("3\n") && reload.contains("rollback"), reload);
-        assertEquals("OK secure match=.mx.first.example servername=hostname", socketmap("first.example"));
+        assertEquals("OK secure match=.mx.first.example servername=hostname", LocalDaemon.socketmap(daemon, "first.example"));
     }
 
     @Test
     void reloadAppliesNewAnswerSettingsAndRefusesAnInvalidConfig() throws Exception {
         Instant now = Instant.now().minusSeconds(120);
         Path list = writeList(now, Map.of("testing.example", ".mx.testing.example"));
-        PolicydConfig config = config(list);
+        PolicydConfig config = LocalDaemon.config(dir, list);
         AtomicReference<Object> next = new AtomicReference<>(DaemonSettings.from(config, null));
         daemon = Policyd.start((DaemonSettings) next.get(), () -> {
             Object value = next.get();
@@ -137,17 +95,17 @@ class PolicydTest {
             }
             return (DaemonSettings) value;
         }, Clock.systemUTC());
-        assertEquals("NOTFOUND ", socketmap("testing.example"), "testing domains are report-only by default");
+        assertEquals("NOTFOUND ", LocalDaemon.socketmap(daemon, "testing.example"), "testing domains are report-only by default");
 
         config.policy.testingDomains = "enforce";
         config.socketmap.servername = false;
         next.set(DaemonSettings.from(config, null));
         daemon.reloadAll().get();
-        assertEquals("OK secure match=.mx.testing.example", socketmap("testing.example"));
+        assertEquals("OK secure match=.mx.testing.example", LocalDaemon.socketmap(daemon, "testing.example"));
 
         next.set(new ConfigException("policyd.yaml: policy.testing-domains: \"maybe\" is not report-only or enforce"));
         daemon.reloadAll().get();
-        assertEquals("OK secure match=.mx.testing.example", socketmap("testing.example"), "the running config is kept");
+        assertEquals("OK secure match=.mx.testing.example", LocalDaemon.socketmap(daemon, "testing.example"), "the running config is kept");
     }
 
     @Test

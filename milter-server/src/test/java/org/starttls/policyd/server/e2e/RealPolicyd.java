@@ -24,7 +24,7 @@ import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.daemon.Policyd;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
 import org.starttls.policyd.server.socketmap.SocketmapServer;
-import org.starttls.policyd.server.transport.RunningServer;
+import org.starttls.policyd.server.testing.LocalDaemon;
 
 /**
  * The real daemon for the end-to-end tests: started in this JVM the way {@code policyd
@@ -50,18 +50,8 @@ final class RealPolicyd implements PolicydUnderTest {
             Path list = TestLists.signed(TestKeys.primary(), now.minusSeconds(60), now.minus(Duration.ofHours(1)),
                     now.plus(Duration.ofDays(14)), Map.of(ENFORCE, "." + ENFORCE, DOWNGRADED, "." + DOWNGRADED))
                     .writeTo(dir, "policy.json");
-            Path keyring = dir.resolve("keyring.asc");
-            Files.write(keyring, TestKeys.primary().armoredKeyring());
-
-            PolicydConfig config = new PolicydConfig();
-            config.list.file = list.toString();
-            config.list.keyring = keyring.toString();
-            config.list.stateDir = dir.resolve("state").toString();
-            config.socketmap.listen = "127.0.0.1:0";
-            config.policyService.listen = "127.0.0.1:0";
+            PolicydConfig config = LocalDaemon.config(dir, list);
             config.policyService.prependHeader = TAG_HEADER;
-            config.admin.listen = "127.0.0.1:0";
-            config.metrics.listen = "127.0.0.1:0";
             DaemonSettings settings = DaemonSettings.from(config, null);
             Policyd daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), RealPolicyd::markDowngraded);
             return new RealPolicyd(dir, daemon);
@@ -82,8 +72,7 @@ final class RealPolicyd implements PolicydUnderTest {
     }
 
     private int port(String door) {
-        return daemon.servers().stream().filter(s -> s.name().equals(door)).findFirst()
-                .map(RunningServer::port).orElseThrow();
+        return LocalDaemon.port(daemon, door);
     }
 
     @Override

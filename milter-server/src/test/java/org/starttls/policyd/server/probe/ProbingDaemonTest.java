@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import org.starttls.policyd.core.testing.TestLists;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.testing.LocalDaemon;
 import org.starttls.policyd.server.daemon.Policyd;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
 import org.starttls.policyd.server.transport.RunningServer;
@@ -57,14 +57,7 @@ class ProbingDaemonTest {
     }
 
     static PolicydConfig config(Path list) throws IOException {
-        Path keyring = dir.resolve("signer.asc");
-        Files.write(keyring, TestKeys.primary().armoredKeyring());
-        PolicydConfig config = new PolicydConfig();
-        config.list.file = list.toString();
-        config.list.keyring = keyring.toString();
-        config.list.stateDir = dir.resolve("state").toString();
-        config.socketmap.listen = "127.0.0.1:0";
-        config.policyService.listen = "127.0.0.1:0";
+        PolicydConfig config = LocalDaemon.config(dir, list);
         config.admin.enabled = false;
         config.probe.enabled = true;
         config.probe.resolver = "127.0.0.1:" + world.dns.address().getPort();

@@ -1,0 +1,68 @@
+package org.starttls.policyd.server.testing;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.starttls.policyd.core.testing.TestKeys;
+import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.daemon.Policyd;
+import org.starttls.policyd.server.transport.RunningServer;
+
+/**
+ * A daemon for tests, as {@code policyd --list-file LIST --keyring KEY} runs it: a list signed by
+ * {@link TestKeys#primary()}, its key pinned, and every door and endpoint on 127.0.0.1:0.
+ */
+public final class LocalDaemon {
+    private LocalDaemon() {
+    }
+
+    /** The configuration; {@code dir} receives the keyring and the state directory. */
+    public static PolicydConfig config(Path dir, Path list) throws IOException {
+        Path keyring = dir.resolve("signer.asc");
+        Files.write(keyring, TestKeys.primary().armoredKeyring());
+        PolicydConfig config = new PolicydConfig();
+        config.list.file = list.toString();
+        config.list.keyring = keyring.toString();
+        config.list.stateDir = dir.resolve("state").toString();
+        config.socketmap.listen = "127.0.0.1:0";
+        config.policyService.listen = "127.0.0.1:0";
+        config.admin.listen = "127.0.0.1:0";
+        config.metrics.listen = "127.0.0.1:0";
+        return config;
+    }
+
+    /** The port a running door was bound to. */
+    public static int port(Policyd daemon, String door) {
+        return daemon.servers().stream().filter(s -> s.name().equals(door)).findFirst().map(RunningServer::port)
+                .orElseThrow(() -> new IllegalStateException("no door named " + door));
+    }
+
+    /** One socketmap query ({@code starttls KEY}) on a new connection; returns the reply's payload. */
+    public static String socketmap(Policyd daemon, String key) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port(daemon, "socketmap"))) {
+            String query = "starttls " + key;
+            OutputStream out = socket.getOutputStream();
+            out.write((query.length() + ":" + query + ",").getBytes(US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder length = new StringBuilder();
+            int b;
+            while ((b = in.read()) != ':') {
+                if (b < 0) {
+                    throw new IOException("connection closed before a reply");
+                }
+                length.append((char) b);
+            }
+            String reply = new String(in.readNBytes(Integer.parseInt(length.toString())), US_ASCII);
+            if (in.read() != ',') {
+                throw new IOException("reply not ended by ','");
+            }
+            return reply;
+        }
+    }
+}
