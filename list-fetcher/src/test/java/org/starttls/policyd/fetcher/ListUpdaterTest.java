@@ -1,5 +1,6 @@
 package org.starttls.policyd.fetcher;
 
+import org.starttls.policyd.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,6 @@
 package org.starttls.policyd.server.probe;
 
+import org.starttls.policyd.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -34,7 +35,7 @@ class DowngradeDetectorTest {
     private static final TlsPolicy TESTING = new TlsPolicy(PolicyMode.TESTING, List.of(MxPattern.of(".mx.test")), null);
     private static final Instant START = Instant.parse("2026-03-10T12:00:00Z");
 
-    private final MovableClock clock = new MovableClock(START);
+    private final MutableClock clock = new MutableClock(START);
     private final Map<String, DomainStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> probeCounts = new ConcurrentHashMap<>();
     private DowngradeDetector detector;

@@ -1,4 +1,4 @@
-package org.starttls.policyd.server.probe;
+package org.starttls.policyd.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand (cache lifetimes are read through it). */
-final class MovableClock extends Clock {
+/** A clock the test moves by hand, for expiry, cache lifetimes and schedules without sleeping. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MovableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
