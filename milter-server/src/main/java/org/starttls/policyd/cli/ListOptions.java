@@ -37,7 +37,7 @@ public final class ListOptions {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Read the list that 'policyctl update' or policyd installed in DIR "
-                    + "(default: ${DEFAULT-VALUE} when it holds one, else the embedded default).")
+                    + "(default: /var/lib/starttls-policyd when it holds one, else the embedded default).")
     Path stateDir;
 
     /** A verified list and what the operator should be told about where it came from. */
