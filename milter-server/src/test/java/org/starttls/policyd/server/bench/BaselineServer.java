@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The floor to compare policyd with: a Netty server on the same transport and thread count that
  * frames requests the same way and answers each with a fixed reply, doing no decoding, deciding
- * or encoding. What policyd costs beyond this is its own work.
+ * or encoding. What policyd costs beyond this is its own work. The milter baseline is
+ * {@link MilterBaselineHandler}.
  */
 final class BaselineServer implements AutoCloseable {
     /** An answer of the size policyd gives a listed domain. */
@@ -42,6 +43,7 @@ final class BaselineServer implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("baseline-io"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ByteBuf reply = protocol == WireProtocol.SOCKETMAP ? WireProtocol.netstring(SOCKETMAP_REPLY)
+                : protocol == WireProtocol.MILTER ? null
                 : Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(POLICY_REPLY.getBytes(US_ASCII)));
         serverChannel = new ServerBootstrap().group(acceptor, workers)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -50,7 +52,8 @@ final class BaselineServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new FixedReplyHandler(protocol, reply));
+                        channel.pipeline().addLast(protocol == WireProtocol.MILTER ? new MilterBaselineHandler()
+                                : new FixedReplyHandler(protocol, reply));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();

@@ -1,7 +1,6 @@
 package org.starttls.policyd.server.bench;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the load: N connections on its own event loop(s), each in a closed loop
- * (see {@link ClosedLoopHandler}). A run connects, warms up, measures for a fixed time, lets every
+ * (see {@link ClientLoop}). A run connects, warms up, measures for a fixed time, lets every
  * connection finish its outstanding request, and closes.
  */
 final class LoadClient implements AutoCloseable {
@@ -45,18 +44,17 @@ final class LoadClient implements AutoCloseable {
         return epoll;
     }
 
-    RunResult run(InetSocketAddress target, WireProtocol protocol, ByteBuf[] requests, int connections,
-            Duration warmup, Duration measure) throws InterruptedException {
+    RunResult run(InetSocketAddress target, ClientLoop.Factory loops, int connections, Duration warmup,
+            Duration measure) throws InterruptedException {
         RunControl control = new RunControl();
         CountDownLatch connected = new CountDownLatch(connections);
         CountDownLatch stopped = new CountDownLatch(connections);
-        List<ClosedLoopHandler> handlers = new ArrayList<>(connections);
+        ClientLoop.Run run = new ClientLoop.Run(control, connected, stopped);
+        List<ClientLoop> handlers = new ArrayList<>(connections);
         List<Channel> channels = new ArrayList<>(connections);
         try {
             for (int c = 0; c < connections; c++) {
-                ClosedLoopHandler handler = new ClosedLoopHandler(protocol, requests,
-                        (int) ((long) c * requests.length / connections), control,
-                        new LatencyRecorder(MAX_SAMPLES_PER_CONNECTION), connected, stopped);
+                ClientLoop handler = loops.create(c, connections, run, new LatencyRecorder(MAX_SAMPLES_PER_CONNECTION));
                 handlers.add(handler);
                 ChannelFuture connect = new Bootstrap().group(group)
                         .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -74,7 +72,8 @@ final class LoadClient implements AutoCloseable {
                 }
             }
             if (!connected.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("connections to " + target + " did not become active");
+                throw new IllegalStateException("connections to " + target + " did not become ready: "
+                        + control.failure());
             }
             TimeUnit.NANOSECONDS.sleep(warmup.toNanos());
             control.enter(RunControl.Phase.MEASURE);

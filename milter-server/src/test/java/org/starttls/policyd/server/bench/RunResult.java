@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * What one measured run gave.
  *
- * @param requests replies received while measuring
- * @param positive of those, {@code OK} (socketmap) or {@code PREPEND} (policy) answers
+ * @param requests replies (milter: whole messages) received while measuring
+ * @param positive of those, {@code OK} (socketmap) or {@code PREPEND} (policy) answers, or milter
+ *     messages tagged with a header
  * @param seconds length of the measuring phase
  * @param p50Micros median latency, microseconds
  * @param p99Micros 99th percentile, microseconds
@@ -18,13 +19,13 @@ import java.util.List;
 record RunResult(long requests, long positive, double seconds, double p50Micros, double p99Micros,
         double p999Micros, double maxMicros, String failure) {
 
-    static RunResult of(List<ClosedLoopHandler> handlers, long elapsedNanos, String failure) {
+    static RunResult of(List<ClientLoop> handlers, long elapsedNanos, String failure) {
         long requests = 0;
         long positive = 0;
         List<LatencyRecorder> recorders = new ArrayList<>(handlers.size());
-        for (ClosedLoopHandler handler : handlers) {
-            requests += handler.measuredReplies();
-            positive += handler.okReplies();
+        for (ClientLoop handler : handlers) {
+            requests += handler.measured();
+            positive += handler.positive();
             recorders.add(handler.latencies());
         }
         LatencyRecorder.Percentiles latencies = LatencyRecorder.merge(recorders);

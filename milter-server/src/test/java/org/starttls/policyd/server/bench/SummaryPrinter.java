@@ -28,7 +28,7 @@ final class SummaryPrinter {
         for (WireProtocol protocol : options.protocols) {
             for (int connections : options.connections) {
                 out.printf("%n%s, %d connections%n", protocol.label(), connections);
-                out.printf("  %-16s %10s %9s %9s %9s %16s %14s%n", "target", "req/s", "p50", "p99", "p99.9",
+                out.printf("  %-16s %10s %9s %9s %9s %16s %14s%n", "target", protocol.unit() + "/s", "p50", "p99", "p99.9",
                         "throughput/base", "p99/base");
                 List<RunResult> baseline = results.get(protocol, connections, LoadGenerator.BASELINE);
                 for (String name : targetNames) {
