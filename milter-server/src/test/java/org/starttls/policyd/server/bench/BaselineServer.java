@@ -31,6 +31,8 @@ final class BaselineServer implements AutoCloseable {
     /** An answer of the size policyd gives a listed domain. */
     static final String SOCKETMAP_REPLY = "OK secure match=mx1.example.com:.example.net servername=hostname";
     static final String POLICY_REPLY = "action=DUNNO\n\n";
+    /** Name prefix of its I/O threads, whose CPU time the load reports. */
+    static final String THREAD_NAME = "baseline-io";
 
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
@@ -40,7 +42,7 @@ final class BaselineServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("baseline-accept"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("baseline-io"),
+        workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory(THREAD_NAME),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ByteBuf reply = protocol == WireProtocol.SOCKETMAP ? WireProtocol.netstring(SOCKETMAP_REPLY)
                 : protocol == WireProtocol.MILTER ? null

@@ -30,13 +30,14 @@ final class LoadClient implements AutoCloseable {
     private static final long DRAIN_TIMEOUT_SECONDS = 10;
     /** Samples kept per connection (8 bytes each). */
     private static final int MAX_SAMPLES_PER_CONNECTION = 1 << 21;
+    private static final String THREAD_NAME = "load-client";
 
     private final EventLoopGroup group;
     private final boolean epoll;
 
     LoadClient(int threads) {
         this.epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("load-client"),
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(THREAD_NAME),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
@@ -44,8 +45,9 @@ final class LoadClient implements AutoCloseable {
         return epoll;
     }
 
+    /** @param serverThreads name prefix of the server's I/O threads (for their CPU time), or null when not in this JVM */
     RunResult run(InetSocketAddress target, ClientLoop.Factory loops, int connections, Duration warmup,
-            Duration measure) throws InterruptedException {
+            Duration measure, String serverThreads) throws InterruptedException {
         RunControl control = new RunControl();
         CountDownLatch connected = new CountDownLatch(connections);
         CountDownLatch stopped = new CountDownLatch(connections);
@@ -76,15 +78,19 @@ final class LoadClient implements AutoCloseable {
                         + control.failure());
             }
             TimeUnit.NANOSECONDS.sleep(warmup.toNanos());
+            long serverCpu = ThreadCpu.nanos(serverThreads);
+            long clientCpu = ThreadCpu.nanos(THREAD_NAME);
             control.enter(RunControl.Phase.MEASURE);
             long start = System.nanoTime();
             TimeUnit.NANOSECONDS.sleep(measure.toNanos());
             control.enter(RunControl.Phase.STOP);
             long elapsed = System.nanoTime() - start;
+            serverCpu = serverThreads == null ? -1 : ThreadCpu.nanos(serverThreads) - serverCpu;
+            clientCpu = ThreadCpu.nanos(THREAD_NAME) - clientCpu;
             if (!stopped.await(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 control.failed("some connections got no reply within " + DRAIN_TIMEOUT_SECONDS + " s");
             }
-            return RunResult.of(handlers, elapsed, control.failure());
+            return RunResult.of(handlers, elapsed, serverCpu, clientCpu, control.failure());
         } finally {
             for (Channel channel : channels) {
                 channel.close();

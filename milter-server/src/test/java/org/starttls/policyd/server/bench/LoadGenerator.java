@@ -39,7 +39,8 @@ public final class LoadGenerator {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
     /** Something to load: a name, where it listens, what to send it. */
-    record Target(String name, WireProtocol protocol, InetSocketAddress address, ClientLoop.Factory loops) {
+    record Target(String name, WireProtocol protocol, InetSocketAddress address, ClientLoop.Factory loops,
+            String serverThreads) {
     }
 
     private LoadGenerator(LoadOptions options, PrintStream out) {
@@ -91,12 +92,13 @@ public final class LoadGenerator {
             Target target = cell.get((i + round - 1) % cell.size());
             try (LoadClient client = new LoadClient(options.clientThreads)) {
                 RunResult result = client.run(target.address(), target.loops(), connections, options.warmup,
-                        options.measure);
+                        options.measure, target.serverThreads());
                 results.add(target.protocol(), connections, target.name(), result);
                 out.printf("round %d  %-9s %3d conns  %-16s %9.0f %s/s  p50 %7.1f  p99 %7.1f  p99.9 %7.1f  max %8.1f us"
-                        + "  positive %4.1f%%%s%n", round, target.protocol().label(), connections, target.name(),
+                        + "  cpu/%s server %5.1f client %5.1f us  positive %4.1f%%%s%n", round, target.protocol().label(), connections, target.name(),
                         result.perSecond(), target.protocol().unit(), result.p50Micros(), result.p99Micros(), result.p999Micros(),
-                        result.maxMicros(), 100.0 * result.positive() / Math.max(1, result.requests()),
+                        result.maxMicros(), target.protocol().unit(), result.serverCpuMicros(),
+                        result.clientCpuMicros(), 100.0 * result.positive() / Math.max(1, result.requests()),
                         result.failure() == null ? "" : "  FAILED: " + result.failure());
             }
         }
@@ -108,7 +110,8 @@ public final class LoadGenerator {
         for (WireProtocol protocol : options.protocols) {
             BaselineServer baseline = new BaselineServer(protocol, options.serverThreads);
             resources.push(baseline);
-            targets.add(new Target(BASELINE, protocol, baseline.address(), loops(protocol, eff, 1)));
+            targets.add(new Target(BASELINE, protocol, baseline.address(), loops(protocol, eff, 1),
+                    BaselineServer.THREAD_NAME));
         }
         if (!options.lists.isEmpty()) {
             EventLoops loops = EventLoops.create(options.serverThreads, true);
@@ -121,7 +124,7 @@ public final class LoadGenerator {
                         list.engine().activeList().list().size(), (System.nanoTime() - start) / 1e9);
                 for (WireProtocol protocol : options.protocols) {
                     targets.add(new Target("policyd/" + name, protocol, startDoor(factory, protocol, list),
-                            loops(protocol, list, 1)));
+                            loops(protocol, list, 1), "policyd-io"));
                 }
             }
         }
@@ -133,7 +136,7 @@ public final class LoadGenerator {
     private void addExternal(List<Target> targets, WireProtocol protocol, InetSocketAddress address,
             BenchLists.Loaded domains) {
         if (address != null && options.protocols.contains(protocol)) {
-            targets.add(new Target("external", protocol, address, loops(protocol, domains, 1)));
+            targets.add(new Target("external", protocol, address, loops(protocol, domains, 1), null));
         }
     }
 
