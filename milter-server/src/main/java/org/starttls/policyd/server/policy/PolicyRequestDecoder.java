@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.starttls.policyd.server.transport.RequestProgress;
@@ -21,6 +21,10 @@ import org.starttls.policyd.server.transport.RequestProgress;
  * <p>Values are read as UTF-8 (SMTPUTF8 addresses); stray non-UTF-8 bytes become U+FFFD rather
  * than an error, since fields such as {@code helo_name} come from the SMTP client and must not make
  * the whole request fail.
+ *
+ * <p>This runs for every RCPT on the event loop, so it is kept lean: each line is copied out once
+ * into a reused array and checked and split there, and the attributes go straight into the
+ * request's immutable map, with no intermediate map to copy from.
  */
 public final class PolicyRequestDecoder extends ByteToMessageDecoder implements RequestProgress {
     /** Longest attribute line accepted, in bytes, not counting the line ending. */
@@ -32,7 +36,10 @@ public final class PolicyRequestDecoder extends ByteToMessageDecoder implements 
 
     private final int maxLineBytes;
     private final int maxAttributes;
-    private final Map<String, String> attributes = new LinkedHashMap<>();
+    /** The current request's attributes in arrival order; handed over as one immutable map at its end. */
+    private final List<Map.Entry<String, String>> attributes = new ArrayList<>();
+    /** The line being split, copied out of the buffer in one go. */
+    private final byte[] line;
     private State state = State.READ_ATTRIBUTES;
     private long decoded;
 
@@ -46,6 +53,7 @@ public final class PolicyRequestDecoder extends ByteToMessageDecoder implements 
         }
         this.maxLineBytes = maxLineBytes;
         this.maxAttributes = maxAttributes;
+        this.line = new byte[maxLineBytes];
     }
 
     @Override
@@ -74,7 +82,9 @@ public final class PolicyRequestDecoder extends ByteToMessageDecoder implements 
                 if (attributes.isEmpty()) {
                     throw fail("empty request");
                 }
-                out.add(new PolicyRequest(attributes));
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, String>[] entries = attributes.toArray(new Map.Entry[0]);
+                out.add(new PolicyRequest(Map.ofEntries(entries)));
                 attributes.clear();
                 decoded++;
                 return;
@@ -84,9 +94,11 @@ public final class PolicyRequestDecoder extends ByteToMessageDecoder implements 
     }
 
     private void addAttribute(ByteBuf in, int start, int end) {
+        int length = end - start;
+        in.getBytes(start, line, 0, length);
         int equals = -1;
-        for (int i = start; i < end; i++) {
-            byte b = in.getByte(i);
+        for (int i = 0; i < length; i++) {
+            byte b = line[i];
             if ((b >= 0 && b < 0x20 && b != '\t') || b == 0x7f) {
                 throw fail("control character 0x" + Integer.toHexString(b) + " in an attribute line");
             }
@@ -97,17 +109,32 @@ public final class PolicyRequestDecoder extends ByteToMessageDecoder implements 
         if (equals < 0) {
             throw fail("attribute line without '='");
         }
-        if (equals == start) {
+        if (equals == 0) {
             throw fail("attribute line with an empty name");
         }
-        String name = in.toString(start, equals - start, StandardCharsets.UTF_8);
-        String value = in.toString(equals + 1, end - equals - 1, StandardCharsets.UTF_8);
         if (attributes.size() >= maxAttributes) {
             throw fail("more than " + maxAttributes + " attributes in one request");
         }
-        if (attributes.putIfAbsent(name, value) != null) {
+        String name = new String(line, 0, equals, StandardCharsets.UTF_8);
+        if (isRepeated(name)) {
             throw fail("attribute " + printable(name) + " given twice");
         }
+        attributes.add(Map.entry(name, new String(line, equals + 1, length - equals - 1, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A linear scan: at most {@code maxAttributes} (100) names, compared by their hash first, costs
+     * less than filling a hash map per request only to copy it into the immutable one.
+     */
+    private boolean isRepeated(String name) {
+        int hash = name.hashCode();
+        for (int i = 0; i < attributes.size(); i++) {
+            String seen = attributes.get(i).getKey();
+            if (seen.hashCode() == hash && seen.equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String printable(String name) {

@@ -24,12 +24,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The floor to compare policyd with: a Netty server on the same transport and thread count that
  * frames requests the same way and answers each with a fixed reply, doing no decoding, deciding
- * or encoding. What policyd costs beyond this is its own work.
+ * or encoding. What policyd costs beyond this is its own work. The milter baseline is
+ * {@link MilterBaselineHandler}.
  */
 final class BaselineServer implements AutoCloseable {
     /** An answer of the size policyd gives a listed domain. */
     static final String SOCKETMAP_REPLY = "OK secure match=mx1.example.com:.example.net servername=hostname";
     static final String POLICY_REPLY = "action=DUNNO\n\n";
+    /** Name prefix of its I/O threads, whose CPU time the load reports. */
+    static final String THREAD_NAME = "baseline-io";
 
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
@@ -39,9 +42,10 @@ final class BaselineServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("baseline-accept"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("baseline-io"),
+        workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory(THREAD_NAME),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ByteBuf reply = protocol == WireProtocol.SOCKETMAP ? WireProtocol.netstring(SOCKETMAP_REPLY)
+                : protocol == WireProtocol.MILTER ? null
                 : Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(POLICY_REPLY.getBytes(US_ASCII)));
         serverChannel = new ServerBootstrap().group(acceptor, workers)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -50,7 +54,8 @@ final class BaselineServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new FixedReplyHandler(protocol, reply));
+                        channel.pipeline().addLast(protocol == WireProtocol.MILTER ? new MilterBaselineHandler()
+                                : new FixedReplyHandler(protocol, reply));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();

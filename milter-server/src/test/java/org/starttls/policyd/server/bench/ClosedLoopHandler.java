@@ -2,44 +2,34 @@ package org.starttls.policyd.server.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * One client connection as Postfix uses it: one request outstanding, the next sent as soon as the
- * reply is complete, the connection kept. Latency is from the write of a request to the read that
- * completes its reply. Runs on one event loop, so its fields need no locking; the run's
- * {@link RunControl} is read through volatile fields.
+ * A socketmap or policy delegation connection as Postfix uses it: one request outstanding, the
+ * next sent as soon as the reply is complete. Latency is from the write of a request to the read
+ * that completes its reply.
  */
-final class ClosedLoopHandler extends ChannelInboundHandlerAdapter {
+final class ClosedLoopHandler extends ClientLoop {
     private final WireProtocol protocol;
     private final ByteBuf[] requests;
-    private final RunControl control;
-    private final LatencyRecorder latencies;
-    private final CountDownLatch connected;
-    private final CountDownLatch stopped;
-    private ByteBuf cumulation;
     private int next;
     private long sentAt;
-    private long measuredReplies;
-    private long okReplies;
-    private boolean done;
 
-    ClosedLoopHandler(WireProtocol protocol, ByteBuf[] requests, int firstRequest, RunControl control,
-            LatencyRecorder latencies, CountDownLatch connected, CountDownLatch stopped) {
+    ClosedLoopHandler(WireProtocol protocol, ByteBuf[] requests, int firstRequest, Run run, LatencyRecorder latencies) {
+        super(run, latencies);
         this.protocol = protocol;
         this.requests = requests;
         this.next = firstRequest;
-        this.control = control;
-        this.latencies = latencies;
-        this.connected = connected;
-        this.stopped = stopped;
+    }
+
+    /** Connections start spread over the requests, so they do not ask for the same names in step. */
+    static ClientLoop.Factory factory(WireProtocol protocol, ByteBuf[] requests) {
+        return (index, connections, run, latencies) -> new ClosedLoopHandler(protocol, requests,
+                (int) ((long) index * requests.length / connections), run, latencies);
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        cumulation = ctx.alloc().buffer(512);
-        connected.countDown();
+    void started(ChannelHandlerContext ctx) {
+        ready();
         sendNext(ctx);
     }
 
@@ -51,35 +41,19 @@ final class ClosedLoopHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf in = (ByteBuf) msg;
-        try {
-            cumulation.writeBytes(in);
-        } finally {
-            in.release();
-        }
-        int end = protocol.frameEnd(cumulation);
+    void replies(ChannelHandlerContext ctx, ByteBuf in) {
+        int end = protocol.frameEnd(in);
         if (end < 0) {
             return;
         }
         long latency = System.nanoTime() - sentAt;
-        byte first = cumulation.getByte(firstPayloadByte(cumulation));
-        cumulation.readerIndex(end);
-        cumulation.discardReadBytes();
-        if (cumulation.isReadable()) {
-            throw new IllegalStateException("the server sent more than one reply to one request");
+        byte first = in.getByte(firstPayloadByte(in));
+        in.readerIndex(end);
+        if (in.isReadable()) {
+            failed(ctx, "the server sent more than one reply to one request");
+            return;
         }
-        RunControl.Phase phase = control.phase();
-        if (phase == RunControl.Phase.MEASURE) {
-            latencies.record(latency);
-            measuredReplies++;
-            if (isPositive(first)) {
-                okReplies++;
-            }
-        }
-        if (phase == RunControl.Phase.STOP) {
-            finish();
-        } else {
+        if (completed(latency, isPositive(first))) {
             sendNext(ctx);
         }
     }
@@ -94,42 +68,5 @@ final class ClosedLoopHandler extends ChannelInboundHandlerAdapter {
     /** socketmap {@code OK ...}; policy {@code action=PREPEND} (a tagged, listed domain). */
     private boolean isPositive(byte first) {
         return first == (protocol == WireProtocol.SOCKETMAP ? 'O' : 'P');
-    }
-
-    private void finish() {
-        if (!done) {
-            done = true;
-            stopped.countDown();
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
-        if (!done) {
-            control.failed("connection closed by the server");
-        }
-        finish();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        control.failed(cause.toString());
-        ctx.close();
-    }
-
-    long measuredReplies() {
-        return measuredReplies;
-    }
-
-    long okReplies() {
-        return okReplies;
-    }
-
-    LatencyRecorder latencies() {
-        return latencies;
     }
 }

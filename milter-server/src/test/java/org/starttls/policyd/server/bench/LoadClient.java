@@ -1,7 +1,6 @@
 package org.starttls.policyd.server.bench;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the load: N connections on its own event loop(s), each in a closed loop
- * (see {@link ClosedLoopHandler}). A run connects, warms up, measures for a fixed time, lets every
+ * (see {@link ClientLoop}). A run connects, warms up, measures for a fixed time, lets every
  * connection finish its outstanding request, and closes.
  */
 final class LoadClient implements AutoCloseable {
@@ -31,13 +30,14 @@ final class LoadClient implements AutoCloseable {
     private static final long DRAIN_TIMEOUT_SECONDS = 10;
     /** Samples kept per connection (8 bytes each). */
     private static final int MAX_SAMPLES_PER_CONNECTION = 1 << 21;
+    private static final String THREAD_NAME = "load-client";
 
     private final EventLoopGroup group;
     private final boolean epoll;
 
     LoadClient(int threads) {
         this.epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("load-client"),
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(THREAD_NAME),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
@@ -45,18 +45,18 @@ final class LoadClient implements AutoCloseable {
         return epoll;
     }
 
-    RunResult run(InetSocketAddress target, WireProtocol protocol, ByteBuf[] requests, int connections,
-            Duration warmup, Duration measure) throws InterruptedException {
+    /** @param serverThreads name prefix of the server's I/O threads (for their CPU time), or null when not in this JVM */
+    RunResult run(InetSocketAddress target, ClientLoop.Factory loops, int connections, Duration warmup,
+            Duration measure, String serverThreads) throws InterruptedException {
         RunControl control = new RunControl();
         CountDownLatch connected = new CountDownLatch(connections);
         CountDownLatch stopped = new CountDownLatch(connections);
-        List<ClosedLoopHandler> handlers = new ArrayList<>(connections);
+        ClientLoop.Run run = new ClientLoop.Run(control, connected, stopped);
+        List<ClientLoop> handlers = new ArrayList<>(connections);
         List<Channel> channels = new ArrayList<>(connections);
         try {
             for (int c = 0; c < connections; c++) {
-                ClosedLoopHandler handler = new ClosedLoopHandler(protocol, requests,
-                        (int) ((long) c * requests.length / connections), control,
-                        new LatencyRecorder(MAX_SAMPLES_PER_CONNECTION), connected, stopped);
+                ClientLoop handler = loops.create(c, connections, run, new LatencyRecorder(MAX_SAMPLES_PER_CONNECTION));
                 handlers.add(handler);
                 ChannelFuture connect = new Bootstrap().group(group)
                         .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -74,18 +74,23 @@ final class LoadClient implements AutoCloseable {
                 }
             }
             if (!connected.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("connections to " + target + " did not become active");
+                throw new IllegalStateException("connections to " + target + " did not become ready: "
+                        + control.failure());
             }
             TimeUnit.NANOSECONDS.sleep(warmup.toNanos());
+            long serverCpu = ThreadCpu.nanos(serverThreads);
+            long clientCpu = ThreadCpu.nanos(THREAD_NAME);
             control.enter(RunControl.Phase.MEASURE);
             long start = System.nanoTime();
             TimeUnit.NANOSECONDS.sleep(measure.toNanos());
             control.enter(RunControl.Phase.STOP);
             long elapsed = System.nanoTime() - start;
+            serverCpu = serverThreads == null ? -1 : ThreadCpu.nanos(serverThreads) - serverCpu;
+            clientCpu = ThreadCpu.nanos(THREAD_NAME) - clientCpu;
             if (!stopped.await(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 control.failed("some connections got no reply within " + DRAIN_TIMEOUT_SECONDS + " s");
             }
-            return RunResult.of(handlers, elapsed, control.failure());
+            return RunResult.of(handlers, elapsed, serverCpu, clientCpu, control.failure());
         } finally {
             for (Channel channel : channels) {
                 channel.close();

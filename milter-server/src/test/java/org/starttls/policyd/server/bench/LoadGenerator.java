@@ -1,6 +1,5 @@
 package org.starttls.policyd.server.bench;
 
-import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -13,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.milter.MilterServer;
+import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMaps;
@@ -24,7 +25,7 @@ import org.starttls.policyd.server.transport.ServerFactory;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
- * Load test of the socketmap and policy delegation doors against a fixed-reply baseline; see
+ * Load test of the socketmap, policy delegation and milter doors against fixed-reply baselines; see
  * {@link LoadOptions#HELP} and docs/benchmarks.md. Goals: policyd reaches at least 70% of the
  * baseline's throughput with a p99 at most 1.5 times the baseline's.
  */
@@ -38,7 +39,8 @@ public final class LoadGenerator {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
     /** Something to load: a name, where it listens, what to send it. */
-    record Target(String name, WireProtocol protocol, InetSocketAddress address, ByteBuf[] requests) {
+    record Target(String name, WireProtocol protocol, InetSocketAddress address, ClientLoop.Factory loops,
+            String serverThreads) {
     }
 
     private LoadGenerator(LoadOptions options, PrintStream out) {
@@ -89,13 +91,14 @@ public final class LoadGenerator {
         for (int i = 0; i < cell.size(); i++) {
             Target target = cell.get((i + round - 1) % cell.size());
             try (LoadClient client = new LoadClient(options.clientThreads)) {
-                RunResult result = client.run(target.address(), target.protocol(), target.requests(), connections,
-                        options.warmup, options.measure);
+                RunResult result = client.run(target.address(), target.loops(), connections, options.warmup,
+                        options.measure, target.serverThreads());
                 results.add(target.protocol(), connections, target.name(), result);
-                out.printf("round %d  %-9s %3d conns  %-16s %9.0f req/s  p50 %7.1f  p99 %7.1f  p99.9 %7.1f  max %8.1f us"
-                        + "  positive %4.1f%%%s%n", round, target.protocol().label(), connections, target.name(),
-                        result.perSecond(), result.p50Micros(), result.p99Micros(), result.p999Micros(),
-                        result.maxMicros(), 100.0 * result.positive() / Math.max(1, result.requests()),
+                out.printf("round %d  %-9s %3d conns  %-16s %9.0f %s/s  p50 %7.1f  p99 %7.1f  p99.9 %7.1f  max %8.1f us"
+                        + "  cpu/%s server %5.1f client %5.1f us  positive %4.1f%%%s%n", round, target.protocol().label(), connections, target.name(),
+                        result.perSecond(), target.protocol().unit(), result.p50Micros(), result.p99Micros(), result.p999Micros(),
+                        result.maxMicros(), target.protocol().unit(), result.serverCpuMicros(),
+                        result.clientCpuMicros(), 100.0 * result.positive() / Math.max(1, result.requests()),
                         result.failure() == null ? "" : "  FAILED: " + result.failure());
             }
         }
@@ -107,7 +110,8 @@ public final class LoadGenerator {
         for (WireProtocol protocol : options.protocols) {
             BaselineServer baseline = new BaselineServer(protocol, options.serverThreads);
             resources.push(baseline);
-            targets.add(new Target(BASELINE, protocol, baseline.address(), requests(protocol, eff, 1)));
+            targets.add(new Target(BASELINE, protocol, baseline.address(), loops(protocol, eff, 1),
+                    BaselineServer.THREAD_NAME));
         }
         if (!options.lists.isEmpty()) {
             EventLoops loops = EventLoops.create(options.serverThreads, true);
@@ -120,7 +124,7 @@ public final class LoadGenerator {
                         list.engine().activeList().list().size(), (System.nanoTime() - start) / 1e9);
                 for (WireProtocol protocol : options.protocols) {
                     targets.add(new Target("policyd/" + name, protocol, startDoor(factory, protocol, list),
-                            requests(protocol, list, 1)));
+                            loops(protocol, list, 1), "policyd-io"));
                 }
             }
         }
@@ -132,23 +136,34 @@ public final class LoadGenerator {
     private void addExternal(List<Target> targets, WireProtocol protocol, InetSocketAddress address,
             BenchLists.Loaded domains) {
         if (address != null && options.protocols.contains(protocol)) {
-            targets.add(new Target("external", protocol, address, requests(protocol, domains, 1)));
+            targets.add(new Target("external", protocol, address, loops(protocol, domains, 1), null));
         }
     }
 
     private InetSocketAddress startDoor(ServerFactory factory, WireProtocol protocol, BenchLists.Loaded list)
             throws IOException {
         ListenAddress any = ListenAddress.parse("127.0.0.1:0");
-        RunningServer server = protocol == WireProtocol.SOCKETMAP
-                ? SocketmapServer.start(factory, any, TransportSettings.DEFAULTS, SocketmapMaps.allDefault(list.engine()))
-                : PolicyServiceServer.start(factory, any, TransportSettings.DEFAULTS,
-                        PolicyServiceSettings.DEFAULTS.withTagHeader(true), ReceiptDecider.listOnly(list.engine()));
+        ReceiptDecider decider = ReceiptDecider.listOnly(list.engine());
+        RunningServer server = switch (protocol) {
+            case SOCKETMAP -> SocketmapServer.start(factory, any, TransportSettings.DEFAULTS,
+                    SocketmapMaps.allDefault(list.engine()));
+            case POLICY -> PolicyServiceServer.start(factory, any, TransportSettings.DEFAULTS,
+                    PolicyServiceSettings.DEFAULTS.withTagHeader(true), decider);
+            case MILTER -> MilterServer.start(factory, any, MilterServer.TRANSPORT_DEFAULTS,
+                    MilterSettings.DEFAULTS.withHeaderTagging(true), decider);
+        };
         resources.push(server);
         return (InetSocketAddress) server.localAddress();
     }
 
-    private ByteBuf[] requests(WireProtocol protocol, BenchLists.Loaded list, long seed) {
-        return RequestMix.build(protocol, options.mapName, list.listed(), list.unlisted(), options.listedPercent, seed);
+    /** The same requests (messages) for every target of a protocol: the seed is fixed, the names are the list's. */
+    private ClientLoop.Factory loops(WireProtocol protocol, BenchLists.Loaded list, long seed) {
+        if (protocol == WireProtocol.MILTER) {
+            return MilterLoopHandler.factory(
+                    MilterScript.build(list.listed(), list.unlisted(), options.listedPercent, seed));
+        }
+        return ClosedLoopHandler.factory(protocol,
+                RequestMix.build(protocol, options.mapName, list.listed(), list.unlisted(), options.listedPercent, seed));
     }
 
     private void printEnvironment() {

@@ -10,10 +10,12 @@ import java.util.List;
 /** The load generator's command line. */
 final class LoadOptions {
     static final String HELP = String.join("\n",
-            "LoadGenerator: drives the socketmap and policy delegation doors as Postfix does (N connections,",
-            "one request outstanding on each, connections reused) and compares policyd with a trivial Netty",
-            "server that answers every request with a fixed reply, in the same JVM, alternating, for several",
-            "rounds. Prints requests per second and p50/p99/p99.9 latency per run, then medians and ratios.",
+            "LoadGenerator: drives the socketmap, policy delegation and milter doors as Postfix does (N",
+            "connections, one request or milter message outstanding on each, connections reused) and compares",
+            "policyd with a trivial Netty server that answers every request with a fixed reply, in the same JVM,",
+            "alternating, for several rounds. Prints requests (milter: messages) per second and p50/p99/p99.9",
+            "latency per run, then medians and ratios. A milter message is MAIL, one or two RCPTs and end of",
+            "message after one option negotiation per connection; policyd tags it with a header.",
             "",
             "Options:",
             "  --rounds N               rounds of every combination (default 3)",
@@ -21,8 +23,8 @@ final class LoadOptions {
             "  --warmup-seconds S       warm-up before each measured run (default 1)",
             "  --seconds S              length of each measured run (default 3)",
             "  --lists LIST             in-process policyd lists: eff, million (default eff,million; 'none' for none)",
-            "  --protocols LIST         socketmap, policy (default socketmap,policy)",
-            "  --listed-percent P       share of requests for listed domains (default 50)",
+            "  --protocols LIST         socketmap, policy, milter (default socketmap,policy,milter)",
+            "  --listed-percent P       share of requests (milter: recipients) for listed domains (default 50)",
             "  --server-threads N       I/O threads of policyd and of the baseline (default 2)",
             "  --client-threads N       I/O threads of the load client (default 1)",
             "  --map-name NAME          socketmap map name in requests (default policy)",
@@ -37,7 +39,7 @@ final class LoadOptions {
     Duration warmup = Duration.ofSeconds(1);
     Duration measure = Duration.ofSeconds(3);
     List<String> lists = List.of("eff", "million");
-    List<WireProtocol> protocols = List.of(WireProtocol.SOCKETMAP, WireProtocol.POLICY);
+    List<WireProtocol> protocols = List.of(WireProtocol.SOCKETMAP, WireProtocol.POLICY, WireProtocol.MILTER);
     int listedPercent = 50;
     int serverThreads = 2;
     int clientThreads = 1;
@@ -64,8 +66,8 @@ final class LoadOptions {
                 case "--warmup-seconds" -> options.warmup = seconds(arg, value);
                 case "--seconds" -> options.measure = seconds(arg, value);
                 case "--lists" -> options.lists = value.equals("none") ? List.of() : names(arg, value, "eff", "million");
-                case "--protocols" -> options.protocols = names(arg, value, "socketmap", "policy").stream()
-                        .map(name -> name.equals("socketmap") ? WireProtocol.SOCKETMAP : WireProtocol.POLICY).toList();
+                case "--protocols" -> options.protocols = names(arg, value, "socketmap", "policy", "milter").stream()
+                        .map(name -> WireProtocol.valueOf(name.toUpperCase(java.util.Locale.ROOT))).toList();
                 case "--listed-percent" -> {
                     options.listedPercent = Integer.parseInt(value);
                     if (options.listedPercent < 0 || options.listedPercent > 100) {

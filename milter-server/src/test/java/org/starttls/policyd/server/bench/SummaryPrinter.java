@@ -23,13 +23,14 @@ final class SummaryPrinter {
     boolean print(LoadGenerator.Results results, LoadOptions options, List<String> targetNames) {
         boolean ok = true;
         out.printf("%nSUMMARY (medians of %d rounds; latencies in microseconds; ratios are medians of per-round"
-                + " ratios; goals: throughput >= %.2f x baseline, p99 <= %.1f x baseline)%n", options.rounds,
+                + " ratios; cpu/req: CPU time of the server's I/O threads per request or message, microseconds;"
+                + " goals: throughput >= %.2f x baseline, p99 <= %.1f x baseline)%n", options.rounds,
                 LoadGenerator.MIN_THROUGHPUT_RATIO, LoadGenerator.MAX_P99_RATIO);
         for (WireProtocol protocol : options.protocols) {
             for (int connections : options.connections) {
                 out.printf("%n%s, %d connections%n", protocol.label(), connections);
-                out.printf("  %-16s %10s %9s %9s %9s %16s %14s%n", "target", "req/s", "p50", "p99", "p99.9",
-                        "throughput/base", "p99/base");
+                out.printf("  %-16s %10s %9s %9s %9s %9s %16s %14s %9s%n", "target", protocol.unit() + "/s", "p50",
+                        "p99", "p99.9", "cpu/" + protocol.unit(), "throughput/base", "p99/base", "cpu/base");
                 List<RunResult> baseline = results.get(protocol, connections, LoadGenerator.BASELINE);
                 for (String name : targetNames) {
                     List<RunResult> runs = results.get(protocol, connections, name);
@@ -37,18 +38,19 @@ final class SummaryPrinter {
                         continue;
                     }
                     ok &= runs.stream().allMatch(r -> r.failure() == null && r.requests() > 0);
-                    out.printf("  %-16s %10.0f %9.1f %9.1f %9.1f", name, median(runs, RunResult::perSecond),
+                    out.printf("  %-16s %10.0f %9.1f %9.1f %9.1f %9.1f", name, median(runs, RunResult::perSecond),
                             median(runs, RunResult::p50Micros), median(runs, RunResult::p99Micros),
-                            median(runs, RunResult::p999Micros));
+                            median(runs, RunResult::p999Micros), median(runs, RunResult::serverCpuMicros));
                     if (name.equals(LoadGenerator.BASELINE)) {
                         out.println();
                         continue;
                     }
                     double throughput = medianRatio(runs, baseline, RunResult::perSecond);
                     double p99 = medianRatio(runs, baseline, RunResult::p99Micros);
-                    out.printf(" %8.2f %-7s %8.2f %-5s%n", throughput,
+                    double cpu = medianRatio(runs, baseline, RunResult::serverCpuMicros);
+                    out.printf(" %8.2f %-7s %8.2f %-5s %9.2f%n", throughput,
                             throughput >= LoadGenerator.MIN_THROUGHPUT_RATIO ? "met" : "MISSED", p99,
-                            p99 <= LoadGenerator.MAX_P99_RATIO ? "met" : "MISSED");
+                            p99 <= LoadGenerator.MAX_P99_RATIO ? "met" : "MISSED", cpu);
                 }
             }
         }

@@ -6,11 +6,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /**
- * The two request/reply framings the load generator speaks, as Postfix does: socketmap (one
- * netstring each way) and policy delegation ({@code name=value} lines ended by an empty line).
+ * The framings the load generator speaks, as Postfix does: socketmap (one netstring each way),
+ * policy delegation ({@code name=value} lines ended by an empty line) and milter (length-prefixed
+ * frames; its dialogue is {@link MilterScript}'s).
  */
 enum WireProtocol {
-    SOCKETMAP("socketmap") {
+    SOCKETMAP("socketmap", "req") {
         @Override
         ByteBuf request(String mapName, String key) {
             return netstring(mapName + " " + key);
@@ -35,7 +36,7 @@ enum WireProtocol {
             return -1;
         }
     },
-    POLICY("policy") {
+    POLICY("policy", "req") {
         @Override
         ByteBuf request(String unusedMapName, String domain) {
             // The attributes Postfix 3.7 sends at RCPT, in its order.
@@ -61,16 +62,42 @@ enum WireProtocol {
             }
             return -1;
         }
+    },
+    MILTER("milter", "msg") {
+        @Override
+        ByteBuf request(String unusedMapName, String unusedKey) {
+            throw new UnsupportedOperationException("a milter load is a dialogue of several frames; see MilterScript");
+        }
+
+        @Override
+        int frameEnd(ByteBuf in) {
+            if (in.readableBytes() < 4) {
+                return -1;
+            }
+            long length = in.getUnsignedInt(in.readerIndex());
+            if (length < 1 || length > MilterScript.MAX_FRAME_BYTES) {
+                throw new IllegalStateException("milter frame of " + length + " bytes from the peer");
+            }
+            long end = in.readerIndex() + 4 + length;
+            return end <= in.writerIndex() ? (int) end : -1;
+        }
     };
 
     private final String label;
+    private final String unit;
 
-    WireProtocol(String label) {
+    WireProtocol(String label, String unit) {
         this.label = label;
+        this.unit = unit;
     }
 
     String label() {
         return label;
+    }
+
+    /** What one measured unit is: a request, or (milter) a whole message. */
+    String unit() {
+        return unit;
     }
 
     /** A request for {@code key}, encoded once and shared (send {@code retainedDuplicate()}s of it). */
