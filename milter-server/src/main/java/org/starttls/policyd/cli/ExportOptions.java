@@ -7,9 +7,8 @@ import java.time.Clock;
 import org.starttls.policyd.core.ListRejectedException;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.ExpiredList;
-import org.starttls.policyd.core.engine.TestingDomains;
-import org.starttls.policyd.server.config.SettingNames;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -22,23 +21,17 @@ final class ExportOptions {
             description = "Write the table to FILE atomically (default: standard output).")
     Path output;
 
-    @Option(names = "--early-adopter",
-            description = "Enforce the list's testing domains too (EFF's early adopter; policyd's testing-domains: enforce).")
-    boolean earlyAdopter;
+    @Mixin
+    AnswerRuleOptions rules;
 
-    @Option(names = "--expired-list", paramLabel = "WHAT", defaultValue = "enforce-nothing",
-            description = "What an expired list exports: " + EXPIRED_CHOICES + " (default: ${DEFAULT-VALUE}, "
-                    + "EFF's rule: every domain becomes a comment).")
-    String expiredList;
-
+    /** The rules to export with; tempfail-listed is refused, since a static table cannot defer. */
     EngineSettings engineSettings(CommandLine cli) {
-        ExpiredList rule = SettingNames.expiredList(expiredList);
-        if (rule == null || rule == ExpiredList.TEMPFAIL_LISTED) {
-            throw new ParameterException(cli, "--expired-list: \"" + expiredList + "\" is not " + EXPIRED_CHOICES
-                    + (rule == ExpiredList.TEMPFAIL_LISTED ? " (a static table cannot defer mail; use policyd's "
-                            + "socketmap for tempfail-listed)" : ""));
+        EngineSettings settings = rules.engineSettings(cli);
+        if (settings.expiredList() == ExpiredList.TEMPFAIL_LISTED) {
+            throw new ParameterException(cli, "--expired-list: an exported table can only be " + EXPIRED_CHOICES
+                    + " (a static table cannot defer mail; use policyd's socketmap for tempfail-listed)");
         }
-        return new EngineSettings(earlyAdopter ? TestingDomains.ENFORCE : TestingDomains.REPORT_ONLY, rule);
+        return settings;
     }
 
     /** Loads and verifies the list, decides every domain, and prints the notes and warnings on stderr. */

@@ -10,19 +10,15 @@ import java.util.concurrent.Callable;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.EngineSettings;
-import org.starttls.policyd.core.engine.ExpiredList;
 import org.starttls.policyd.core.engine.PolicyEngine;
-import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.MxPattern;
-import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.socketmap.SocketmapResponder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,14 +45,8 @@ final class LookupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per domain and line, for scripts.")
     boolean json;
 
-    @Option(names = "--early-adopter", description = "Answer as policyd does with testing-domains: enforce.")
-    boolean earlyAdopter;
-
-    @Option(names = "--expired-list", paramLabel = "WHAT",
-            description = "Answer as policyd does with this expired-list setting: "
-                    + SettingNames.EXPIRED_LIST_CHOICES + " (default: ${DEFAULT-VALUE}).",
-            defaultValue = "enforce-nothing")
-    String expiredList;
+    @Mixin
+    AnswerRuleOptions rules;
 
     @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "Destination domains to look up.")
     List<String> domains;
@@ -69,16 +59,10 @@ final class LookupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExpiredList expiredRule = SettingNames.expiredList(expiredList);
-        if (expiredRule == null) {
-            throw new ParameterException(spec.commandLine(),
-                    "--expired-list: \"" + expiredList + "\" is not " + SettingNames.EXPIRED_LIST_CHOICES);
-        }
+        EngineSettings settings = rules.engineSettings(spec.commandLine());
         ListOptions.LoadedList loaded = listOptions.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        EngineSettings settings = new EngineSettings(
-                earlyAdopter ? TestingDomains.ENFORCE : TestingDomains.REPORT_ONLY, expiredRule);
         PolicyEngine engine = new PolicyEngine(clock, settings, loaded.verified());
         boolean expired = engine.isExpired();
         if (expired) {
