@@ -80,6 +80,13 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void subkeyBoundForEncryptionOnlyMayNotSign() {
+        TestKey key = TestKeys.withEncryptionOnlySubkey();
+        String message = failure(key.keyring(), DATA, key.sign(DATA, SIGNED));
+        assertTrue(message.contains("is not allowed to sign data"), message);
+    }
+
+    @Test
     void signatureByAnotherKeyFails() {
         String message = failure(TestKeys.primary().keyring(), DATA, TestKeys.other().sign(DATA, SIGNED));
         assertTrue(message.contains("which is not in the pinned test keyring"), message);

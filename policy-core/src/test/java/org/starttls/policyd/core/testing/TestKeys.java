@@ -62,6 +62,12 @@ public final class TestKeys {
         });
     }
 
+    /** A primary key whose only subkey is bound for encryption, not for signing, yet signs. */
+    public static TestKey withEncryptionOnlySubkey() {
+        return cached("encryption-subkey", () -> generateWithPrimary("Encryption Subkey <enc@example.org>", true, 0,
+                KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE).key);
+    }
+
     /** A primary key that revoked itself. */
     public static TestKey revokedPrimary() {
         return cached("revoked-primary", () -> {
@@ -105,6 +111,11 @@ public final class TestKeys {
     }
 
     private static TestKeyWithPrimary generateWithPrimary(String userId, boolean signingSubkey, long validSeconds) {
+        return generateWithPrimary(userId, signingSubkey, validSeconds, KeyFlags.SIGN_DATA);
+    }
+
+    private static TestKeyWithPrimary generateWithPrimary(String userId, boolean signingSubkey, long validSeconds,
+            int subkeyFlags) {
         try {
             PGPKeyPair primary = TestKey.newRsaPair(CREATED);
             PGPSignatureSubpacketGenerator self = new PGPSignatureSubpacketGenerator();
@@ -121,7 +132,7 @@ public final class TestKeys {
             if (signingSubkey) {
                 PGPKeyPair subkey = TestKey.newRsaPair(CREATED);
                 PGPSignatureSubpacketGenerator binding = new PGPSignatureSubpacketGenerator();
-                binding.setKeyFlags(true, KeyFlags.SIGN_DATA);
+                binding.setKeyFlags(true, subkeyFlags);
                 binding.setSignatureCreationTime(true, java.util.Date.from(CREATED));
                 // The signer builder makes the subkey's back-signature, which signing subkeys need.
                 rings.addSubKey(subkey, binding.generate(), null,
