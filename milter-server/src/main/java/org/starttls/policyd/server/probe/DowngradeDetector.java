@@ -79,9 +79,16 @@ public final class DowngradeDetector implements AutoCloseable {
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
                 .maximumSize(MAX_CACHED_DOMAINS)
-                .expireAfter(Expiry.<Key, DomainReport>writing((key, report) ->
-                        Duration.ofNanos(report.status() == DomainStatus.SECURE ? good : bad)))
+                // Lifetimes count from when the probe ran, not from when the cache got to record
+                // its result (that callback may run after a waiting caller has moved on).
+                .expireAfter(Expiry.<Key, DomainReport>writing((key, report) -> remaining(
+                        Duration.ofNanos(report.status() == DomainStatus.SECURE ? good : bad), report, clock)))
                 .buildAsync();
+    }
+
+    private static Duration remaining(Duration lifetime, DomainReport report, Clock clock) {
+        Duration left = lifetime.minus(Duration.between(report.probedAt(), clock.instant()));
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /**
@@ -129,9 +136,14 @@ public final class DowngradeDetector implements AutoCloseable {
         Key key = new Key(domain, policy);
         CompletableFuture<DomainReport> future;
         try {
-            future = reports.get(key, (k, executor) -> start(k));
-            if (future.isCompletedExceptionally()) {
-                // Caffeine drops a failed probe by itself, but maybe not yet: retry it now
+            boolean[] startedHere = {false};
+            future = reports.get(key, (k, executor) -> {
+                startedHere[0] = true;
+                return start(k);
+            });
+            if (!startedHere[0] && future.isCompletedExceptionally()) {
+                // An earlier probe failed and Caffeine has not dropped it yet: retry now. A probe
+                // this call started is not retried here, however fast it failed.
                 reports.asMap().remove(key, future);
                 future = reports.get(key, (k, executor) -> start(k));
             }
