@@ -1,8 +1,7 @@
 package org.starttls.policyd.server.probe;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +27,9 @@ import org.starttls.policyd.core.list.TlsPolicy;
  * STARTTLS downgrade ({@link DomainStatus#DOWNGRADE}) is deferred; a testing-mode one is only
  * logged.
  *
- * <p>Results are cached per domain and policy (Caffeine; SECURE results live
- * {@code goodLifetime}, the others {@code badLifetime}), so a domain's result never leaks to
+ * <p>Results are kept per domain and policy (a bounded Caffeine map; SECURE results live
+ * {@code goodLifetime}, the others {@code badLifetime}, counted from when the probe ran and judged
+ * on read against the injected clock), so a domain's result never leaks to
  * another domain with the same MX hosts. A cache miss starts one probe for the domain (concurrent
  * callers share it) on a pool of {@code maxConcurrentProbes} threads with a bounded queue; the
  * caller answers from what is known at once, or waits up to {@code waitBudget} when configured,
@@ -55,7 +55,10 @@ public final class DowngradeDetector implements AutoCloseable {
     private final AutoCloseable resources;
     private final Duration waitBudget;
     private final ThreadPoolExecutor probes;
-    private final AsyncCache<Key, DomainReport> reports;
+    private final Cache<Key, CompletableFuture<DomainReport>> reports;
+    private final Clock clock;
+    private final Duration goodLifetime;
+    private final Duration badLifetime;
 
     public DowngradeDetector(ProbeSettings settings, Prober prober, Clock clock) {
         this(settings, prober, () -> { }, clock);
@@ -73,22 +76,12 @@ public final class DowngradeDetector implements AutoCloseable {
                     return thread;
                 });
         probes.allowCoreThreadTimeOut(true);
-        long good = settings.goodLifetime().toNanos();
-        long bad = settings.badLifetime().toNanos();
-        this.reports = Caffeine.newBuilder()
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .executor(Runnable::run)
-                .maximumSize(MAX_CACHED_DOMAINS)
-                // Lifetimes count from when the probe ran, not from when the cache got to record
-                // its result (that callback may run after a waiting caller has moved on).
-                .expireAfter(Expiry.<Key, DomainReport>writing((key, report) -> remaining(
-                        Duration.ofNanos(report.status() == DomainStatus.SECURE ? good : bad), report, clock)))
-                .buildAsync();
-    }
-
-    private static Duration remaining(Duration lifetime, DomainReport report, Clock clock) {
-        Duration left = lifetime.minus(Duration.between(report.probedAt(), clock.instant()));
-        return left.isNegative() ? Duration.ZERO : left;
+        this.clock = clock;
+        this.goodLifetime = settings.goodLifetime();
+        this.badLifetime = settings.badLifetime();
+        // A bounded map of probes; freshness is judged on read against the injected clock (see
+        // current()), so lifetimes never depend on when a completion callback happened to run.
+        this.reports = Caffeine.newBuilder().maximumSize(MAX_CACHED_DOMAINS).build();
     }
 
     /**
@@ -136,17 +129,8 @@ public final class DowngradeDetector implements AutoCloseable {
         Key key = new Key(domain, policy);
         CompletableFuture<DomainReport> future;
         try {
-            boolean[] startedHere = {false};
-            future = reports.get(key, (k, executor) -> {
-                startedHere[0] = true;
-                return start(k);
-            });
-            if (!startedHere[0] && future.isCompletedExceptionally()) {
-                // An earlier probe failed and Caffeine has not dropped it yet: retry now. A probe
-                // this call started is not retried here, however fast it failed.
-                reports.asMap().remove(key, future);
-                future = reports.get(key, (k, executor) -> start(k));
-            }
+            future = reports.asMap().compute(key,
+                    (k, existing) -> existing == null || stale(existing) ? start(k) : existing);
         } catch (RejectedExecutionException e) {
             LOG.warn("probe: not probing {} now: {} probes are already waiting", domain, MAX_QUEUED_PROBES);
             return null;
@@ -165,6 +149,23 @@ public final class DowngradeDetector implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * Whether a finished probe should be replaced: it failed (nothing was concluded, so the next
+     * caller tries again), or its result is older than its lifetime (good results live
+     * {@code goodLifetime}, the others {@code badLifetime}), counted from when the probe ran.
+     */
+    private boolean stale(CompletableFuture<DomainReport> probe) {
+        if (!probe.isDone()) {
+            return false;
+        }
+        if (probe.isCompletedExceptionally()) {
+            return true;
+        }
+        DomainReport report = probe.getNow(null);
+        Duration lifetime = report.status() == DomainStatus.SECURE ? goodLifetime : badLifetime;
+        return !clock.instant().isBefore(report.probedAt().plus(lifetime));
     }
 
     private CompletableFuture<DomainReport> start(Key key) {
