@@ -126,6 +126,16 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void signatureMadeAfterTheSubkeyExpiredFails() throws Exception {
+        TestKey key = TestKeys.withExpiringSubkey();
+        Instant beforeExpiry = TestKeys.EXPIRES.minusSeconds(3600);
+        assertEquals(key.signingFingerprint(),
+                new SignatureVerifier(key.keyring()).verify(DATA, key.sign(DATA, beforeExpiry)).signingKeyFingerprint());
+        String message = failure(key.keyring(), DATA, key.sign(DATA, TestKeys.EXPIRES.plusSeconds(1)));
+        assertTrue(message.startsWith("signing subkey ") && message.contains("expired at"), message);
+    }
+
+    @Test
     void weakHashIsRefused() {
         TestKey key = TestKeys.primary();
         String message = failure(key.keyring(), DATA, key.sign(DATA, SIGNED, HashAlgorithmTags.SHA1, true));

@@ -68,6 +68,12 @@ public final class TestKeys {
                 KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE).key);
     }
 
+    /** A key whose signing subkey is valid from {@link #CREATED} to {@link #EXPIRES}; the primary never expires. */
+    public static TestKey withExpiringSubkey() {
+        return cached("expiring-subkey", () -> generateWithPrimary("Expiring Subkey <expsub@example.org>", true, 0,
+                KeyFlags.SIGN_DATA, Duration.between(CREATED, EXPIRES).getSeconds()).key);
+    }
+
     /** A primary key that revoked itself. */
     public static TestKey revokedPrimary() {
         return cached("revoked-primary", () -> {
@@ -116,6 +122,11 @@ public final class TestKeys {
 
     private static TestKeyWithPrimary generateWithPrimary(String userId, boolean signingSubkey, long validSeconds,
             int subkeyFlags) {
+        return generateWithPrimary(userId, signingSubkey, validSeconds, subkeyFlags, 0);
+    }
+
+    private static TestKeyWithPrimary generateWithPrimary(String userId, boolean signingSubkey, long validSeconds,
+            int subkeyFlags, long subkeyValidSeconds) {
         try {
             PGPKeyPair primary = TestKey.newRsaPair(CREATED);
             PGPSignatureSubpacketGenerator self = new PGPSignatureSubpacketGenerator();
@@ -133,6 +144,9 @@ public final class TestKeys {
                 PGPKeyPair subkey = TestKey.newRsaPair(CREATED);
                 PGPSignatureSubpacketGenerator binding = new PGPSignatureSubpacketGenerator();
                 binding.setKeyFlags(true, subkeyFlags);
+                if (subkeyValidSeconds > 0) {
+                    binding.setKeyExpirationTime(true, subkeyValidSeconds);
+                }
                 binding.setSignatureCreationTime(true, java.util.Date.from(CREATED));
                 // The signer builder makes the subkey's back-signature, which signing subkeys need.
                 rings.addSubKey(subkey, binding.generate(), null,
