@@ -22,18 +22,6 @@ public final class ExitCodes {
     /** An unexpected internal error. */
     public static final int INTERNAL = 70;
 
-    /** The text picocli prints under "Exit codes:" in --help. */
-    static final String[] HELP = {
-        "0:Success.",
-        "1:Some arguments could not be answered (e.g. not a domain name); the rest were.",
-        "2:Invalid command line.",
-        "3:The list could not be read or did not verify; nothing was changed.",
-        "4:The running daemon could not be reached.",
-        "5:probe: a domain is under a downgrade.",
-        "6:probe: a domain could not be judged (DNS failed or no MX reachable).",
-        "70:Internal error (a bug: please report it).",
-    };
-
     private ExitCodes() {
     }
 }

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import org.starttls.policyd.core.ListVerifier;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.list.PolicyMode;
 import picocli.CommandLine.Command;
@@ -52,11 +51,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The same candidate-list path as every other subcommand's --list/--signature/--keyring.
         ListOptions options = new ListOptions();
+        options.list = list;
+        options.signature = signature;
         options.keyring = keyring;
-        Path sig = signature != null ? signature : Path.of(list + ".asc");
-        VerifiedList verified = new ListVerifier(options.pinnedKeyring()).verify(
-                ListOptions.read(list, "list"), ListOptions.read(sig, "signature"), list.toString());
+        VerifiedList verified = options.load().verified();
         PrintWriter out = spec.commandLine().getOut();
         boolean expired = verified.list().isExpiredAt(clock.instant());
         if (json) {

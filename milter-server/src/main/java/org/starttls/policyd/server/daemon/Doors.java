@@ -108,14 +108,19 @@ final class Doors implements AutoCloseable {
                 meters.door(SocketmapServer.NAME)));
     }
 
+    /** The receipt-time doors' decisions: the list under the engine settings, plus downgrade knowledge. */
+    private ReceiptDecider receiptDecider(DaemonSettings settings) {
+        return receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
+    }
+
     private ProtocolPipeline policyProtocol(DaemonSettings settings) {
-        ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
+        ReceiptDecider decider = receiptDecider(settings);
         return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings(),
                 meters.door(PolicyServiceServer.NAME)), decisions);
     }
 
     private ProtocolPipeline milterProtocol(DaemonSettings settings) {
-        ReceiptDecider decider = receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
+        ReceiptDecider decider = receiptDecider(settings);
         DaemonSettings.MilterDoor door = settings.milter();
         MilterSettings milterSettings = door.tagging()
                 ? MilterSettings.DEFAULTS.withHeaderTagging(true).withHeaderName(door.headerName())
