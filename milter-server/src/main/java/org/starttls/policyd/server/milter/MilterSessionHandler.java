@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.core.engine.RecipientDomain;
 import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.server.metrics.AnswerRecorder;
 

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.core.engine.RecipientDomain;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.server.metrics.AnswerRecorder;
 
@@ -63,7 +64,7 @@ public final class PolicyResponder {
         if (!"smtpd_access_policy".equals(request.request()) || !"RCPT".equalsIgnoreCase(request.protocolState())) {
             return PolicyReply.DUNNO;
         }
-        String domain = RecipientDomain.of(request.recipient());
+        String domain = RecipientDomain.of(request.recipient()).orElse(null);
         if (domain == null) {
             LOG.debug("policy: recipient {} has no listable domain -> DUNNO", request.recipient());
             return PolicyReply.DUNNO;
