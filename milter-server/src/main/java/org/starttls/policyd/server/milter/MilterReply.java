@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.starttls.policyd.server.answer.PrintableText;
 
 /**
  * One answer to the MTA (libmilter {@code SMFIR_*}): a reply byte and its data, built and checked
@@ -41,8 +42,8 @@ public final class MilterReply {
 
     /**
      * SMFIR_REPLYCODE: {@code "451 4.7.5 text\0"}. Only 4xx/5xx codes are allowed (the MTA ignores
-     * others). The text is made safe: CR, LF and other controls become spaces, non-ASCII becomes
-     * '?', '%' is doubled (the MTA treats the text as a format) and it is cut to
+     * others). The text is made safe by {@link PrintableText} (CR, LF and other controls become
+     * spaces, non-ASCII becomes '?'), '%' is doubled (the MTA treats the text as a format) and it is cut to
      * {@link #MAX_REPLY_TEXT_CHARS}.
      */
     public static MilterReply replyCode(String smtpCode, String enhancedCode, String text) {
@@ -52,7 +53,7 @@ public final class MilterReply {
         if (!ENHANCED_CODE.matcher(enhancedCode).matches() || enhancedCode.charAt(0) != smtpCode.charAt(0)) {
             throw new IllegalArgumentException("enhanced code " + enhancedCode + " does not fit " + smtpCode);
         }
-        String line = smtpCode + " " + enhancedCode + " " + sanitize(text, MAX_REPLY_TEXT_CHARS).replace("%", "%%");
+        String line = smtpCode + " " + enhancedCode + " " + PrintableText.of(text, MAX_REPLY_TEXT_CHARS).replace("%", "%%");
         return new MilterReply((byte) 'y', cString(line));
     }
 
@@ -119,19 +120,9 @@ public final class MilterReply {
         if (name.length() + 2 + value.length() > MAX_HEADER_LINE_CHARS) {
             throw new IllegalArgumentException("header " + name + " is longer than " + MAX_HEADER_LINE_CHARS + " characters");
         }
-        if (!sanitize(value, value.length()).equals(value)) {
+        if (!PrintableText.isPrintable(value)) {
             throw new IllegalArgumentException("header value must be printable ASCII on one line");
         }
-    }
-
-    /** Printable ASCII only, on one line, at most {@code max} characters. */
-    static String sanitize(String text, int max) {
-        StringBuilder clean = new StringBuilder(Math.min(text.length(), max));
-        for (int i = 0; i < text.length() && clean.length() < max; i++) {
-            char c = text.charAt(i);
-            clean.append(c < 0x20 || c == 0x7f ? ' ' : c > 0x7e ? '?' : c);
-        }
-        return clean.toString();
     }
 
     private static byte[] cString(String text) {

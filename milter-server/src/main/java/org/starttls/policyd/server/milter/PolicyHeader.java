@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.StringJoiner;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.server.answer.PrintableText;
 
 /**
  * The value of the header added at end of message when header tagging is on and at least one
@@ -53,6 +54,6 @@ public final class PolicyHeader {
         for (MxPattern mx : decision.policy().mxs()) {
             mxs.add(mx.asString());
         }
-        return MilterReply.sanitize(decision.domain(), MAX_VALUE_CHARS) + "=" + decision.mode().wireName() + mxs;
+        return PrintableText.of(decision.domain(), MAX_VALUE_CHARS) + "=" + decision.mode().wireName() + mxs;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.starttls.policyd.server.answer.PrintableText;
 import org.starttls.policyd.server.transport.RequestProgress;
 
 /**
@@ -138,7 +139,7 @@ public final class PolicyRequestDecoder extends ByteToMessageDecoder implements 
     }
 
     private static String printable(String name) {
-        return name.length() > 64 ? name.substring(0, 64) + "..." : name;
+        return PrintableText.abbreviated(name, 64);
     }
 
     private PolicyCodecException fail(String message) {
