@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.answer.PrintableText;
 
 /**
@@ -25,12 +26,9 @@ public final class MilterReply {
 
     /** Text beyond this is cut: an SMTP reply line is at most 512 octets (RFC 5321 4.5.3.1.5). */
     public static final int MAX_REPLY_TEXT_CHARS = 400;
-    /** RFC 5322 2.1.1: a line, header name included, must stay under 998 characters. */
-    public static final int MAX_HEADER_LINE_CHARS = 998;
 
     private static final Pattern SMTP_CODE = Pattern.compile("[45][0-9][0-9]");
     private static final Pattern ENHANCED_CODE = Pattern.compile("[45]\\.[0-9]{1,3}\\.[0-9]{1,3}");
-    private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
 
     private final byte code;
     private final byte[] data;
@@ -108,17 +106,12 @@ public final class MilterReply {
         return data;
     }
 
-    /** Whether {@code name} is a header field name (RFC 5322: printable ASCII except the colon). */
-    static boolean isHeaderName(String name) {
-        return HEADER_NAME.matcher(name).matches();
-    }
-
     private static void checkHeader(String name, String value) {
-        if (!isHeaderName(name)) {
+        if (!AnswerRenderer.isHeaderName(name)) {
             throw new IllegalArgumentException("not a header field name: \"" + name + "\"");
         }
-        if (name.length() + 2 + value.length() > MAX_HEADER_LINE_CHARS) {
-            throw new IllegalArgumentException("header " + name + " is longer than " + MAX_HEADER_LINE_CHARS + " characters");
+        if (name.length() + 2 + value.length() > AnswerRenderer.MAX_HEADER_LINE_CHARS) {
+            throw new IllegalArgumentException("header " + name + " is longer than " + AnswerRenderer.MAX_HEADER_LINE_CHARS + " characters");
         }
         if (!PrintableText.isPrintable(value)) {
             throw new IllegalArgumentException("header value must be printable ASCII on one line");

@@ -11,7 +11,7 @@ import org.starttls.policyd.server.answer.PrintableText;
  */
 public record PolicyReply(String action) {
     /** Reply text is cut to this many characters (Postfix limits an SMTP reply line to about 500). */
-    static final int MAX_TEXT_CHARS = 400;
+    public static final int MAX_TEXT_CHARS = 400;
 
     public static final PolicyReply DUNNO = new PolicyReply("DUNNO");
 
