@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the downgrade probe runs. Defaults are in {@code PolicydConfig}; {@link #DISABLED} is what a
- * configuration without a {@code probe:} section gets (probing connects to remote MXes, so an
- * admin must opt in).
+ * How the downgrade probe runs. {@link #DISABLED} holds the defaults, which {@code PolicydConfig}
+ * reads (probing connects to remote MXes, so an admin must opt in); its EHLO name stands in for
+ * the config's empty {@code ehlo-name}, which means this host's name.
  *
  * @param enabled whether policyd probes at all
  * @param resolver the DNS server to ask, or null for the system's resolvers

@@ -1,0 +1,31 @@
+package org.starttls.policyd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.starttls.policyd.server.config.PolicydConfig;
+import picocli.CommandLine;
+
+/** policyctl's defaults are the daemon's: one source for each. */
+class OptionDefaultsTest {
+    private final CommandLine policyctl = PolicyCtl.commandLine(Clock.systemUTC());
+    private final PolicydConfig config = new PolicydConfig();
+
+    @Test
+    void theAdminEndpointIsTheDaemonsDefault() {
+        assertEquals(config.admin.listen, option("status", "--admin"));
+        assertEquals(config.admin.listen, option("reload", "--admin"));
+    }
+
+    @Test
+    void updateInstallsWhereAndAsMuchAsTheDaemonDoes() {
+        assertEquals(config.list.stateDir, option("update", "--state-dir"));
+        assertEquals(Long.toString(config.list.maxBytes), option("update", "--max-bytes"));
+        assertEquals(config.list.stateDir, ListOptions.DEFAULT_STATE_DIR.toString());
+    }
+
+    private String option(String subcommand, String name) {
+        return policyctl.getSubcommands().get(subcommand).getCommandSpec().findOption(name).defaultValue();
+    }
+}
