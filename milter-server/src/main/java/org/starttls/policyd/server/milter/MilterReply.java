@@ -61,16 +61,6 @@ public final class MilterReply {
         return new MilterReply((byte) 'h', concat(cString(name), cString(value)));
     }
 
-    /** SMFIR_INSHEADER: insert a header at {@code index} (0 = first). */
-    public static MilterReply insertHeader(int index, String name, String value) {
-        if (index < 0) {
-            throw new IllegalArgumentException("header index must not be negative");
-        }
-        checkHeader(name, value);
-        byte[] position = ByteBuffer.allocate(4).putInt(index).array();
-        return new MilterReply((byte) 'i', concat(position, cString(name), cString(value)));
-    }
-
     /**
      * SMFIC_OPTNEG as the filter's answer: version, actions, protocol and, for v6, the macros it
      * wants per stage ({@code SMFIM_*} number to a space-separated list of names).

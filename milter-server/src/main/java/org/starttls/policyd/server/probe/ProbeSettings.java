@@ -91,11 +91,6 @@ public record ProbeSettings(boolean enabled, InetSocketAddress resolver, int por
                 bad, maxConcurrentProbes, waitBudget, trustStore);
     }
 
-    public ProbeSettings withMaxConcurrentProbes(int value) {
-        return new ProbeSettings(enabled, resolver, port, ehloName, connectTimeout, commandTimeout, probeTimeout,
-                goodLifetime, badLifetime, value, waitBudget, trustStore);
-    }
-
     public ProbeSettings withWaitBudget(Duration value) {
         return new ProbeSettings(enabled, resolver, port, ehloName, connectTimeout, commandTimeout, probeTimeout,
                 goodLifetime, badLifetime, maxConcurrentProbes, value, trustStore);

@@ -41,10 +41,6 @@ public final class SocketmapMaps {
         return view(mapName).settings;
     }
 
-    public boolean isConfigured(String mapName) {
-        return named.containsKey(mapName);
-    }
-
     /** The engine's decision for {@code domain} under the map's settings. */
     public Decision decide(String mapName, String domain) {
         return view(mapName).engine().decide(domain);
