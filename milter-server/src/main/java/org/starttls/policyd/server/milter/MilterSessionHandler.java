@@ -34,7 +34,7 @@ import org.starttls.policyd.server.metrics.AnswerRecorder;
  * executor they run there and the answer is written back on the event loop. Meanwhile later
  * commands wait in a short backlog, so answers always leave in order.
  */
-public final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessage> {
+final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessage> {
     /** The MTA waits for each answer, so only a few no-reply commands can arrive meanwhile. */
     static final int MAX_BACKLOG_COMMANDS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(MilterSessionHandler.class);

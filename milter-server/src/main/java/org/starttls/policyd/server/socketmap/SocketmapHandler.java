@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * protocol gets {@code PERM} and the connection is closed; other errors go on to the transport's
  * error handler.
  */
-public final class SocketmapHandler extends SimpleChannelInboundHandler<SocketmapRequest> {
+final class SocketmapHandler extends SimpleChannelInboundHandler<SocketmapRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapHandler.class);
 
     private final SocketmapResponder responder;
