@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,7 @@ import org.starttls.policyd.server.transport.TransportSettings;
 class DefaultsTest {
     private static final Path SAMPLE = Path.of("..", "deploy", "policyd.yaml");
     private static final ObjectMapper TREE = new ObjectMapper(new YAMLFactory())
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
     @Test
     void anEmptyConfigurationGivesTheTypedDefaults() throws Exception {
@@ -50,8 +49,7 @@ class DefaultsTest {
 
     private static TreeSet<String> keys(JsonNode node, String prefix) {
         TreeSet<String> keys = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = prefix + field.getKey();
             keys.add(key);
             if (field.getValue().isObject()) {
