@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.probe.ProbeSettings;
 import picocli.CommandLine;
 
 /** policyctl's defaults are the daemon's: one source for each. */
@@ -23,6 +24,15 @@ class OptionDefaultsTest {
         assertEquals(config.list.stateDir, option("update", "--state-dir"));
         assertEquals(Long.toString(config.list.maxBytes), option("update", "--max-bytes"));
         assertEquals(config.list.stateDir, ListOptions.DEFAULT_STATE_DIR.toString());
+    }
+
+    @Test
+    void answerRulesAndProbesAreTheDaemonsDefaults() {
+        assertEquals(config.policy.expiredList, option("lookup", "--expired-list"));
+        assertEquals(config.policy.expiredList, policyctl.getSubcommands().get("export").getSubcommands().get("postfix")
+                .getCommandSpec().findOption("--expired-list").defaultValue());
+        assertEquals(Integer.toString(config.probe.port), option("probe", "--port"));
+        assertEquals(ProbeSettings.DISABLED.ehloName(), option("probe", "--ehlo-name"));
     }
 
     private String option(String subcommand, String name) {

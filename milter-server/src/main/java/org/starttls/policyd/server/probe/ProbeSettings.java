@@ -27,7 +27,11 @@ public record ProbeSettings(boolean enabled, InetSocketAddress resolver, int por
         Duration connectTimeout, Duration commandTimeout, Duration probeTimeout, Duration goodLifetime,
         Duration badLifetime, int maxConcurrentProbes, Duration waitBudget, Path trustStore) {
 
-    public static final ProbeSettings DISABLED = new ProbeSettings(false, null, 25, "localhost", Duration.ofSeconds(10),
+    public static final int DEFAULT_PORT = 25;
+    /** The EHLO name when none is given (the daemon's config default, empty, means this host's name). */
+    public static final String DEFAULT_EHLO_NAME = "localhost";
+
+    public static final ProbeSettings DISABLED = new ProbeSettings(false, null, DEFAULT_PORT, DEFAULT_EHLO_NAME, Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofMinutes(5), 8, Duration.ZERO,
             null);
 
