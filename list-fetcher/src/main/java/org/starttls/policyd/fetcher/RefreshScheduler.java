@@ -117,7 +117,7 @@ public final class RefreshScheduler implements AutoCloseable {
         }
         nextDelay = delay;
         next = executor.schedule(this::runOnce, delay.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("next list refresh in {}", delay);
+        LOG.info("next list refresh in {}", org.starttls.policyd.core.HumanDuration.format(delay));
     }
 
     /** The delay most recently scheduled, for status output and tests. */

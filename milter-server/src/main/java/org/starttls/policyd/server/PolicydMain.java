@@ -31,6 +31,10 @@ import picocli.CommandLine.Option;
             "2:Invalid command line.", "78:The configuration is invalid (the reason is printed).",
             "71:A door could not listen on its address (in use, or no permission).", "70:Internal error."})
 public final class PolicydMain implements Callable<Integer> {
+    static {
+        LogTimestamps.configure(); // before the first logger below: slf4j-simple reads its settings once
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PolicydMain.class);
     static final int EXIT_CONFIG = 78;
     static final int EXIT_CANNOT_LISTEN = 71;

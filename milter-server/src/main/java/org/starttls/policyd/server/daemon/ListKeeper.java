@@ -145,7 +145,7 @@ final class ListKeeper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("list: the first update did not finish in {} s; continuing with the list above", limit.toSeconds());
+            LOG.warn("list: the first update did not finish in {}; continuing with the list above", org.starttls.policyd.core.HumanDuration.format(limit));
         }
     }
 

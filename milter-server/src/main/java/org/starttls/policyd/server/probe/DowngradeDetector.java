@@ -141,7 +141,7 @@ public final class DowngradeDetector implements AutoCloseable {
         try {
             return future.isDone() ? future.getNow(null) : future.get(waitBudget.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            LOG.debug("probe: {} not done within {} ms; answering from the list", domain, waitBudget.toMillis());
+            LOG.debug("probe: {} not done within {}; answering from the list", domain, org.starttls.policyd.core.HumanDuration.format(waitBudget));
             return null;
         } catch (ExecutionException | java.util.concurrent.CompletionException e) {
             return null; // logged where it failed

@@ -52,8 +52,8 @@ public final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
     private void expire(ChannelHandlerContext ctx) {
         deadline = null;
         if (ctx.channel().isActive()) {
-            LOG.info("closing {}: a request started and did not finish within {} ms",
-                    Connections.describe(ctx.channel()), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+            LOG.info("closing {}: a request started and did not finish within {}",
+                    Connections.describe(ctx.channel()), org.starttls.policyd.core.HumanDuration.format(Duration.ofNanos(timeoutNanos)));
             ctx.close();
         }
     }
