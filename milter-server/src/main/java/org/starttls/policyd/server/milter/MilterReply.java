@@ -65,7 +65,7 @@ public final class MilterReply {
      * SMFIC_OPTNEG as the filter's answer: version, actions, protocol and, for v6, the macros it
      * wants per stage ({@code SMFIM_*} number to a space-separated list of names).
      */
-    public static MilterReply optionNegotiation(int version, int actions, int protocol, Map<Integer, String> macroRequests) {
+    static MilterReply optionNegotiation(int version, int actions, int protocol, Map<Integer, String> macroRequests) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(ByteBuffer.allocate(12).putInt(version).putInt(actions).putInt(protocol).array());
         for (Map.Entry<Integer, String> request : macroRequests.entrySet()) {

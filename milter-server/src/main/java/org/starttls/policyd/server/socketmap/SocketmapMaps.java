@@ -37,7 +37,7 @@ public final class SocketmapMaps {
         return new SocketmapMaps(engine, SocketmapMapSettings.DEFAULTS, Map.of());
     }
 
-    public SocketmapMapSettings settingsFor(String mapName) {
+    SocketmapMapSettings settingsFor(String mapName) {
         return view(mapName).settings;
     }
 

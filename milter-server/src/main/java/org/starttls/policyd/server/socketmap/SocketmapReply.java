@@ -75,7 +75,7 @@ public record SocketmapReply(Status status, String data) {
         return status.name() + " " + data;
     }
 
-    public byte[] wireBytes() {
+    byte[] wireBytes() {
         return wireText().getBytes(StandardCharsets.US_ASCII);
     }
 
