@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * the new one, never a mix.
  */
 public final class StateDirectory {
-    public static final Path DEFAULT_PATH = Path.of("/var/lib/starttls-policyd");
+    /** The default state directory as text, for option defaults and help (a compile-time constant). */
+    public static final String DEFAULT_PATH_NAME = "/var/lib/starttls-policyd";
+    public static final Path DEFAULT_PATH = Path.of(DEFAULT_PATH_NAME);
     public static final String CURRENT_LINK = "current";
     public static final String GENERATIONS_DIR = "generations";
     public static final String LIST_FILE = "policy.json";

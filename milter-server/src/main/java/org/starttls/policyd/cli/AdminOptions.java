@@ -1,12 +1,13 @@
 package org.starttls.policyd.cli;
 
 import java.time.Duration;
+import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.transport.ListenAddress;
 import picocli.CommandLine.Option;
 
 /** Where the running daemon's admin endpoint is, for status and reload. */
 final class AdminOptions {
-    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH", defaultValue = "127.0.0.1:5464",
+    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH", defaultValue = PolicydConfig.DEFAULT_ADMIN_LISTEN,
             description = "policyd's admin endpoint (its admin.listen; default: ${DEFAULT-VALUE}).")
     String admin;
 

@@ -14,7 +14,7 @@ final class AnswerRuleOptions {
             description = "Treat testing-mode domains as enforce (EFF's early adopter; policyd's testing-domains: enforce).")
     boolean earlyAdopter;
 
-    @Option(names = "--expired-list", paramLabel = "WHAT", defaultValue = "enforce-nothing",
+    @Option(names = "--expired-list", paramLabel = "WHAT", defaultValue = SettingNames.DEFAULT_EXPIRED_LIST,
             description = "What an expired list does, as policyd's expired-list setting: "
                     + SettingNames.EXPIRED_LIST_CHOICES + " (default: ${DEFAULT-VALUE}, EFF's rule).")
     String expiredList;

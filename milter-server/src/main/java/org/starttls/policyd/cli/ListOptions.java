@@ -13,6 +13,7 @@ import org.starttls.policyd.core.ListVerifier;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.signature.PinnedKeyring;
 import org.starttls.policyd.core.signature.SignatureVerificationException;
+import org.starttls.policyd.fetcher.StateDirectory;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
  * list in the default state directory, else the embedded default.
  */
 public final class ListOptions {
-    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/starttls-policyd");
+    public static final Path DEFAULT_STATE_DIR = StateDirectory.DEFAULT_PATH;
 
     @Option(names = "--list", paramLabel = "FILE",
             description = "A candidate list to read (verified before use).")
@@ -37,7 +38,7 @@ public final class ListOptions {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Read the list that 'policyctl update' or policyd installed in DIR "
-                    + "(default: /var/lib/starttls-policyd when it holds one, else the embedded default).")
+                    + "(default: " + StateDirectory.DEFAULT_PATH_NAME + " when it holds one, else the embedded default).")
     Path stateDir;
 
     /** A verified list and what the operator should be told about where it came from. */

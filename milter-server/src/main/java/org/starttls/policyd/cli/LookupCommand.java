@@ -14,8 +14,8 @@ import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
-import org.starttls.policyd.server.socketmap.SocketmapResponder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -114,7 +114,7 @@ final class LookupCommand implements Callable<Integer> {
 
     /** What policyd's socketmap would send for this decision, with the default map settings. */
     private static String socketmapAnswer(Decision decision) {
-        return SocketmapResponder.translate(decision, SocketmapMapSettings.DEFAULTS).wireText();
+        return AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS).wireText();
     }
 
     private static ObjectNode toJson(Decision decision, VerifiedList list, boolean expired) {

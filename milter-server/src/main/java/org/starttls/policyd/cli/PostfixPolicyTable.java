@@ -1,17 +1,14 @@
 package org.starttls.policyd.cli;
 
-import java.util.StringJoiner;
-import org.starttls.policyd.core.list.MxPattern;
-import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.socketmap.SocketmapReply;
-import org.starttls.policyd.server.socketmap.SocketmapResponder;
 
 /**
  * A Postfix {@code smtp_tls_policy_maps} source table ({@code postmap} input): one
  * {@code DOMAIN secure match=...} line per enforced domain, and every other listed domain as a
- * comment saying why it is not enforced. The values are the socketmap's own answers, so both ways
- * of wiring Postfix enforce the same thing.
+ * comment saying why it is not enforced. {@link AnswerRenderer} writes the values, as it writes the
+ * socketmap's answers, so both ways of wiring Postfix enforce the same thing.
  */
 final class PostfixPolicyTable {
     /** Where the operator is told to put the table when no --output was given. */
@@ -42,27 +39,18 @@ final class PostfixPolicyTable {
         SocketmapMapSettings answers = SocketmapMapSettings.DEFAULTS.withServername(servername);
         for (ExportPlan.Entry entry : plan.entries()) {
             if (entry.enforced()) {
-                SocketmapReply reply = SocketmapResponder.translate(entry.decision(), answers);
+                SocketmapReply reply = AnswerRenderer.socketmap(entry.decision(), answers);
                 if (reply.status() != SocketmapReply.Status.OK) {
                     comment(out, entry.domain() + " cannot be written: " + reply.data());
                     continue;
                 }
                 out.append(entry.domain()).append(' ').append(reply.data()).append('\n');
             } else {
-                comment(out, entry.domain() + " " + secureValue(entry.policy(), servername) + "  (not enforced: "
+                comment(out, entry.domain() + " " + AnswerRenderer.secureValue(entry.policy(), servername) + "  (not enforced: "
                         + entry.decision().reason() + ")");
             }
         }
         return out.toString();
-    }
-
-    /** The value a domain would have if it were enforced, for the comment lines. */
-    private static String secureValue(TlsPolicy policy, boolean servername) {
-        StringJoiner match = new StringJoiner(":", "secure match=", servername ? " servername=hostname" : "");
-        for (MxPattern pattern : policy.mxs()) {
-            match.add(pattern.asString());
-        }
-        return match.toString();
     }
 
     private static void comment(StringBuilder out, String line) {

@@ -62,7 +62,7 @@ final class ProbeCommand implements Callable<Integer> {
             description = "DNS server to ask (default: the system's resolvers).")
     String resolver;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "25",
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ProbeSettings.DEFAULT_PORT,
             description = "SMTP port probed on each MX (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -70,7 +70,7 @@ final class ProbeCommand implements Callable<Integer> {
             description = "PEM bundle of trusted CA certificates (default: the JDK's trust store).")
     Path trustStore;
 
-    @Option(names = "--ehlo-name", paramLabel = "NAME", defaultValue = "localhost",
+    @Option(names = "--ehlo-name", paramLabel = "NAME", defaultValue = ProbeSettings.DEFAULT_EHLO_NAME,
             description = "Name sent in EHLO (default: ${DEFAULT-VALUE}).")
     String ehloName;
 

@@ -1,7 +1,6 @@
 package org.starttls.policyd.cli;
 
-import java.util.List;
-import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 
 /**
  * Sendmail access-map entries for Sendmail before 8.17 (no {@code FEATURE(`sts')}):
@@ -30,7 +29,7 @@ final class SendmailAccessTable {
         comment(out, "Check: sendmail -bt, then: /map access TLS_Rcpt:gmail.com");
         out.append('\n');
         for (ExportPlan.Entry entry : plan.entries()) {
-            String line = TAG + entry.domain() + "\t" + requirement(entry.policy().mxs());
+            String line = TAG + entry.domain() + "\t" + AnswerRenderer.sendmailAccessRequirement(entry.policy());
             if (entry.enforced()) {
                 out.append(line).append('\n');
             } else {
@@ -38,14 +37,6 @@ final class SendmailAccessTable {
             }
         }
         return out.toString();
-    }
-
-    /** {@code VERIFY}, or {@code VERIFY+CN:mx.example.com} for a single exact MX name. */
-    static String requirement(List<MxPattern> mxs) {
-        if (mxs.size() == 1 && !mxs.get(0).isWildcard()) {
-            return "VERIFY+CN:" + mxs.get(0).asString();
-        }
-        return "VERIFY";
     }
 
     private static void comment(StringBuilder out, String line) {

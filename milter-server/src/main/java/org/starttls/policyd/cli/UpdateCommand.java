@@ -61,11 +61,11 @@ final class UpdateCommand implements Callable<Integer> {
             description = "Pinned public key(s) (default: the embedded EFF authority key).")
     Path keyring;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/starttls-policyd",
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = StateDirectory.DEFAULT_PATH_NAME,
             description = "Where the list is installed (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--max-bytes", paramLabel = "BYTES", defaultValue = "8388608",
+    @Option(names = "--max-bytes", paramLabel = "BYTES", defaultValue = "" + FetchSettings.DEFAULT_MAX_LIST_BYTES,
             description = "Largest list accepted (default: ${DEFAULT-VALUE}).")
     long maxBytes;
 

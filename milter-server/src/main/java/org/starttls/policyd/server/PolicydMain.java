@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.ConfigLoader;
 import org.starttls.policyd.server.config.DaemonSettings;
@@ -58,7 +59,7 @@ public final class PolicydMain implements Callable<Integer> {
     String keyring;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the last good list is kept (default: /var/lib/starttls-policyd).")
+            description = "Where the last good list is kept (default: " + StateDirectory.DEFAULT_PATH_NAME + ").")
     String stateDir;
 
     @Option(names = "--socketmap-listen", paramLabel = "HOST:PORT|unix:PATH", description = "Socketmap door address.")

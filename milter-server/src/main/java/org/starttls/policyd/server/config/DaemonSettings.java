@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.ExpiredList;
 import org.starttls.policyd.core.engine.TestingDomains;
-import org.starttls.policyd.server.milter.MilterSettings;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
 import org.starttls.policyd.server.probe.ProbeSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
@@ -196,8 +196,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         }
 
         private String headerName(String key, String name) throws ConfigException {
-            // RFC 5322 field name: printable ASCII except ':'.
-            if (name.length() > MilterSettings.MAX_HEADER_NAME_CHARS || !name.chars().allMatch(ch -> ch > 32 && ch < 127 && ch != ':')) {
+            if (!AnswerRenderer.isHeaderName(name)) {
                 throw error(key, "\"" + name + "\" is not a valid header field name");
             }
             return name;

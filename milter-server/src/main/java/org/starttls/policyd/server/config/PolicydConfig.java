@@ -3,13 +3,29 @@ package org.starttls.policyd.server.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.fetcher.FetchSettings;
+import org.starttls.policyd.fetcher.RefreshSettings;
+import org.starttls.policyd.fetcher.StateDirectory;
+import org.starttls.policyd.server.probe.ProbeSettings;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
- * The daemon's configuration file, as written (YAML, kebab-case keys). Every default lives here,
- * in one place; {@link ConfigLoader} refuses unknown keys and bad values at start.
- * {@code deploy/policyd.yaml} documents each key.
+ * The daemon's configuration file, as written (YAML, kebab-case keys); {@link ConfigLoader}
+ * refuses unknown keys and bad values at start. Each default is read from the typed settings that
+ * use it ({@link TransportSettings#DEFAULTS}, {@link ProbeSettings#DISABLED}, ...), so a value has
+ * one source; the listen addresses, which have no typed counterpart, are the constants below.
+ * {@code deploy/policyd.yaml} shows each key with its default (a test compares them).
  */
 public final class PolicydConfig {
+    public static final String DEFAULT_SOCKETMAP_LISTEN = "127.0.0.1:5461";
+    public static final String DEFAULT_POLICY_SERVICE_LISTEN = "127.0.0.1:5462";
+    public static final String DEFAULT_MILTER_LISTEN = "127.0.0.1:5463";
+    /** Also {@code policyctl status/reload --admin}'s default. */
+    public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:5464";
+    public static final String DEFAULT_METRICS_LISTEN = "127.0.0.1:9464";
+
     @JsonProperty("list")
     public ListSection list = new ListSection();
 
@@ -55,23 +71,23 @@ public final class PolicydConfig {
         @JsonProperty("keyring")
         public String keyring;
         @JsonProperty("state-dir")
-        public String stateDir = "/var/lib/starttls-policyd";
+        public String stateDir = StateDirectory.DEFAULT_PATH_NAME;
         @JsonProperty("refresh-hours")
-        public double refreshHours = 6;
+        public double refreshHours = RefreshSettings.DEFAULTS.interval().toSeconds() / 3600.0;
         @JsonProperty("max-bytes")
-        public long maxBytes = 8L * 1024 * 1024;
+        public long maxBytes = FetchSettings.DEFAULT_MAX_LIST_BYTES;
         @JsonProperty("timeout-seconds")
-        public int timeoutSeconds = 30;
+        public int timeoutSeconds = (int) FetchSettings.DEFAULTS.readTimeout().toSeconds();
     }
 
     /** How list entries become answers. */
     public static final class PolicySection {
         /** report-only (EFF default) or enforce (EFF's "early adopter"). */
         @JsonProperty("testing-domains")
-        public String testingDomains = "report-only";
+        public String testingDomains = SettingNames.name(EngineSettings.DEFAULTS.testingDomains());
         /** enforce-nothing (EFF default), keep-enforcing or tempfail-listed. */
         @JsonProperty("expired-list")
-        public String expiredList = "enforce-nothing";
+        public String expiredList = SettingNames.name(EngineSettings.DEFAULTS.expiredList());
     }
 
     /** The socketmap door (Postfix smtp_tls_policy_maps, Sendmail FEATURE(sts)). */
@@ -79,10 +95,10 @@ public final class PolicydConfig {
         @JsonProperty("enabled")
         public boolean enabled = true;
         @JsonProperty("listen")
-        public String listen = "127.0.0.1:5461";
+        public String listen = DEFAULT_SOCKETMAP_LISTEN;
         /** Append servername=hostname (needs Postfix 3.4 or later; Sendmail 8.17 needs it). */
         @JsonProperty("servername")
-        public boolean servername = true;
+        public boolean servername = SocketmapMapSettings.DEFAULTS.servername();
         /** Named maps with their own settings; any other map name gets the defaults above. */
         @JsonProperty("maps")
         public Map<String, MapSection> maps = new LinkedHashMap<>();
@@ -103,7 +119,7 @@ public final class PolicydConfig {
         @JsonProperty("enabled")
         public boolean enabled = true;
         @JsonProperty("listen")
-        public String listen = "127.0.0.1:5462";
+        public String listen = DEFAULT_POLICY_SERVICE_LISTEN;
         /** Header to PREPEND for listed recipients; empty means no header. */
         @JsonProperty("prepend-header")
         public String prependHeader = "";
@@ -114,7 +130,7 @@ public final class PolicydConfig {
         @JsonProperty("enabled")
         public boolean enabled = false;
         @JsonProperty("listen")
-        public String listen = "127.0.0.1:5463";
+        public String listen = DEFAULT_MILTER_LISTEN;
         /** Header added at end of message for listed recipients; empty means none. */
         @JsonProperty("add-header")
         public String addHeader = "";
@@ -126,7 +142,7 @@ public final class PolicydConfig {
         public boolean enabled = true;
         /** Loopback or a unix socket only: it can trigger reloads. */
         @JsonProperty("listen")
-        public String listen = "127.0.0.1:5464";
+        public String listen = DEFAULT_ADMIN_LISTEN;
     }
 
     /** The Prometheus /metrics and /health HTTP endpoint. */
@@ -135,19 +151,19 @@ public final class PolicydConfig {
         public boolean enabled = true;
         /** Loopback HOST:PORT only: the endpoint tells which domains' mail is flowing. */
         @JsonProperty("listen")
-        public String listen = "127.0.0.1:9464";
+        public String listen = DEFAULT_METRICS_LISTEN;
     }
 
     /** Per-door connection limits and timeouts. */
     public static final class LimitsSection {
         @JsonProperty("max-connections")
-        public int maxConnections = 1024;
+        public int maxConnections = TransportSettings.DEFAULTS.maxConnections();
         /** An idle connection is kept this long (Postfix reuses them). */
         @JsonProperty("idle-timeout-seconds")
-        public int idleTimeoutSeconds = 300;
+        public int idleTimeoutSeconds = (int) TransportSettings.DEFAULTS.idleTimeout().toSeconds();
         /** A request that has started must complete within this time. */
         @JsonProperty("request-timeout-seconds")
-        public int requestTimeoutSeconds = 10;
+        public int requestTimeoutSeconds = (int) TransportSettings.DEFAULTS.requestTimeout().toSeconds();
     }
 
     /**
@@ -162,29 +178,29 @@ public final class PolicydConfig {
         @JsonProperty("resolver")
         public String resolver = "";
         @JsonProperty("port")
-        public int port = 25;
+        public int port = ProbeSettings.DISABLED.port();
         /** Name sent in EHLO; empty means this host's name. */
         @JsonProperty("ehlo-name")
         public String ehloName = "";
         @JsonProperty("connect-timeout-seconds")
-        public int connectTimeoutSeconds = 10;
+        public int connectTimeoutSeconds = (int) ProbeSettings.DISABLED.connectTimeout().toSeconds();
         /** Each SMTP reply, TLS handshake read and DNS query. */
         @JsonProperty("command-timeout-seconds")
-        public int commandTimeoutSeconds = 30;
+        public int commandTimeoutSeconds = (int) ProbeSettings.DISABLED.commandTimeout().toSeconds();
         /** One MX from connect to QUIT. */
         @JsonProperty("probe-timeout-seconds")
-        public int probeTimeoutSeconds = 60;
+        public int probeTimeoutSeconds = (int) ProbeSettings.DISABLED.probeTimeout().toSeconds();
         /** How long a result that TLS works is kept. */
         @JsonProperty("good-lifetime-minutes")
-        public int goodLifetimeMinutes = 60;
+        public int goodLifetimeMinutes = (int) ProbeSettings.DISABLED.goodLifetime().toMinutes();
         /** How long a downgrade (or no-evidence) result is kept. */
         @JsonProperty("bad-lifetime-minutes")
-        public int badLifetimeMinutes = 5;
+        public int badLifetimeMinutes = (int) ProbeSettings.DISABLED.badLifetime().toMinutes();
         @JsonProperty("max-concurrent-probes")
-        public int maxConcurrentProbes = 8;
+        public int maxConcurrentProbes = ProbeSettings.DISABLED.maxConcurrentProbes();
         /** How long a door may wait for a first probe; 0 answers at once from what is known. */
         @JsonProperty("wait-millis")
-        public int waitMillis = 0;
+        public int waitMillis = (int) ProbeSettings.DISABLED.waitBudget().toMillis();
         /** PEM bundle of trusted CA certificates; empty means the JDK's trust store. */
         @JsonProperty("trust-store")
         public String trustStore = "";

@@ -11,6 +11,11 @@ import org.starttls.policyd.core.engine.TestingDomains;
 public final class SettingNames {
     public static final String TESTING_DOMAINS_CHOICES = "report-only or enforce";
     public static final String EXPIRED_LIST_CHOICES = "enforce-nothing, keep-enforcing or tempfail-listed";
+    /**
+     * {@code EngineSettings.DEFAULTS.expiredList()} spelled as a compile-time constant, for option
+     * defaults (a test holds the two equal).
+     */
+    public static final String DEFAULT_EXPIRED_LIST = "enforce-nothing";
 
     private SettingNames() {
     }

@@ -7,7 +7,7 @@ import java.util.Objects;
  * SMFIC_MAIL or SMFIC_RCPT: the address as the client gave it (usually {@code <user@domain>})
  * and its ESMTP parameters ({@code NOTIFY=NEVER}...).
  */
-public record EnvelopeCommand(MilterCommand command, String address, List<String> esmtpArgs)
+record EnvelopeCommand(MilterCommand command, String address, List<String> esmtpArgs)
         implements MilterMessage {
     public EnvelopeCommand {
         Objects.requireNonNull(command, "command");

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param stage the wire byte of the command the macros belong to (it need not be one we know)
  * @param macros names to values, in the order sent
  */
-public record MacroDefinition(byte stage, Map<String, String> macros) implements MilterMessage {
+record MacroDefinition(byte stage, Map<String, String> macros) implements MilterMessage {
     public MacroDefinition {
         // Map.copyOf would lose the order, which logs are easier to read with.
         macros = Collections.unmodifiableMap(new LinkedHashMap<>(macros));

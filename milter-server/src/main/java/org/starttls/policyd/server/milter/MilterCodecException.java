@@ -3,7 +3,7 @@ package org.starttls.policyd.server.milter;
 import io.netty.handler.codec.DecoderException;
 
 /** Input that is not valid milter: the connection that sent it is closed. */
-public final class MilterCodecException extends DecoderException {
+final class MilterCodecException extends DecoderException {
     private static final long serialVersionUID = 1L;
 
     public MilterCodecException(String message) {

@@ -61,12 +61,12 @@ public enum MilterCommand {
     }
 
     /** The {@code SMFIP_NO*} bit that skips this step, or 0. */
-    public int noStepBit() {
+    int noStepBit() {
         return noStepBit;
     }
 
     /** The {@code SMFIP_NR_*} bit that makes this step unanswered, or 0. */
-    public int noReplyBit() {
+    int noReplyBit() {
         return noReplyBit;
     }
 
@@ -74,7 +74,7 @@ public enum MilterCommand {
      * Whether the filter must answer this command under the negotiated protocol mask. MACRO,
      * ABORT, QUIT and QUIT_NC never get an answer; the others unless their NR bit was agreed.
      */
-    public boolean expectsReply(int negotiatedProtocol) {
+    boolean expectsReply(int negotiatedProtocol) {
         switch (this) {
             case MACRO:
             case ABORT:
@@ -87,7 +87,7 @@ public enum MilterCommand {
     }
 
     /** The command for a wire byte, or null when the byte names none. */
-    public static MilterCommand fromCode(byte code) {
+    static MilterCommand fromCode(byte code) {
         return code >= 0 ? BY_CODE[code] : null;
     }
 

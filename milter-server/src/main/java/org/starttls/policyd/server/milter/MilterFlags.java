@@ -5,7 +5,7 @@ package org.starttls.policyd.server.milter;
  * message ({@code SMFIF_*}), which steps the MTA may leave out or need no reply for
  * ({@code SMFIP_*}), and the stages a v6 filter can ask macros for ({@code SMFIM_*}).
  */
-public final class MilterFlags {
+final class MilterFlags {
     /** The protocol version we speak; higher offers are answered with this one. */
     public static final int MAX_VERSION = 6;
     /** libmilter's {@code SMFI_PROT_VERSION_MIN}: older MTAs are refused. */

@@ -22,7 +22,7 @@ import org.starttls.policyd.server.transport.RequestProgress;
  * the MTA may be silent for as long as its SMTP client is (the milter connection lives as long as
  * the SMTP session), which only the transport's idle timeout limits.
  */
-public final class MilterFrameDecoder extends ByteToMessageDecoder implements RequestProgress {
+final class MilterFrameDecoder extends ByteToMessageDecoder implements RequestProgress {
     /**
      * The largest frame accepted, counting the command byte. The biggest frame a milter can get
      * without asking for more is a body chunk: 65535 bytes (libmilter's {@code MILTER_CHUNK_SIZE},

@@ -1,7 +1,7 @@
 package org.starttls.policyd.server.milter;
 
 /** The MTA's offer cannot work with us (version too old, a needed action missing). */
-public final class MilterNegotiationException extends Exception {
+final class MilterNegotiationException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public MilterNegotiationException(String message) {

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.starttls.policyd.server.answer.AnswerRenderer;
+import org.starttls.policyd.server.answer.PrintableText;
 
 /**
  * One answer to the MTA (libmilter {@code SMFIR_*}): a reply byte and its data, built and checked
@@ -24,12 +26,9 @@ public final class MilterReply {
 
     /** Text beyond this is cut: an SMTP reply line is at most 512 octets (RFC 5321 4.5.3.1.5). */
     public static final int MAX_REPLY_TEXT_CHARS = 400;
-    /** RFC 5322 2.1.1: a line, header name included, must stay under 998 characters. */
-    public static final int MAX_HEADER_LINE_CHARS = 998;
 
     private static final Pattern SMTP_CODE = Pattern.compile("[45][0-9][0-9]");
     private static final Pattern ENHANCED_CODE = Pattern.compile("[45]\\.[0-9]{1,3}\\.[0-9]{1,3}");
-    private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
 
     private final byte code;
     private final byte[] data;
@@ -41,8 +40,8 @@ public final class MilterReply {
 
     /**
      * SMFIR_REPLYCODE: {@code "451 4.7.5 text\0"}. Only 4xx/5xx codes are allowed (the MTA ignores
-     * others). The text is made safe: CR, LF and other controls become spaces, non-ASCII becomes
-     * '?', '%' is doubled (the MTA treats the text as a format) and it is cut to
+     * others). The text is made safe by {@link PrintableText} (CR, LF and other controls become
+     * spaces, non-ASCII becomes '?'), '%' is doubled (the MTA treats the text as a format) and it is cut to
      * {@link #MAX_REPLY_TEXT_CHARS}.
      */
     public static MilterReply replyCode(String smtpCode, String enhancedCode, String text) {
@@ -52,7 +51,7 @@ public final class MilterReply {
         if (!ENHANCED_CODE.matcher(enhancedCode).matches() || enhancedCode.charAt(0) != smtpCode.charAt(0)) {
             throw new IllegalArgumentException("enhanced code " + enhancedCode + " does not fit " + smtpCode);
         }
-        String line = smtpCode + " " + enhancedCode + " " + sanitize(text, MAX_REPLY_TEXT_CHARS).replace("%", "%%");
+        String line = smtpCode + " " + enhancedCode + " " + PrintableText.of(text, MAX_REPLY_TEXT_CHARS).replace("%", "%%");
         return new MilterReply((byte) 'y', cString(line));
     }
 
@@ -62,21 +61,11 @@ public final class MilterReply {
         return new MilterReply((byte) 'h', concat(cString(name), cString(value)));
     }
 
-    /** SMFIR_INSHEADER: insert a header at {@code index} (0 = first). */
-    public static MilterReply insertHeader(int index, String name, String value) {
-        if (index < 0) {
-            throw new IllegalArgumentException("header index must not be negative");
-        }
-        checkHeader(name, value);
-        byte[] position = ByteBuffer.allocate(4).putInt(index).array();
-        return new MilterReply((byte) 'i', concat(position, cString(name), cString(value)));
-    }
-
     /**
      * SMFIC_OPTNEG as the filter's answer: version, actions, protocol and, for v6, the macros it
      * wants per stage ({@code SMFIM_*} number to a space-separated list of names).
      */
-    public static MilterReply optionNegotiation(int version, int actions, int protocol, Map<Integer, String> macroRequests) {
+    static MilterReply optionNegotiation(int version, int actions, int protocol, Map<Integer, String> macroRequests) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(ByteBuffer.allocate(12).putInt(version).putInt(actions).putInt(protocol).array());
         for (Map.Entry<Integer, String> request : macroRequests.entrySet()) {
@@ -107,31 +96,16 @@ public final class MilterReply {
         return data;
     }
 
-    /** Whether {@code name} is a header field name (RFC 5322: printable ASCII except the colon). */
-    static boolean isHeaderName(String name) {
-        return HEADER_NAME.matcher(name).matches();
-    }
-
     private static void checkHeader(String name, String value) {
-        if (!isHeaderName(name)) {
+        if (!AnswerRenderer.isHeaderName(name)) {
             throw new IllegalArgumentException("not a header field name: \"" + name + "\"");
         }
-        if (name.length() + 2 + value.length() > MAX_HEADER_LINE_CHARS) {
-            throw new IllegalArgumentException("header " + name + " is longer than " + MAX_HEADER_LINE_CHARS + " characters");
+        if (name.length() + 2 + value.length() > AnswerRenderer.MAX_HEADER_LINE_CHARS) {
+            throw new IllegalArgumentException("header " + name + " is longer than " + AnswerRenderer.MAX_HEADER_LINE_CHARS + " characters");
         }
-        if (!sanitize(value, value.length()).equals(value)) {
+        if (!PrintableText.isPrintable(value)) {
             throw new IllegalArgumentException("header value must be printable ASCII on one line");
         }
-    }
-
-    /** Printable ASCII only, on one line, at most {@code max} characters. */
-    static String sanitize(String text, int max) {
-        StringBuilder clean = new StringBuilder(Math.min(text.length(), max));
-        for (int i = 0; i < text.length() && clean.length() < max; i++) {
-            char c = text.charAt(i);
-            clean.append(c < 0x20 || c == 0x7f ? ' ' : c > 0x7e ? '?' : c);
-        }
-        return clean.toString();
     }
 
     private static byte[] cString(String text) {

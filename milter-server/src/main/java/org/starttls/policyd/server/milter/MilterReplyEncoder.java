@@ -7,7 +7,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
 
 /** Frames a {@link MilterReply}: {@code uint32 length} (reply byte + data), reply byte, data. */
 @ChannelHandler.Sharable
-public final class MilterReplyEncoder extends MessageToByteEncoder<MilterReply> {
+final class MilterReplyEncoder extends MessageToByteEncoder<MilterReply> {
     public static final MilterReplyEncoder INSTANCE = new MilterReplyEncoder();
 
     private MilterReplyEncoder() {

@@ -12,12 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.core.engine.RecipientDomain;
 import org.starttls.policyd.core.engine.Verdict;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.metrics.AnswerRecorder;
 
 /**
  * One milter connection: negotiates, then answers each RCPT from the {@link ReceiptDecider} and
- * tags the message at its end. One instance per channel.
+ * tags the message at its end. One instance per channel. Answers and the header are written by
+ * {@link AnswerRenderer}.
  *
  * <p>Per recipient: DEFER_DOWNGRADE and TEMPFAIL refuse that recipient with a 451 reply code;
  * REQUIRE_TLS and NO_POLICY continue. Any exception while deciding becomes a 451 4.3.0 for that
@@ -31,7 +34,7 @@ import org.starttls.policyd.server.metrics.AnswerRecorder;
  * executor they run there and the answer is written back on the event loop. Meanwhile later
  * commands wait in a short backlog, so answers always leave in order.
  */
-public final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessage> {
+final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessage> {
     /** The MTA waits for each answer, so only a few no-reply commands can arrive meanwhile. */
     static final int MAX_BACKLOG_COMMANDS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(MilterSessionHandler.class);
@@ -142,7 +145,7 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
         transaction.forgetMacros(MilterCommand.RCPT);
         if (domain.isEmpty()) {
             LOG.debug("milter {}: recipient {} has no domain; local mail, continue", ctx.channel().remoteAddress(), rcpt.address());
-            recorder.answered(answerKind(MilterReply.CONTINUE), System.nanoTime() - started);
+            recorder.answered(AnswerRenderer.label(MilterReply.CONTINUE), System.nanoTime() - started);
             answer(ctx, MilterCommand.RCPT, MilterReply.CONTINUE);
             return;
         }
@@ -186,30 +189,18 @@ public final class MilterSessionHandler extends SimpleChannelInboundHandler<Milt
             LOG.info("milter {}: recipient domain {}: {} ({})", ctx.channel().remoteAddress(), decision.domain(),
                     decision.verdict(), decision.reason());
         }
-        MilterReply reply = RecipientReplies.forDecision(decision);
-        recorder.answered(answerKind(reply), System.nanoTime() - started);
+        MilterReply reply = AnswerRenderer.milterRecipient(decision);
+        recorder.answered(AnswerRenderer.label(reply), System.nanoTime() - started);
         answer(ctx, MilterCommand.RCPT, reply);
         while (!deciding && !backlog.isEmpty() && ctx.channel().isActive()) {
             handle(ctx, backlog.poll());
         }
     }
 
-    /** How a RCPT answer is counted: {@code continue}, or the reply code and status ({@code 451 4.7.5}). */
-    static String answerKind(MilterReply reply) {
-        if (reply.code() == 'c') {
-            return "continue";
-        }
-        if (reply.code() == 'y') {
-            String text = new String(reply.data(), java.nio.charset.StandardCharsets.US_ASCII);
-            int second = text.indexOf(' ', text.indexOf(' ') + 1);
-            return second > 0 ? text.substring(0, second) : text.strip();
-        }
-        return "reply " + MilterCommand.printable(reply.code());
-    }
-
     private void endOfMessage(ChannelHandlerContext ctx) {
         if (settings.headerTagging() && negotiated.mayAddHeaders() && !transaction.requireTlsDecisions().isEmpty()) {
-            String value = PolicyHeader.value(transaction.requireTlsDecisions());
+            String value = AnswerRenderer.tagHeader(transaction.requireTlsDecisions(),
+                    AnswerRenderer.MAX_MILTER_HEADER_VALUE_CHARS);
             ctx.write(MilterReply.addHeader(settings.headerName(), value))
                     .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         }

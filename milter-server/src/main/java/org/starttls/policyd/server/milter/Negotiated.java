@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param protocol the {@code SMFIP_*} steps skipped or left unanswered
  * @param reply the optneg reply to send
  */
-public record Negotiated(int version, int actions, int protocol, MilterReply reply) {
+record Negotiated(int version, int actions, int protocol, MilterReply reply) {
     public Negotiated {
         Objects.requireNonNull(reply, "reply");
         if (version < MilterFlags.MIN_VERSION || version > MilterFlags.MAX_VERSION) {

@@ -5,7 +5,7 @@ package org.starttls.policyd.server.milter;
  * protocol steps it can skip or leave unanswered. The three values are unsigned 32-bit numbers
  * kept in ints; compare them with {@link Integer#compareUnsigned}.
  */
-public record OptionNegotiation(int version, int actions, int protocol) implements MilterMessage {
+record OptionNegotiation(int version, int actions, int protocol) implements MilterMessage {
     @Override
     public MilterCommand command() {
         return MilterCommand.OPTNEG;

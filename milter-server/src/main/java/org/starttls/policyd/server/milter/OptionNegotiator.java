@@ -18,7 +18,7 @@ import java.util.Map;
  * end-of-message are always kept and answered.
  * </ul>
  */
-public final class OptionNegotiator {
+final class OptionNegotiator {
     /** Asked for at RCPT on v6; the first is the recipient address as the MTA resolved it. */
     public static final String RCPT_MACROS = "{rcpt_addr} {rcpt_host} {rcpt_mailer}";
 

@@ -8,7 +8,7 @@ import java.util.Set;
  * ABORT, QUIT, QUIT_NC): it only moves the session along. Most of them are negotiated away; an
  * MTA that cannot skip them still sends them and gets a continue.
  */
-public record StepCommand(MilterCommand command) implements MilterMessage {
+record StepCommand(MilterCommand command) implements MilterMessage {
     private static final Set<MilterCommand> CARRY_DATA_WE_USE = Set.of(
             MilterCommand.OPTNEG, MilterCommand.MAIL, MilterCommand.RCPT, MilterCommand.MACRO);
 

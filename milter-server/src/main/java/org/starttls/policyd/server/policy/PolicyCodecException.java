@@ -3,7 +3,7 @@ package org.starttls.policyd.server.policy;
 import io.netty.handler.codec.DecoderException;
 
 /** Input that breaks the policy delegation protocol: the connection is logged and closed, never answered. */
-public final class PolicyCodecException extends DecoderException {
+final class PolicyCodecException extends DecoderException {
     private static final long serialVersionUID = 1L;
 
     public PolicyCodecException(String message) {

@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.policy;
 
 import java.util.Objects;
+import org.starttls.policyd.server.answer.PrintableText;
 
 /**
  * One policy delegation answer: the text after {@code action=}. Text is reduced to printable ASCII
@@ -10,7 +11,7 @@ import java.util.Objects;
  */
 public record PolicyReply(String action) {
     /** Reply text is cut to this many characters (Postfix limits an SMTP reply line to about 500). */
-    static final int MAX_TEXT_CHARS = 400;
+    public static final int MAX_TEXT_CHARS = 400;
 
     public static final PolicyReply DUNNO = new PolicyReply("DUNNO");
 
@@ -19,11 +20,8 @@ public record PolicyReply(String action) {
         if (action.isEmpty()) {
             throw new IllegalArgumentException("empty action");
         }
-        for (int i = 0; i < action.length(); i++) {
-            char c = action.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new IllegalArgumentException("action must be printable ASCII");
-            }
+        if (!PrintableText.isPrintable(action)) {
+            throw new IllegalArgumentException("action must be printable ASCII");
         }
     }
 
@@ -37,13 +35,8 @@ public record PolicyReply(String action) {
         return new PolicyReply("PREPEND " + headerName + ": " + printable(value));
     }
 
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_TEXT_CHARS));
-        for (int i = 0; i < text.length() && out.length() < MAX_TEXT_CHARS; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c <= 0x7e ? c : '?');
-        }
-        return out.toString();
+    private static String printable(String text) {
+        return PrintableText.of(text, MAX_TEXT_CHARS);
     }
 
     /** What goes on the wire: {@code action=...} and the empty line that ends a reply. */

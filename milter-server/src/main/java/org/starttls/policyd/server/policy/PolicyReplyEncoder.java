@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes {@code action=...\n\n}. */
 @ChannelHandler.Sharable
-public final class PolicyReplyEncoder extends MessageToByteEncoder<PolicyReply> {
+final class PolicyReplyEncoder extends MessageToByteEncoder<PolicyReply> {
     public PolicyReplyEncoder() {
         super(PolicyReply.class);
     }

@@ -7,7 +7,7 @@ import java.util.Objects;
  * One policy delegation request: the {@code name=value} attributes Postfix sent, in a map. Names we
  * do not use are kept but ignored, as {@code SMTPD_POLICY_README} asks.
  */
-public record PolicyRequest(Map<String, String> attributes) {
+record PolicyRequest(Map<String, String> attributes) {
     public PolicyRequest {
         Objects.requireNonNull(attributes, "attributes");
         if (attributes.isEmpty()) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.starttls.policyd.server.answer.PrintableText;
 import org.starttls.policyd.server.transport.RequestProgress;
 
 /**
@@ -26,7 +27,7 @@ import org.starttls.policyd.server.transport.RequestProgress;
  * into a reused array and checked and split there, and the attributes go straight into the
  * request's immutable map, with no intermediate map to copy from.
  */
-public final class PolicyRequestDecoder extends ByteToMessageDecoder implements RequestProgress {
+final class PolicyRequestDecoder extends ByteToMessageDecoder implements RequestProgress {
     /** Longest attribute line accepted, in bytes, not counting the line ending. */
     public static final int MAX_LINE_BYTES = 2048;
     /** Most attribute lines in one request. Postfix 3.7 sends about 30. */
@@ -138,7 +139,7 @@ public final class PolicyRequestDecoder extends ByteToMessageDecoder implements 
     }
 
     private static String printable(String name) {
-        return name.length() > 64 ? name.substring(0, 64) + "..." : name;
+        return PrintableText.abbreviated(name, 64);
     }
 
     private PolicyCodecException fail(String message) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * time per connection, and written back in order; a rejected or failed computation answers a
  * tempfail, never DUNNO.
  */
-public final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyRequest> {
+final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyRequest> {
     /** Postfix waits for each answer; a client that sends more unanswered requests than this is closed. */
     static final int MAX_PENDING_REQUESTS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyServiceHandler.class);

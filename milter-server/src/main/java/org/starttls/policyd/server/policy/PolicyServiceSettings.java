@@ -1,22 +1,21 @@
 package org.starttls.policyd.server.policy;
 
 import java.util.Objects;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 
 /**
  * How the policy delegation door answers.
  *
- * @param tagHeader whether a recipient whose domain requires TLS gets {@code PREPEND} of a header
- *     (off by default: the answer is then {@code DUNNO})
- * @param headerName the header to prepend, {@value #DEFAULT_HEADER_NAME} by default
+ * @param tagHeader whether a recipient whose domain requires TLS gets {@code PREPEND} of the tag
+ *     header (off by default: the answer is then {@code DUNNO})
+ * @param headerName the header to prepend, {@value AnswerRenderer#DEFAULT_HEADER_NAME} by default
  */
 public record PolicyServiceSettings(boolean tagHeader, String headerName) {
-    public static final String DEFAULT_HEADER_NAME = "X-STARTTLS-Policy";
-    public static final PolicyServiceSettings DEFAULTS = new PolicyServiceSettings(false, DEFAULT_HEADER_NAME);
+    public static final PolicyServiceSettings DEFAULTS = new PolicyServiceSettings(false, AnswerRenderer.DEFAULT_HEADER_NAME);
 
     public PolicyServiceSettings {
         Objects.requireNonNull(headerName, "headerName");
-        // RFC 5322 field name: printable ASCII except the colon.
-        if (headerName.isEmpty() || !headerName.chars().allMatch(c -> c >= 33 && c <= 126 && c != ':')) {
+        if (!AnswerRenderer.isHeaderName(headerName)) {
             throw new IllegalArgumentException("invalid header name \"" + headerName + "\"");
         }
     }

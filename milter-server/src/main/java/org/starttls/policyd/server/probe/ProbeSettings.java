@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the downgrade probe runs. Defaults are in {@code PolicydConfig}; {@link #DISABLED} is what a
- * configuration without a {@code probe:} section gets (probing connects to remote MXes, so an
- * admin must opt in).
+ * How the downgrade probe runs. {@link #DISABLED} holds the defaults, which {@code PolicydConfig}
+ * reads (probing connects to remote MXes, so an admin must opt in); its EHLO name stands in for
+ * the config's empty {@code ehlo-name}, which means this host's name.
  *
  * @param enabled whether policyd probes at all
  * @param resolver the DNS server to ask, or null for the system's resolvers
@@ -27,7 +27,11 @@ public record ProbeSettings(boolean enabled, InetSocketAddress resolver, int por
         Duration connectTimeout, Duration commandTimeout, Duration probeTimeout, Duration goodLifetime,
         Duration badLifetime, int maxConcurrentProbes, Duration waitBudget, Path trustStore) {
 
-    public static final ProbeSettings DISABLED = new ProbeSettings(false, null, 25, "localhost", Duration.ofSeconds(10),
+    public static final int DEFAULT_PORT = 25;
+    /** The EHLO name when none is given (the daemon's config default, empty, means this host's name). */
+    public static final String DEFAULT_EHLO_NAME = "localhost";
+
+    public static final ProbeSettings DISABLED = new ProbeSettings(false, null, DEFAULT_PORT, DEFAULT_EHLO_NAME, Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofMinutes(5), 8, Duration.ZERO,
             null);
 
@@ -89,11 +93,6 @@ public record ProbeSettings(boolean enabled, InetSocketAddress resolver, int por
     public ProbeSettings withLifetimes(Duration good, Duration bad) {
         return new ProbeSettings(enabled, resolver, port, ehloName, connectTimeout, commandTimeout, probeTimeout, good,
                 bad, maxConcurrentProbes, waitBudget, trustStore);
-    }
-
-    public ProbeSettings withMaxConcurrentProbes(int value) {
-        return new ProbeSettings(enabled, resolver, port, ehloName, connectTimeout, commandTimeout, probeTimeout,
-                goodLifetime, badLifetime, value, waitBudget, trustStore);
     }
 
     public ProbeSettings withWaitBudget(Duration value) {

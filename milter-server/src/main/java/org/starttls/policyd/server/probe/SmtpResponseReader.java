@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.starttls.policyd.server.answer.PrintableText;
 
 /**
  * Reads SMTP replies (RFC 5321 4.2) from a blocking stream, with bounds: a remote MX may be
@@ -17,6 +18,8 @@ import java.util.List;
 final class SmtpResponseReader {
     /** Bytes of one reply line before its LF (CR included). RFC 5321 allows 512 with CRLF. */
     static final int MAX_LINE_BYTES = 2_048;
+    /** Reply text quoted in errors and reports is cut to this many characters. */
+    private static final int MAX_QUOTED_CHARS = 200;
     /** An EHLO reply lists a few dozen extensions at most. */
     static final int MAX_LINES = 100;
 
@@ -72,12 +75,7 @@ final class SmtpResponseReader {
     }
 
     private static String printable(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
-        for (int i = 0; i < text.length() && i < 200; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return out.toString();
+        return PrintableText.of(text, MAX_QUOTED_CHARS);
     }
 
     /** The peer does not speak SMTP (or not within the limits). */

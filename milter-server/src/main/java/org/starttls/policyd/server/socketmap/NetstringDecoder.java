@@ -17,7 +17,7 @@ import org.starttls.policyd.server.transport.RequestProgress;
  * <p>Each payload is emitted as a retained slice, one per {@code decode} call, so that replies to
  * earlier requests in the same read leave before an error about a later one.
  */
-public final class NetstringDecoder extends ByteToMessageDecoder implements RequestProgress {
+final class NetstringDecoder extends ByteToMessageDecoder implements RequestProgress {
     /** Bounds {@code maxBytes} so the digit arithmetic cannot overflow an int. */
     public static final int LARGEST_LIMIT_BYTES = 100_000_000;
 

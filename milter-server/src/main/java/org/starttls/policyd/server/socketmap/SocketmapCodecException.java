@@ -3,7 +3,7 @@ package org.starttls.policyd.server.socketmap;
 import io.netty.handler.codec.DecoderException;
 
 /** A request that breaks the socketmap protocol: bad netstring framing or a malformed {@code NAME KEY}. */
-public final class SocketmapCodecException extends DecoderException {
+final class SocketmapCodecException extends DecoderException {
     private static final long serialVersionUID = 1L;
 
     public SocketmapCodecException(String message) {

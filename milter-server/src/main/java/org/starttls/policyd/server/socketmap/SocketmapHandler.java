@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * protocol gets {@code PERM} and the connection is closed; other errors go on to the transport's
  * error handler.
  */
-public final class SocketmapHandler extends SimpleChannelInboundHandler<SocketmapRequest> {
+final class SocketmapHandler extends SimpleChannelInboundHandler<SocketmapRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapHandler.class);
 
     private final SocketmapResponder responder;
@@ -42,11 +42,11 @@ public final class SocketmapHandler extends SimpleChannelInboundHandler<Socketma
             return;
         }
         failed = true;
-        responder.refusedMalformed();
         Throwable reason = cause.getCause() != null ? cause.getCause() : cause;
         LOG.info("socketmap: closing connection from {} after a malformed request: {}",
                 ctx.channel().remoteAddress(), reason.getMessage());
-        ctx.writeAndFlush(SocketmapReply.perm("malformed request: " + reason.getMessage()))
-                .addListener(ChannelFutureListener.CLOSE);
+        SocketmapReply refusal = SocketmapReply.perm("malformed request: " + reason.getMessage());
+        responder.refusedMalformed(refusal);
+        ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -37,12 +37,8 @@ public final class SocketmapMaps {
         return new SocketmapMaps(engine, SocketmapMapSettings.DEFAULTS, Map.of());
     }
 
-    public SocketmapMapSettings settingsFor(String mapName) {
+    SocketmapMapSettings settingsFor(String mapName) {
         return view(mapName).settings;
-    }
-
-    public boolean isConfigured(String mapName) {
-        return named.containsKey(mapName);
     }
 
     /** The engine's decision for {@code domain} under the map's settings. */

@@ -2,6 +2,7 @@ package org.starttls.policyd.server.socketmap;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.starttls.policyd.server.answer.PrintableText;
 
 /**
  * One socketmap answer, as {@code socketmap_table(5)} defines them. {@code NOTFOUND} carries no
@@ -30,11 +31,8 @@ public record SocketmapReply(Status status, String data) {
         if (status != Status.NOTFOUND && data.isEmpty()) {
             throw new IllegalArgumentException(status + " needs data");
         }
-        for (int i = 0; i < data.length(); i++) {
-            char c = data.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new IllegalArgumentException("reply data must be printable ASCII");
-            }
+        if (!PrintableText.isPrintable(data)) {
+            throw new IllegalArgumentException("reply data must be printable ASCII");
         }
         if (status.name().length() + 1 + data.length() > MAX_REPLY_BYTES) {
             throw new IllegalArgumentException("reply longer than " + MAX_REPLY_BYTES + " bytes");
@@ -66,15 +64,10 @@ public record SocketmapReply(Status status, String data) {
         return new SocketmapReply(Status.PERM, printable(reason));
     }
 
-    /** Replaces anything outside printable ASCII with {@code ?} and bounds the length. */
+    /** A reason as {@link PrintableText} makes it, never empty (the status needs data). */
     static String printable(String reason) {
-        String text = reason == null || reason.isBlank() ? "unspecified" : reason.strip();
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_REASON_CHARS));
-        for (int i = 0; i < text.length() && out.length() < MAX_REASON_CHARS; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c <= 0x7e ? c : '?');
-        }
-        return out.toString();
+        String text = reason == null ? "" : PrintableText.of(reason.strip(), MAX_REASON_CHARS).strip();
+        return text.isEmpty() ? "unspecified" : text;
     }
 
     /** The netstring payload: {@code OK secure ...}, {@code NOTFOUND }, {@code TEMP reason}. */
@@ -82,7 +75,7 @@ public record SocketmapReply(Status status, String data) {
         return status.name() + " " + data;
     }
 
-    public byte[] wireBytes() {
+    byte[] wireBytes() {
         return wireText().getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes a {@link SocketmapReply} as one netstring: {@code LENGTH:PAYLOAD,} with no line ending. */
 @ChannelHandler.Sharable
-public final class SocketmapReplyEncoder extends MessageToByteEncoder<SocketmapReply> {
+final class SocketmapReplyEncoder extends MessageToByteEncoder<SocketmapReply> {
     public SocketmapReplyEncoder() {
         super(SocketmapReply.class);
     }

@@ -6,7 +6,7 @@ import io.netty.handler.codec.MessageToMessageDecoder;
 import java.util.List;
 
 /** Turns each netstring payload into a {@link SocketmapRequest}; the payload buffer is released by the superclass. */
-public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteBuf> {
+final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteBuf> {
     public SocketmapRequestDecoder() {
         super(ByteBuf.class);
     }

@@ -1,17 +1,15 @@
 package org.starttls.policyd.server.socketmap;
 
 import java.util.Objects;
-import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
-import org.starttls.policyd.core.list.MxPattern;
-import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.metrics.AnswerRecorder;
 
 /**
  * Answers socketmap requests, independent of the transport: key to domain, domain to
- * {@link Decision}, decision to {@link SocketmapReply}.
+ * {@link Decision}, decision to {@link SocketmapReply} (written by {@link AnswerRenderer}).
  *
  * <p>Keys: Postfix asks for the next hop ({@code example.com}, {@code example.com:587},
  * {@code [192.0.2.1]:25}) and, for a domain, its parent wildcard forms ({@code .example.com});
@@ -41,13 +39,13 @@ public final class SocketmapResponder {
     public SocketmapReply answer(SocketmapRequest request) {
         long started = System.nanoTime();
         SocketmapReply reply = answerSafely(request);
-        recorder.answered(reply.status().name(), System.nanoTime() - started);
+        recorder.answered(AnswerRenderer.label(reply), System.nanoTime() - started);
         return reply;
     }
 
     /** Counts the {@code PERM} sent for a malformed request (the handler sends it, not {@link #answer}). */
-    void refusedMalformed() {
-        recorder.counted(SocketmapReply.Status.PERM.name());
+    void refusedMalformed(SocketmapReply refusal) {
+        recorder.counted(AnswerRenderer.label(refusal));
     }
 
     private SocketmapReply answerSafely(SocketmapRequest request) {
@@ -70,7 +68,7 @@ public final class SocketmapResponder {
             return SocketmapReply.notFound();
         }
         Decision decision = maps.decide(request.mapName(), domain);
-        SocketmapReply reply = translate(decision, maps.settingsFor(request.mapName()));
+        SocketmapReply reply = AnswerRenderer.socketmap(decision, maps.settingsFor(request.mapName()));
         LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());
         return reply;
     }
@@ -89,35 +87,5 @@ public final class SocketmapResponder {
 
     private static boolean isPort(String text) {
         return !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9');
-    }
-
-    /** The reply a decision becomes under the given map settings (also what {@code policyctl lookup} shows). */
-    public static SocketmapReply translate(Decision decision, SocketmapMapSettings settings) {
-        switch (decision.verdict()) {
-            case REQUIRE_TLS:
-            case DEFER_DOWNGRADE:
-                // At delivery a known downgrade changes nothing: requiring TLS is what defers.
-                String value = secureValue(decision.policy(), settings.servername());
-                if (!SocketmapReply.fitsOk(value)) {
-                    return SocketmapReply.temp("policy for " + decision.domain() + " is longer than "
-                            + SocketmapReply.MAX_REPLY_BYTES + " bytes");
-                }
-                return SocketmapReply.ok(value);
-            case NO_POLICY:
-                return SocketmapReply.notFound();
-            case TEMPFAIL:
-                return SocketmapReply.temp(decision.reason());
-            default:
-                throw new IllegalStateException("unknown verdict " + decision.verdict());
-        }
-    }
-
-    /** {@code secure match=mx1.example.com:.example.net servername=hostname}, patterns in list order. */
-    static String secureValue(TlsPolicy policy, boolean servername) {
-        StringJoiner match = new StringJoiner(":", "secure match=", "");
-        for (MxPattern pattern : policy.mxs()) {
-            match.add(pattern.asString());
-        }
-        return servername ? match + " servername=hostname" : match.toString();
     }
 }

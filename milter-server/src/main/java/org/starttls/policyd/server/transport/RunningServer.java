@@ -67,8 +67,9 @@ public final class RunningServer implements AutoCloseable {
     public void close() {
         long timeout = CLOSE_TIMEOUT.toMillis();
         serverChannel.close().awaitUninterruptibly(timeout, TimeUnit.MILLISECONDS);
-        // Replies are written as soon as a request is decided, so there is no work in flight to
-        // wait for: closing flushes what is queued and the MTA retries on its next connection.
+        // Closing flushes what is queued. A decision still running off the event loop (a door
+        // waiting for a probe) finds its channel closed and drops its answer, as the handlers
+        // check; the MTA retries on its next connection.
         connections.close().awaitUninterruptibly(timeout, TimeUnit.MILLISECONDS);
         if (address.isUnix()) {
             try {

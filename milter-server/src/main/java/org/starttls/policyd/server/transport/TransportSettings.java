@@ -25,7 +25,7 @@ import java.util.Set;
 public record TransportSettings(int maxConnections, Duration idleTimeout, Duration requestTimeout,
         Set<PosixFilePermission> unixSocketMode, int readBufferBytes) {
 
-    public static final TransportSettings DEFAULTS = new TransportSettings(1_000, Duration.ofSeconds(300),
+    public static final TransportSettings DEFAULTS = new TransportSettings(1_024, Duration.ofSeconds(300),
             Duration.ofSeconds(10), PosixFilePermissions.fromString("rw-------"), 0);
 
     public TransportSettings {

@@ -29,8 +29,9 @@ import org.starttls.policyd.server.testing.LocalDaemon;
 /**
  * The real daemon for the end-to-end tests: started in this JVM the way {@code policyd
  * --list-file ... --keyring ...} starts, on a list signed in the test with {@link E2EDomains}'
- * enforce domains, and with the one stand-in the daemon has no code for yet: the knowledge that
- * {@link E2EDomains#DOWNGRADED} is under a downgrade (a later probe supplies that).
+ * enforce domains. One piece is a test signal instead of the real thing: the knowledge that
+ * {@link E2EDomains#DOWNGRADED} is under a downgrade, which in production the probe supplies
+ * after connecting to the domain's MXes ({@code PostfixDowngradeProbeE2ETest} runs the real probe).
  */
 final class RealPolicyd implements PolicydUnderTest {
     static final String SOCKETMAP_NAME = "starttls";
@@ -61,7 +62,7 @@ final class RealPolicyd implements PolicydUnderTest {
         }
     }
 
-    /** The downgrade signal the probe will give later, for one domain. */
+    /** The downgrade signal the probe would give, for one domain, without any network. */
     private static ReceiptDecider markDowngraded(ReceiptDecider list) {
         return domain -> {
             var decision = list.decideAtReceipt(domain);

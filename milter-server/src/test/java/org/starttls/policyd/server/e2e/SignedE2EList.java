@@ -30,7 +30,7 @@ final class SignedE2EList {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2024-03-02T12:00:00Z"), ZoneOffset.UTC);
     /** The MX pattern each listed domain gets; the sink is reached by name, so it is never checked here. */
     static final String MX_PREFIX = ".mx.";
-    /** What the stand-in downgrade knowledge says about {@link E2EDomains#DOWNGRADED}. */
+    /** What the test's downgrade signal says about {@link E2EDomains#DOWNGRADED}. */
     static final String DOWNGRADE_REASON = "STARTTLS was stripped on the path to its MX";
 
     private SignedE2EList() {}

@@ -6,10 +6,10 @@
  * private instance under a temporary directory, driven with {@code postfix -c DIR}; the system
  * Postfix is never touched), a {@link org.starttls.policyd.server.e2e.PlainSmtpSink} that offers no
  * STARTTLS, and the daemon under test from
- * {@link org.starttls.policyd.server.e2e.PolicydUnderTest#start()} — today the stand-in
- * responders, to be replaced there by the real daemon. {@link
- * org.starttls.policyd.server.e2e.PostfixMilterE2ETest} already runs the real milter door in this
- * JVM, on a list signed in the test ({@link org.starttls.policyd.server.e2e.SignedE2EList}). All
+ * {@link org.starttls.policyd.server.e2e.PolicydUnderTest#start()}: the real daemon
+ * ({@link org.starttls.policyd.server.e2e.RealPolicyd}) in this JVM on a list signed in the test.
+ * {@link org.starttls.policyd.server.e2e.PostfixMilterE2ETest} runs the real milter door in this
+ * JVM, on a list signed in the test too ({@link org.starttls.policyd.server.e2e.SignedE2EList}). All
  * test domains resolve to the sink through the chroot's {@code etc/hosts}, with DNS off, and reach
  * it through an {@code smtp} transport that sets only the port, so the TLS policy lookup key stays
  * the recipient domain.

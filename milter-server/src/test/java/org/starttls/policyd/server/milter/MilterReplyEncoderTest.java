@@ -25,7 +25,6 @@ class MilterReplyEncoderTest {
                 // "451 4.7.5 a%%b\0"
                 Arguments.of(MilterReply.replyCode("451", "4.7.5", "a%b"), "00000010 79 343531 20 342e372e35 20 61252562 00"),
                 Arguments.of(MilterReply.addHeader("X-A", "b c"), "00000009 68 582d4100 62206300"),
-                Arguments.of(MilterReply.insertHeader(0, "X-A", "b"), "0000000b 69 00000000 582d4100 6200"),
                 Arguments.of(MilterReply.optionNegotiation(6, 1, 0x73, Map.of(3, "{i}")),
                         "00000015 4f 00000006 00000001 00000073 00000003 7b697d00"));
     }
@@ -67,7 +66,6 @@ class MilterReplyEncoderTest {
         assertThrows(IllegalArgumentException.class, () -> MilterReply.addHeader("X-A:", "v"));
         assertThrows(IllegalArgumentException.class, () -> MilterReply.addHeader("X-A", "v\r\nBcc: x@y"));
         assertThrows(IllegalArgumentException.class, () -> MilterReply.addHeader("X-A", "v".repeat(1_000)));
-        assertThrows(IllegalArgumentException.class, () -> MilterReply.insertHeader(-1, "X-A", "v"));
     }
 
     private static byte[] frame(MilterReply reply) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 
 class MilterSettingsTest {
     @Test
@@ -17,7 +18,7 @@ class MilterSettingsTest {
 
     @Test
     void aHeaderNameOfExactlyTheLimitIsAcceptedAndOneMoreIsNot() {
-        String atLimit = "X" + "-".repeat(MilterSettings.MAX_HEADER_NAME_CHARS - 1);
+        String atLimit = "X" + "-".repeat(AnswerRenderer.MAX_HEADER_NAME_CHARS - 1);
         assertEquals(atLimit, MilterSettings.DEFAULTS.withHeaderName(atLimit).headerName());
         assertThrows(IllegalArgumentException.class, () -> MilterSettings.DEFAULTS.withHeaderName(atLimit + "X"));
     }

@@ -41,8 +41,8 @@ class PolicyResponderTest {
         ReceiptDecider decider = withDowngradeOnComcast(engine);
         assertEquals("action=DUNNO", answer(decider, tagging, rcpt("user@example.com")));
         assertEquals("action=DUNNO", answer(decider, tagging, rcpt("user@eff.org")), "testing mode is not enforced");
-        assertEquals("action=PREPEND X-STARTTLS-Policy: gmail.com mode=enforce"
-                + " match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com",
+        assertEquals("action=PREPEND X-STARTTLS-Policy: gmail.com=enforce"
+                + "(match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com)",
                 answer(decider, tagging, rcpt("User@GMAIL.com")));
         assertEquals("action=DUNNO", answer(decider, PolicyServiceSettings.DEFAULTS, rcpt("user@gmail.com")));
         assertEquals("action=DEFER_IF_PERMIT 4.7.5 comcast.net: STARTTLS was stripped on the path to its MX",
@@ -77,7 +77,7 @@ class PolicyResponderTest {
 
     @Test
     void headerNamesAreChecked() {
-        assertEquals("action=PREPEND X-TLS: gmail.com mode=enforce match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com",
+        assertEquals("action=PREPEND X-TLS: gmail.com=enforce(match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com)",
                 answer(engine::decide, new PolicyServiceSettings(true, "X-TLS"), rcpt("u@gmail.com")));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new PolicyServiceSettings(true, "X-Bad:"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new PolicyServiceSettings(true, "X Bad"));

@@ -22,8 +22,8 @@ import org.starttls.policyd.server.transport.TransportSettings;
 class PolicyServiceServerTest {
     private static final String GMAIL = "request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=u@gmail.com\n\n";
     private static final String DUNNO = "action=DUNNO\n\n";
-    private static final String GMAIL_TAGGED = "action=PREPEND X-STARTTLS-Policy: gmail.com mode=enforce"
-            + " match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com\n\n";
+    private static final String GMAIL_TAGGED = "action=PREPEND X-STARTTLS-Policy: gmail.com=enforce"
+            + "(match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com)\n\n";
 
     private static EventLoops loops;
 

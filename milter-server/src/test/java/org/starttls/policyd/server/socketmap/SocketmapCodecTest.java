@@ -48,7 +48,10 @@ class SocketmapCodecTest {
 
     @Test
     void reasonsAreMadePrintableAndShort() {
-        assertEquals("TEMP a?b", SocketmapReply.temp("a\nb").wireText());
+        // One cleaner for every door (PrintableText): a control character becomes a space.
+        assertEquals("TEMP a b", SocketmapReply.temp("a\nb").wireText());
+        assertEquals("TEMP b?cher", SocketmapReply.temp("bücher").wireText());
+        assertEquals("TEMP unspecified", SocketmapReply.temp("\u0001").wireText());
         assertEquals(SocketmapReply.MAX_REASON_CHARS, SocketmapReply.temp("y".repeat(5000)).data().length());
         assertThrows(IllegalArgumentException.class, () -> SocketmapReply.ok("a\r\nb"));
         assertThrows(IllegalArgumentException.class, () -> new SocketmapReply(SocketmapReply.Status.NOTFOUND, "x"));

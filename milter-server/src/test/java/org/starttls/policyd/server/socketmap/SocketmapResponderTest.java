@@ -22,6 +22,7 @@ import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.PolicyMode;
 import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.testing.TestLists;
 
 class SocketmapResponderTest {
@@ -115,7 +116,7 @@ class SocketmapResponderTest {
             many.add(MxPattern.of("mx" + i + ".a-rather-long-name-for-a-mail-host.example"));
         }
         Decision huge = Decision.requireTls("example.com", new TlsPolicy(PolicyMode.ENFORCE, many, null), "listed");
-        SocketmapReply reply = SocketmapResponder.translate(huge, SocketmapMapSettings.DEFAULTS);
+        SocketmapReply reply = AnswerRenderer.socketmap(huge, SocketmapMapSettings.DEFAULTS);
         assertEquals(SocketmapReply.Status.TEMP, reply.status());
         assertEquals("TEMP policy for example.com is longer than 100000 bytes", reply.wireText());
     }
@@ -123,7 +124,7 @@ class SocketmapResponderTest {
     @Test
     void aDowngradeAtDeliveryStillRequiresTls() {
         Decision decision = engine.decide("gmail.com").underDowngrade("downgrade seen");
-        assertEquals(GMAIL, SocketmapResponder.translate(decision, SocketmapMapSettings.DEFAULTS).wireText());
+        assertEquals(GMAIL, AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS).wireText());
     }
 
     @Test

@@ -1,0 +1,246 @@
+package org.starttls.policyd.server.answer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.milter.MilterCommand;
+import org.starttls.policyd.server.milter.MilterReply;
+import org.starttls.policyd.server.policy.PolicyReply;
+import org.starttls.policyd.server.policy.PolicyServiceSettings;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.socketmap.SocketmapReply;
+
+/**
+ * The one writer of every answer form: what a {@link Decision} becomes at each door, the text of
+ * those answers, the tag header both receipt-time doors add, the static tables
+ * {@code policyctl export} writes, and the label each answer is counted under. Doors and the CLI
+ * only call it, so the socketmap, the exported table and {@code policyctl lookup} can never
+ * disagree on a {@code secure match=...} value, nor the policy door and the milter on a header.
+ *
+ * <p>Forms:
+ * <ul>
+ *   <li>TLS policy value ({@code smtp_tls_policy_maps}, Sendmail STS):
+ *       {@code secure match=mx1.example.com:.example.net servername=hostname}; the MX patterns in
+ *       list order, joined by {@code :}; {@code servername=hostname} per map setting. A policy
+ *       always has at least one pattern ({@link TlsPolicy} refuses none), so {@code match=} is
+ *       never empty.
+ *   <li>Tag header value: {@code example.com=enforce(match=mx1.example.com:.example.net)}, one
+ *       entry per domain joined by {@code "; "}; an entry whose patterns do not fit is written
+ *       without them ({@code example.com=enforce}); entries that do not fit at all are counted
+ *       ({@code ; +3 more}). The policy door adds one header per recipient (one entry), the
+ *       milter one per message.
+ *   <li>Receipt-time deferrals: {@code 4.7.5 example.com: <reason>} for a known downgrade,
+ *       {@code 4.3.0 example.com: <reason>} when no safe answer is known; as
+ *       {@code DEFER_IF_PERMIT} text or a milter {@code 451} reply code.
+ * </ul>
+ */
+public final class AnswerRenderer {
+    /** The tag header's name unless configured otherwise. */
+    public static final String DEFAULT_HEADER_NAME = "X-STARTTLS-Policy";
+    /** Longest header name accepted, so a full tag header line stays under {@link #MAX_HEADER_LINE_CHARS}. */
+    public static final int MAX_HEADER_NAME_CHARS = 64;
+    /** RFC 5322 2.1.1: a line, header name included, must stay under 998 characters. */
+    public static final int MAX_HEADER_LINE_CHARS = 998;
+    /** The milter's tag header value: with a name of at most 64 characters the line stays under 998. */
+    public static final int MAX_MILTER_HEADER_VALUE_CHARS = 900;
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
+    private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();
+    private static final String DOWNGRADE_STATUS = "4.7.5";
+    private static final String TEMPFAIL_STATUS = "4.3.0";
+
+    private AnswerRenderer() {
+    }
+
+    // ---- socketmap (delivery time) ----
+
+    /** The socketmap reply for a decision under one map's settings (also what {@code policyctl lookup} shows). */
+    public static SocketmapReply socketmap(Decision decision, SocketmapMapSettings settings) {
+        switch (decision.verdict()) {
+            case REQUIRE_TLS:
+            case DEFER_DOWNGRADE:
+                // At delivery a known downgrade changes nothing: requiring TLS is what defers.
+                String value = secureValue(decision.policy(), settings.servername());
+                if (!SocketmapReply.fitsOk(value)) {
+                    return SocketmapReply.temp("policy for " + decision.domain() + " is longer than "
+                            + SocketmapReply.MAX_REPLY_BYTES + " bytes");
+                }
+                return SocketmapReply.ok(value);
+            case NO_POLICY:
+                return SocketmapReply.notFound();
+            case TEMPFAIL:
+                return SocketmapReply.temp(decision.reason());
+            default:
+                throw new IllegalStateException("unknown verdict " + decision.verdict());
+        }
+    }
+
+    /** {@code secure match=mx1.example.com:.example.net}, then {@code servername=hostname} when asked. */
+    public static String secureValue(TlsPolicy policy, boolean servername) {
+        String value = "secure match=" + matchList(policy);
+        return servername ? value + " servername=hostname" : value;
+    }
+
+    /** The policy's MX patterns as a Postfix {@code match=} list: {@code mx1.example.com:.example.net}. */
+    static String matchList(TlsPolicy policy) {
+        StringJoiner match = new StringJoiner(":");
+        for (MxPattern pattern : policy.mxs()) {
+            match.add(pattern.asString());
+        }
+        return match.toString();
+    }
+
+    /**
+     * A Sendmail access-map requirement ({@code TLS_Rcpt:DOMAIN} value): {@code VERIFY+CN:name} for
+     * a single exact MX name, else {@code VERIFY} (an access-map entry holds one name, so several
+     * names or wildcards cannot be pinned).
+     */
+    public static String sendmailAccessRequirement(TlsPolicy policy) {
+        if (policy.mxs().size() == 1 && !policy.mxs().get(0).isWildcard()) {
+            return "VERIFY+CN:" + policy.mxs().get(0).asString();
+        }
+        return "VERIFY";
+    }
+
+    // ---- policy delegation (receipt time) ----
+
+    /**
+     * The policy delegation answer: {@code DUNNO} for no policy; for a required TLS, {@code DUNNO}
+     * or, with tagging on, {@code PREPEND name: example.com=enforce(match=...)}; a downgrade or a
+     * tempfail defers with its status code.
+     */
+    public static PolicyReply policy(Decision decision, PolicyServiceSettings settings) {
+        switch (decision.verdict()) {
+            case NO_POLICY:
+                return PolicyReply.DUNNO;
+            case REQUIRE_TLS:
+                if (!settings.tagHeader()) {
+                    return PolicyReply.DUNNO;
+                }
+                int room = Math.min(PolicyReply.MAX_TEXT_CHARS, MAX_HEADER_LINE_CHARS - settings.headerName().length() - 2);
+                return PolicyReply.prepend(settings.headerName(), tagHeader(List.of(decision), room));
+            case DEFER_DOWNGRADE:
+                return PolicyReply.deferIfPermit(deferral(DOWNGRADE_STATUS, decision.domain(), decision.reason()));
+            case TEMPFAIL:
+                return PolicyReply.deferIfPermit(deferral(TEMPFAIL_STATUS, decision.domain(), decision.reason()));
+            default:
+                throw new IllegalStateException("unknown verdict " + decision.verdict());
+        }
+    }
+
+    /** The policy door's answer when deciding threw: defer, never {@code DUNNO}. */
+    public static PolicyReply policyInternalError(String domain) {
+        return PolicyReply.deferIfPermit(deferral(TEMPFAIL_STATUS, domain, "internal error, try again later"));
+    }
+
+    // ---- milter (receipt time) ----
+
+    /**
+     * The answer to one RCPT: DEFER_DOWNGRADE {@code 451 4.7.5 <domain>: <reason>} (this recipient
+     * only; the others of the message go on), TEMPFAIL {@code 451 4.3.0 <domain>: <reason>},
+     * REQUIRE_TLS and NO_POLICY continue (the socketmap door enforces TLS at delivery).
+     */
+    public static MilterReply milterRecipient(Decision decision) {
+        switch (decision.verdict()) {
+            case DEFER_DOWNGRADE:
+                return milterDeferral(DOWNGRADE_STATUS, decision.domain(), decision.reason());
+            case TEMPFAIL:
+                return milterDeferral(TEMPFAIL_STATUS, decision.domain(), decision.reason());
+            case REQUIRE_TLS:
+            case NO_POLICY:
+                return MilterReply.CONTINUE;
+            default:
+                return milterDeferral(TEMPFAIL_STATUS, decision.domain(), "unexpected verdict " + decision.verdict());
+        }
+    }
+
+    private static MilterReply milterDeferral(String status, String domain, String reason) {
+        return MilterReply.replyCode("451", status, domain + ": " + reason);
+    }
+
+    private static String deferral(String status, String domain, String reason) {
+        return status + " " + domain + ": " + reason;
+    }
+
+    // ---- the tag header (policy door and milter) ----
+
+    /**
+     * The tag header value for these REQUIRE_TLS decisions (each carries its policy), at most
+     * {@code maxChars} long: {@code a.example=enforce(match=mx.a.example); b.example=testing(match=.b.example)}.
+     */
+    public static String tagHeader(Collection<Decision> decisions, int maxChars) {
+        if (decisions.isEmpty()) {
+            throw new IllegalArgumentException("a tag header needs at least one decision");
+        }
+        StringBuilder value = new StringBuilder();
+        int left = decisions.size();
+        for (Decision decision : decisions) {
+            int room = (left == 1 ? maxChars : maxChars - MORE_SUFFIX_CHARS) - value.length()
+                    - (value.length() == 0 ? 0 : 2);
+            String entry = headerEntry(decision, room);
+            if (entry == null) {
+                break;
+            }
+            value.append(value.length() == 0 ? "" : "; ").append(entry);
+            left--;
+        }
+        if (left == 0) {
+            return value.toString();
+        }
+        String more = "+" + left + " more";
+        return value.length() == 0 ? more : value + "; " + more;
+    }
+
+    /** {@code domain=mode(match=...)}, or {@code domain=mode} when that does not fit, or null. */
+    private static String headerEntry(Decision decision, int room) {
+        String domainAndMode = PrintableText.of(decision.domain(), MAX_HEADER_LINE_CHARS) + "=" + decision.mode().wireName();
+        int remaining = room - domainAndMode.length();
+        if (remaining < 0) {
+            return null;
+        }
+        String match = "(match=" + matchList(decision.policy()) + ")";
+        return match.length() <= remaining ? domainAndMode + match : domainAndMode;
+    }
+
+    /** Whether {@code name} can name the tag header: an RFC 5322 field name (printable ASCII but ':') of at most 64 characters. */
+    public static boolean isHeaderName(String name) {
+        return name != null && name.length() <= MAX_HEADER_NAME_CHARS && HEADER_NAME.matcher(name).matches();
+    }
+
+    // ---- metric labels ----
+
+    /** A socketmap answer's label: its status ({@code OK}, {@code NOTFOUND}, {@code TEMP}, {@code PERM}, {@code TIMEOUT}). */
+    public static String label(SocketmapReply reply) {
+        return reply.status().name();
+    }
+
+    /** A policy answer's label: the action word, with the status code for a deferral ({@code DEFER_IF_PERMIT 4.7.5}). */
+    public static String label(PolicyReply reply) {
+        String action = reply.action();
+        int space = action.indexOf(' ');
+        String word = space < 0 ? action : action.substring(0, space);
+        if (!word.equals("DEFER_IF_PERMIT") || space < 0) {
+            return word;
+        }
+        int next = action.indexOf(' ', space + 1);
+        return next < 0 ? action : action.substring(0, next);
+    }
+
+    /** A milter RCPT answer's label: {@code continue}, or the reply code and status ({@code 451 4.7.5}). */
+    public static String label(MilterReply reply) {
+        if (reply.code() == 'c') {
+            return "continue";
+        }
+        if (reply.code() == 'y') {
+            String text = new String(reply.data(), StandardCharsets.US_ASCII);
+            int second = text.indexOf(' ', text.indexOf(' ') + 1);
+            return second > 0 ? text.substring(0, second) : text.strip();
+        }
+        return "reply " + MilterCommand.printable(reply.code());
+    }
+}

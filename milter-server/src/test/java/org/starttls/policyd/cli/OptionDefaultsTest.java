@@ -1,0 +1,41 @@
+package org.starttls.policyd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.probe.ProbeSettings;
+import picocli.CommandLine;
+
+/** policyctl's defaults are the daemon's: one source for each. */
+class OptionDefaultsTest {
+    private final CommandLine policyctl = PolicyCtl.commandLine(Clock.systemUTC());
+    private final PolicydConfig config = new PolicydConfig();
+
+    @Test
+    void theAdminEndpointIsTheDaemonsDefault() {
+        assertEquals(config.admin.listen, option("status", "--admin"));
+        assertEquals(config.admin.listen, option("reload", "--admin"));
+    }
+
+    @Test
+    void updateInstallsWhereAndAsMuchAsTheDaemonDoes() {
+        assertEquals(config.list.stateDir, option("update", "--state-dir"));
+        assertEquals(Long.toString(config.list.maxBytes), option("update", "--max-bytes"));
+        assertEquals(config.list.stateDir, ListOptions.DEFAULT_STATE_DIR.toString());
+    }
+
+    @Test
+    void answerRulesAndProbesAreTheDaemonsDefaults() {
+        assertEquals(config.policy.expiredList, option("lookup", "--expired-list"));
+        assertEquals(config.policy.expiredList, policyctl.getSubcommands().get("export").getSubcommands().get("postfix")
+                .getCommandSpec().findOption("--expired-list").defaultValue());
+        assertEquals(Integer.toString(config.probe.port), option("probe", "--port"));
+        assertEquals(ProbeSettings.DISABLED.ehloName(), option("probe", "--ehlo-name"));
+    }
+
+    private String option(String subcommand, String name) {
+        return policyctl.getSubcommands().get(subcommand).getCommandSpec().findOption(name).defaultValue();
+    }
+}
