@@ -59,7 +59,14 @@ public final class RefreshScheduler implements AutoCloseable {
 
     /** Schedules the first refresh after a random part of {@link RefreshSettings#startupDelay()}. */
     public void start() {
-        executor.execute(() -> schedule(settings.firstDelay(random)));
+        executor.execute(() -> {
+            try {
+                schedule(settings.firstDelay(random));
+            } catch (Throwable t) {
+                LOG.error("list refresh: scheduling the first attempt failed; retrying in {}", settings.maxRetry(), t);
+                scheduleFallback();
+            }
+        });
     }
 
     /** Refreshes as soon as the refresh thread is free; the regular schedule restarts from then. */
