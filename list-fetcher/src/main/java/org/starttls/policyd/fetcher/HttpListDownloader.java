@@ -22,16 +22,27 @@ import org.slf4j.LoggerFactory;
  * (the server may not go quiet for longer), a total deadline, a size limit enforced while the body
  * streams in, a bounded number of redirects (followed here, so each hop is checked and logged),
  * and conditional requests. Plain HTTP is allowed: the signature, not the transport, is trusted.
+ *
+ * <p>Each {@link #get} builds its own {@link HttpClient}. A client is only as good as its
+ * selector thread and executor, and an {@link Error} anywhere in the process (an
+ * {@link OutOfMemoryError} thrown on the client's thread while something else filled the heap)
+ * kills them for good: a shared client then fails every later download until restart, and
+ * nothing outside it can tell a dead client from a dead server. Downloads are rare (two per
+ * refresh, hours apart), so a fresh client costs one short-lived thread each time and no state
+ * carries from one download to the next; a client that is no longer referenced stops its own
+ * threads.
  */
 public final class HttpListDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(HttpListDownloader.class);
 
-    private final HttpClient client;
     private final FetchSettings settings;
 
     public HttpListDownloader(FetchSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.client = HttpClient.newBuilder()
+    }
+
+    private HttpClient newClient() {
+        return HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -48,9 +59,10 @@ public final class HttpListDownloader {
      */
     public Download get(URI uri, long maxBytes, Validators validators) throws DownloadException {
         long deadline = System.nanoTime() + settings.totalTimeout().toNanos();
+        HttpClient client = newClient();
         URI current = uri;
         for (int hop = 0; ; hop++) {
-            HttpResponse<byte[]> response = exchange(current, maxBytes, validators, deadline);
+            HttpResponse<byte[]> response = exchange(client, current, maxBytes, validators, deadline);
             int status = response.statusCode();
             if (status == 200) {
                 return new Download.Fetched(current, response.body(),
@@ -74,8 +86,8 @@ public final class HttpListDownloader {
         }
     }
 
-    private HttpResponse<byte[]> exchange(URI uri, long maxBytes, Validators validators, long deadline)
-            throws DownloadException {
+    private HttpResponse<byte[]> exchange(HttpClient client, URI uri, long maxBytes, Validators validators,
+            long deadline) throws DownloadException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
                 .timeout(settings.readTimeout())
                 .header("Accept", "*/*");
@@ -87,17 +99,13 @@ public final class HttpListDownloader {
         }
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         AtomicReference<BoundedBodySubscriber> body = new AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request.build(), info -> {
-            lastProgress.set(System.nanoTime());
-            if (info.statusCode() != 200) {
-                // Error pages and redirects are not read: nothing in them is used.
-                return HttpResponse.BodySubscribers.replacing(new byte[0]);
-            }
-            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            BoundedBodySubscriber subscriber = new BoundedBodySubscriber(maxBytes, declared, lastProgress);
-            body.set(subscriber);
-            return subscriber;
-        });
+        CompletableFuture<HttpResponse<byte[]>> future;
+        try {
+            future = send(client, request.build(), maxBytes, lastProgress, body);
+        } catch (RuntimeException e) {
+            // The client refused the request (its executor is gone): a failed download, not a bug.
+            throw new DownloadException(uri + ": the HTTP client failed: " + e, e);
+        }
         try {
             return await(uri, future, lastProgress, deadline);
         } catch (DownloadException e) {
@@ -108,6 +116,21 @@ public final class HttpListDownloader {
             future.cancel(true);
             throw e;
         }
+    }
+
+    private static CompletableFuture<HttpResponse<byte[]>> send(HttpClient client, HttpRequest request, long maxBytes,
+            AtomicLong lastProgress, AtomicReference<BoundedBodySubscriber> body) {
+        return client.sendAsync(request, info -> {
+            lastProgress.set(System.nanoTime());
+            if (info.statusCode() != 200) {
+                // Error pages and redirects are not read: nothing in them is used.
+                return HttpResponse.BodySubscribers.replacing(new byte[0]);
+            }
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            BoundedBodySubscriber subscriber = new BoundedBodySubscriber(maxBytes, declared, lastProgress);
+            body.set(subscriber);
+            return subscriber;
+        });
     }
 
     /** Waits for the response while the server keeps making progress and the deadline allows. */

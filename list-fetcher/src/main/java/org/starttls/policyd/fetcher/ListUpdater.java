@@ -45,17 +45,26 @@ public final class ListUpdater {
         return source;
     }
 
-    /** Runs one update and says what happened. Never throws: a fault is a refusal. */
+    /**
+     * Runs one update and says what happened. A fault is a refusal, {@link Error}s included: a
+     * {@link StackOverflowError} or {@link OutOfMemoryError} caused by what a server sent ends with
+     * this run (its frames and objects are gone once it returns), so it is reported as an
+     * {@code internal_error} refusal rather than killing the caller's thread. Only
+     * {@link InternalError} and {@link UnknownError}, which say the virtual machine itself is
+     * broken and have nothing to do with the input, are rethrown.
+     */
     public synchronized UpdateResult update() {
         UpdateResult result;
         try {
             result = run();
         } catch (Refusal refusal) {
             result = new UpdateResult.Refused(refusal.reason, refusal.getMessage());
-        } catch (RuntimeException e) {
+        } catch (InternalError | UnknownError fatal) {
+            throw fatal;
+        } catch (Throwable e) {
             // Whatever happened, the state directory holds a complete pair (see StateDirectory);
             // the next run re-reads it from disk.
-            LOG.error("list update from {} failed unexpectedly", source, e);
+            LOG.error("list update from {} failed unexpectedly; the installed list is kept", source.describe(), e);
             return new UpdateResult.Refused(RefusalReason.INTERNAL_ERROR, "unexpected error: " + e);
         }
         if (result instanceof UpdateResult.Refused) {

@@ -59,7 +59,14 @@ public final class RefreshScheduler implements AutoCloseable {
 
     /** Schedules the first refresh after a random part of {@link RefreshSettings#startupDelay()}. */
     public void start() {
-        executor.execute(() -> schedule(settings.firstDelay(random)));
+        executor.execute(() -> {
+            try {
+                schedule(settings.firstDelay(random));
+            } catch (Throwable t) {
+                LOG.error("list refresh: scheduling the first attempt failed; retrying in {}", settings.maxRetry(), t);
+                scheduleFallback();
+            }
+        });
     }
 
     /** Refreshes as soon as the refresh thread is free; the regular schedule restarts from then. */
@@ -73,24 +80,68 @@ public final class RefreshScheduler implements AutoCloseable {
         return result;
     }
 
+    /**
+     * One run, and the next one scheduled, whatever fails. Nothing may end the schedule: a run
+     * that dies of an {@link Error} (a hostile file that overflowed the stack or filled the heap),
+     * a health recorder or a listener that throws, each is logged at ERROR and counted as a failed
+     * attempt, and the next attempt is scheduled with back-off. Catching {@link Throwable} is
+     * deliberate here: this method is the top of the refresh thread's work, and an update that
+     * stops silently for good is the failure the operator can least afford.
+     */
     private UpdateResult runOnce() {
-        UpdateResult result = updater.update();
-        if (result instanceof UpdateResult.Installed) {
-            activate(((UpdateResult.Installed) result).list());
-        } else if (result instanceof UpdateResult.Unchanged) {
-            // Another process (policyctl update) may have installed a newer pair than the engine has.
-            VerifiedList onDisk = ((UpdateResult.Unchanged) result).installed();
-            if (onDisk != null && newerThanActive(onDisk)) {
-                activate(onDisk);
+        UpdateResult result = updateAndActivate();
+        consecutiveFailures = result.succeeded() ? 0 : consecutiveFailures + 1;
+        try {
+            health.recordAttempt(result);
+        } catch (Throwable t) {
+            LOG.error("list refresh: recording the attempt failed", t);
+        }
+        try {
+            schedule(settings.nextDelay(consecutiveFailures, random));
+        } catch (Throwable t) {
+            LOG.error("list refresh: scheduling the next attempt failed; retrying in {}", settings.maxRetry(), t);
+            scheduleFallback();
+        }
+        for (Consumer<UpdateResult> listener : listeners) {
+            try {
+                listener.accept(result);
+            } catch (Throwable t) {
+                LOG.error("list refresh: a listener failed on {}", result.describe(), t);
             }
         }
-        consecutiveFailures = result.succeeded() ? 0 : consecutiveFailures + 1;
-        health.recordAttempt(result);
-        schedule(settings.nextDelay(consecutiveFailures, random));
-        for (Consumer<UpdateResult> listener : listeners) {
-            listener.accept(result);
+        return result;
+    }
+
+    private UpdateResult updateAndActivate() {
+        UpdateResult result;
+        try {
+            result = updater.update();
+            if (result instanceof UpdateResult.Installed) {
+                activate(((UpdateResult.Installed) result).list());
+            } else if (result instanceof UpdateResult.Unchanged) {
+                // Another process (policyctl update) may have installed a newer pair than the engine has.
+                VerifiedList onDisk = ((UpdateResult.Unchanged) result).installed();
+                if (onDisk != null && newerThanActive(onDisk)) {
+                    activate(onDisk);
+                }
+            }
+        } catch (Throwable t) {
+            LOG.error("list refresh from {} failed; the active list is kept", updater.source().describe(), t);
+            result = new UpdateResult.Refused(RefusalReason.INTERNAL_ERROR, "the refresh failed: " + t);
         }
         return result;
+    }
+
+    /** The last resort when {@link #schedule} itself failed: keep one attempt in the future. */
+    private void scheduleFallback() {
+        try {
+            if (!executor.isShutdown()) {
+                next = executor.schedule(this::runOnce, settings.maxRetry().toMillis(), TimeUnit.MILLISECONDS);
+                nextDelay = settings.maxRetry();
+            }
+        } catch (Throwable t) {
+            LOG.error("list refresh: no further attempt could be scheduled; list updates have STOPPED", t);
+        }
     }
 
     private void activate(VerifiedList list) {

@@ -15,9 +15,12 @@ import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.daemon.Policyd;
 import org.starttls.policyd.server.daemon.Policyd.ConfigReloadException;
+import org.starttls.policyd.server.daemon.StartChecks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code policyd}: the daemon. With no arguments it runs on the embedded default list, on loopback ports. */
 @Command(name = "policyd", mixinStandardHelpOptions = true, version = "policyd 0.1.0", sortOptions = false,
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
             "Flags override the configuration file. SIGHUP (or 'policyctl reload') re-reads the configuration and "
                 + "the list; SIGTERM stops cleanly."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:Stopped cleanly (or --check-config found no problem).",
+        exitCodeList = {"0:Stopped cleanly (or --check-config found no problem; it prints a WARNING line when the "
+                + "configuration enforces nothing).",
             "2:Invalid command line.", "78:The configuration is invalid (the reason is printed).",
             "71:A door could not listen on its address (in use, or no permission).", "70:Internal error."})
 public final class PolicydMain implements Callable<Integer> {
@@ -84,8 +88,12 @@ public final class PolicydMain implements Callable<Integer> {
             + "policyd then opens SMTP connections to the MXes of listed domains).")
     boolean probe;
 
-    @Option(names = "--check-config", description = "Validate the configuration and flags, print the result, and exit.")
+    @Option(names = "--check-config", description = "Check the configuration and flags as start does (keyring, "
+            + "state directory, trust store, addresses; without binding), print the result, and exit.")
     boolean checkConfig;
+
+    @Spec
+    CommandSpec spec;
 
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -95,7 +103,12 @@ public final class PolicydMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new PolicydMain(Clock.systemUTC()));
+        System.exit(commandLine(Clock.systemUTC()).execute(args));
+    }
+
+    /** The command line with its exit-code mapping, as {@link #main} runs it. */
+    static CommandLine commandLine(Clock clock) {
+        CommandLine cli = new CommandLine(new PolicydMain(clock));
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("policyd: configuration error: " + e.getMessage());
@@ -109,15 +122,22 @@ public final class PolicydMain implements Callable<Integer> {
             e.printStackTrace(commandLine.getErr());
             return 70;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     @Override
     public Integer call() throws Exception {
         DaemonSettings settings = readSettings();
         if (checkConfig) {
-            PrintWriter out = new PrintWriter(System.out, true);
+            // Everything start checks, without starting: a configuration error exits 78 and an
+            // address the doors cannot listen on 71, as start would.
+            String enforcesNothing = StartChecks.checkConfig(settings, clock);
+            PrintWriter out = spec.commandLine().getOut();
             out.println("configuration OK" + (config == null ? " (no file; defaults and flags)" : ": " + config));
+            if (enforcesNothing != null) {
+                out.println("WARNING: this configuration enforces nothing: " + enforcesNothing);
+            }
+            out.flush();
             return 0;
         }
         Supplier<DaemonSettings> reread = () -> {

@@ -1,9 +1,15 @@
 package org.starttls.policyd.server.config;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -11,17 +17,41 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Reads the YAML config through a size bound, refusing unknown keys and values of the wrong type. */
+/**
+ * Reads the YAML config through a size bound, refusing unknown keys, values of the wrong type, a
+ * key given twice (which copy would win is invisible in the file) and an empty section
+ * ({@code list: ~}, or {@code socketmap:} with nothing under it: a section whose settings were
+ * all commented out or lost). Every error names the file and, where the parser knows it, the line.
+ */
 public final class ConfigLoader {
     /** A config file is a few KiB; anything near this is a mistake (a log, a list) given by accident. */
     public static final int MAX_CONFIG_BYTES = 1024 * 1024;
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** The types of the sections (and of {@code socketmap.maps}), none of which may be null. */
+    private static final List<Class<?>> SECTIONS = List.of(PolicydConfig.ListSection.class,
+            PolicydConfig.PolicySection.class, PolicydConfig.SocketmapSection.class,
+            PolicydConfig.PolicyServiceSection.class, PolicydConfig.MilterSection.class,
+            PolicydConfig.AdminSection.class, PolicydConfig.LimitsSection.class, PolicydConfig.MetricsSection.class,
+            PolicydConfig.ProbeSection.class, Map.class);
+
+    private static final ObjectMapper YAML = newMapper();
+
+    private static ObjectMapper newMapper() {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        for (Class<?> section : SECTIONS) {
+            mapper.configOverride(section).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+        }
+        return mapper;
+    }
 
     private ConfigLoader() {
     }
@@ -37,15 +67,45 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(file + ": unknown key \"" + path(e) + "\"; known keys here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+        } catch (InvalidNullException e) {
+            throw new ConfigException(file + ": " + line(e) + path(e) + ": the section is empty; give its settings,"
+                    + " or remove the key to use every default");
         } catch (InvalidFormatException e) {
             throw new ConfigException(file + ": " + path(e) + ": \"" + e.getValue() + "\" is not a valid "
                     + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT));
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": " + (e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr()
-                    + ": ") + e.getOriginalMessage());
+            String duplicate = duplicateKey(e);
+            throw new ConfigException(file + ": " + line(e) + (duplicate == null ? e.getOriginalMessage()
+                    : "\"" + duplicate + "\" is given twice; give each key once"));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /** The dotted key a duplicate-key error is about, or null when {@code e} is another error. */
+    private static String duplicateKey(JsonProcessingException thrown) {
+        // Deep in the tree, databind wraps the parser's error in one of its own.
+        Throwable cause = thrown;
+        while (cause != null && !(cause instanceof StreamReadException)) {
+            cause = cause.getCause();
+        }
+        StreamReadException e = (StreamReadException) cause;
+        if (e == null || e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field")
+                || e.getProcessor() == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonStreamContext context = e.getProcessor().getParsingContext(); context != null;
+                context = context.getParent()) {
+            if (context.inObject() && context.getCurrentName() != null) {
+                names.add(0, context.getCurrentName());
+            }
+        }
+        return names.isEmpty() ? null : String.join(".", names);
+    }
+
+    private static String line(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
     }
 
     private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {

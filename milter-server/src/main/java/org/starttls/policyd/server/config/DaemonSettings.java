@@ -72,6 +72,9 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         return new Validator(file == null ? "command line" : file.toString()).validate(config);
     }
 
+    /** The shortest refresh interval accepted, in hours: a list changes daily at most. */
+    public static final double MIN_REFRESH_HOURS = 0.25;
+
     /** Checks one value at a time, naming the file and key in errors. */
     private static final class Validator {
         private final String origin;
@@ -108,9 +111,10 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             if (signatureFile != null && file == null) {
                 throw error("list.signature-file", "needs list.file");
             }
-            if (!(l.refreshHours > 0 && l.refreshHours <= 24 * 7)) {
-                throw error("list.refresh-hours", l.refreshHours + " is not between 0 and 168 hours"
-                        + " (EFF asks clients to fetch at least every 48 hours)");
+            if (!(l.refreshHours >= MIN_REFRESH_HOURS && l.refreshHours <= 24 * 7)) {
+                throw error("list.refresh-hours", l.refreshHours + " is not between " + MIN_REFRESH_HOURS
+                        + " (15 minutes) and 168 hours (EFF asks clients to fetch at least every 48 hours;"
+                        + " more often than every 15 minutes only loads the list's server)");
             }
             if (l.maxBytes < 1024 || l.maxBytes > 1024L * 1024 * 1024) {
                 throw error("list.max-bytes", l.maxBytes + " is not between 1024 and 1073741824");

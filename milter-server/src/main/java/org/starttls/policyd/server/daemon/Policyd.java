@@ -70,6 +70,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
     public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer) throws IOException, ConfigException {
         Objects.requireNonNull(settings, "settings");
+        StartChecks.refuseWhatStartWouldRefuse(settings);
         PolicyEngine engine = new PolicyEngine(clock, settings.engine());
         ListKeeper lists = ListKeeper.start(settings.source(), engine, clock);
         DowngradeDetector probes = null;

@@ -67,8 +67,11 @@ public final class MetricsServer implements AutoCloseable {
             } else {
                 try {
                     response = responder.get();
-                } catch (RuntimeException e) {
-                    LOG.warn("metrics: rendering {} failed", path, e);
+                } catch (Throwable e) {
+                    // Errors too: this is the endpoint's only thread, and an Error escaping here
+                    // would end it; monitoring must outlive a bad moment (an OutOfMemoryError
+                    // caused elsewhere, say) to report it.
+                    LOG.error("metrics: rendering {} failed", path, e);
                     response = new Response(500, "text/plain; charset=utf-8", "internal error\n");
                 }
             }

@@ -12,10 +12,11 @@ import org.starttls.policyd.server.metrics.AnswerRecorder;
  * {@link Decision}, decision to {@link SocketmapReply} (written by {@link AnswerRenderer}).
  *
  * <p>Keys: Postfix asks for the next hop ({@code example.com}, {@code example.com:587},
- * {@code [192.0.2.1]:25}) and, for a domain, its parent wildcard forms ({@code .example.com});
- * Sendmail asks for the domain. A port is dropped; bracketed next hops (addresses, or hosts the
- * operator told Postfix not to look up MX for) and wildcard forms are never list entries, so they
- * get {@code NOTFOUND}.
+ * {@code example.com:submission}, {@code [192.0.2.1]:25}) and, for a domain, its parent wildcard
+ * forms ({@code .example.com}); Sendmail asks for the domain. A port or service name is dropped;
+ * bracketed next hops (addresses, or hosts the operator told Postfix not to look up MX for) and
+ * wildcard forms are never list entries, so they get {@code NOTFOUND}. The domain itself is
+ * normalised by {@code DomainName} (case, trailing dot, IDNA dots, U-labels).
  *
  * <p>Fail safe: only a clean {@code NO_POLICY} decision becomes {@code NOTFOUND}. Anything thrown
  * while answering becomes {@code TEMP internal error}, which makes the MTA defer.
@@ -79,13 +80,19 @@ public final class SocketmapResponder {
             return null;
         }
         int colon = key.lastIndexOf(':');
-        if (colon > 0 && isPort(key.substring(colon + 1))) {
-            return key.substring(0, colon);
+        if (colon < 0) {
+            return key;
         }
-        return key;
+        // A domain holds no ':'; what follows one is the next hop's port or service name.
+        return colon > 0 && isService(key.substring(colon + 1)) ? key.substring(0, colon) : null;
     }
 
-    private static boolean isPort(String text) {
-        return !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9');
+    /** A port number ({@code 587}) or a services(5) name ({@code smtp}, {@code submission}). */
+    private static boolean isService(String text) {
+        return !text.isEmpty() && text.length() <= MAX_SERVICE_CHARS && text.chars().allMatch(
+                c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_');
     }
+
+    /** Service names in services(5) are short; a port has at most five digits. */
+    private static final int MAX_SERVICE_CHARS = 32;
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.testing.TestLists;
 import org.starttls.policyd.server.transport.ConnectionErrorHandler;
 
 class MilterSessionHandlerTest {
@@ -41,6 +43,24 @@ class MilterSessionHandlerTest {
                 "h:X-STARTTLS-Policy|example.com=enforce(match=.mx.example.com)|", "c:"), replies);
         assertEquals(List.of("example.com"), decider.asked);
         assertFalse(channel.finish());
+    }
+
+    @Test
+    void aRecipientDomainWithIdnaDotsIsDecidedLikeItsPlainForm() {
+        ReceiptDecider realList = ReceiptDecider.listOnly(TestLists.effEngine());
+        List<List<String>> replies = new ArrayList<>();
+        for (String address : new String[] {"<u@gmail.com>", "<u@gmail.com\u3002>", "<u@GMAIL\uFF0Ecom>", "<u@gmail.com.>"}) {
+            EmbeddedChannel channel = new EmbeddedChannel();
+            new MilterProtocol(realList, MilterSettings.DEFAULTS.withHeaderTagging(true), null)
+                    .addProtocolHandlers(channel.pipeline());
+            channel.pipeline().addLast(new ConnectionErrorHandler());
+            replies.add(sendAfterOffer(channel, MAIL, rcpt(address), EOM));
+            assertFalse(channel.finish());
+        }
+        assertTrue(replies.get(0).get(1).startsWith("h:X-STARTTLS-Policy|gmail.com=enforce("), replies.get(0).toString());
+        for (List<String> reply : replies) {
+            assertEquals(replies.get(0), reply);
+        }
     }
 
     @Test

@@ -50,6 +50,19 @@ class PolicyResponderTest {
     }
 
     @Test
+    void aRecipientDomainWithIdnaDotsOrATrailingDotAnswersLikeItsPlainForm() {
+        PolicyServiceSettings tagging = PolicyServiceSettings.DEFAULTS.withTagHeader(true);
+        ReceiptDecider decider = ReceiptDecider.listOnly(engine);
+        String plain = answer(decider, tagging, rcpt("user@gmail.com"));
+        assertEquals("action=PREPEND X-STARTTLS-Policy: gmail.com mode=enforce"
+                + " match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com", plain);
+        for (String recipient : new String[] {"user@gmail.com\u3002", "user@gmail\uFF0Ecom", "<user@GMAIL.com\uFF61>",
+            "user@gmail.com."}) {
+            assertEquals(plain, answer(decider, tagging, rcpt(recipient)), recipient);
+        }
+    }
+
+    @Test
     void aListThatIsNotLoadedDefers() {
         assertEquals("action=DEFER_IF_PERMIT 4.3.0 gmail.com: no verified list is loaded yet",
                 answer(ReceiptDecider.listOnly(TestLists.engineWithoutList()), PolicyServiceSettings.DEFAULTS, rcpt("u@gmail.com")));

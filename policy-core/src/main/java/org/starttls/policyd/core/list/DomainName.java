@@ -6,7 +6,10 @@ import java.util.Locale;
 /**
  * A DNS domain name in the one form used as a lookup key: A-labels (punycode), lower case, no
  * trailing dot. {@code GMAIL.com.}, {@code gmail.com} and {@code bücher.example} normalise to
- * their single key, so the list and the MTA's question always meet.
+ * their single key, so the list and the MTA's question always meet. The dots IDNA treats as label
+ * separators (U+3002 ideographic full stop, U+FF0E fullwidth full stop, U+FF61 halfwidth
+ * ideographic full stop; RFC 3490 section 3.1) are dots here too, trailing or not:
+ * {@code gmail.com。} is {@code gmail.com}.
  */
 public final class DomainName implements Comparable<DomainName> {
     /** RFC 1035: 255 octets on the wire, which leaves 253 characters in text form. */
@@ -33,19 +36,29 @@ public final class DomainName implements Comparable<DomainName> {
             throw new InvalidNameException("domain name is missing");
         }
         String name = text.strip();
+        boolean ascii = isPlainAscii(name);
+        if (!ascii) {
+            name = withAsciiDots(name);
+            ascii = isPlainAscii(name);
+        }
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
         }
         if (name.isEmpty()) {
             throw new InvalidNameException("domain name is empty");
         }
-        if (isPlainAscii(name)) {
+        if (ascii) {
             name = name.toLowerCase(Locale.ROOT);
         } else {
             name = toAscii(text, name);
         }
         checkLabels(text, name);
         return name;
+    }
+
+    /** {@code name} with every IDNA label separator replaced by '.'. */
+    private static String withAsciiDots(String name) {
+        return name.replace('\u3002', '.').replace('\uFF0E', '.').replace('\uFF61', '.');
     }
 
     private static boolean isPlainAscii(String name) {

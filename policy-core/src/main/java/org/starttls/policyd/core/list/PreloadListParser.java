@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +32,20 @@ public final class PreloadListParser {
     static final Set<String> RETIRED_TOP_LEVEL_KEYS = Set.of("pinsets");
 
     /*
+     * The reader's own limits, far above anything a list holds (a domain name or MX pattern has at
+     * most 253 characters; a timestamp, an author or a mode fewer still), and far below Jackson's
+     * defaults (20 million characters a string), so a hostile list is refused early and clearly.
+     */
+    /** The longest string value. */
+    public static final int MAX_STRING_CHARS = 8 * 1024;
+    /** The longest key: a domain name is at most 253 characters. */
+    public static final int MAX_NAME_CHARS = 1024;
+    /** The deepest nesting of objects and arrays; the format needs four levels. */
+    public static final int MAX_NESTING_DEPTH = 32;
+    /** The longest number; the format has no numbers, an older edition's pinsets a few. */
+    public static final int MAX_NUMBER_CHARS = 64;
+
+    /*
      * Duplicate keys are refused by the reader itself (and, for domains, after normalisation):
      * Jackson's own detection keeps a set of every key, a million entries for a large list.
      * Field names are not canonicalized: that symbol table pays off for names that repeat, but
@@ -38,23 +54,66 @@ public final class PreloadListParser {
      */
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(MAX_STRING_CHARS)
+                    .maxNameLength(MAX_NAME_CHARS)
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_CHARS)
+                    .build())
             .build();
 
     private PreloadListParser() {
     }
 
     public static PreloadList parse(byte[] json) throws ListFormatException {
-        try (JsonParser parser = JSON.createParser(json)) {
+        JsonParser parser = null;
+        try {
+            parser = JSON.createParser(json);
             PreloadList list = new Reader(parser).readDocument();
             if (parser.nextToken() != null) {
                 throw new ListFormatException("$: unexpected content after the top-level object");
             }
             return list;
+        } catch (StreamConstraintsException e) {
+            // Thrown without a location: take it from the parser, which stopped where the limit was hit.
+            throw new ListFormatException(exceededLimit(e) + at(parser.currentLocation()), e);
         } catch (JsonProcessingException e) {
-            throw new ListFormatException("not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+            throw new ListFormatException("not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()), e);
         } catch (IOException e) {
             throw new ListFormatException("cannot read the list: " + e.getMessage(), e);
+        } finally {
+            closeQuietly(parser);
+        }
+    }
+
+    private static String exceededLimit(StreamConstraintsException e) {
+        String jackson = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (jackson.contains("getMaxStringLength")) {
+            return "a string longer than " + MAX_STRING_CHARS + " characters; no value in a list is near that long";
+        }
+        if (jackson.contains("getMaxNameLength")) {
+            return "a key longer than " + MAX_NAME_CHARS + " characters; a domain name has at most 253";
+        }
+        if (jackson.contains("getMaxNestingDepth")) {
+            return "objects or arrays nested deeper than " + MAX_NESTING_DEPTH + " levels";
+        }
+        if (jackson.contains("getMaxNumberLength")) {
+            return "a number longer than " + MAX_NUMBER_CHARS + " characters";
+        }
+        return "beyond a limit of the list reader: " + jackson;
+    }
+
+    private static String at(com.fasterxml.jackson.core.JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    private static void closeQuietly(JsonParser parser) {
+        if (parser != null) {
+            try {
+                parser.close();
+            } catch (IOException e) {
+                // A parser over a byte array holds nothing to release.
+            }
         }
     }
 

@@ -1,24 +1,16 @@
 package org.starttls.policyd.core.signature;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
-import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
-import org.bouncycastle.openpgp.PGPSignatureList;
-import org.bouncycastle.openpgp.PGPUtil;
-import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 
 /**
@@ -118,31 +110,7 @@ public final class SignatureVerifier {
             throw new SignatureVerificationException("the signature is larger than " + MAX_SIGNATURE_BYTES
                     + " bytes; it is not a detached signature");
         }
-        List<PGPSignature> result = new ArrayList<>();
-        try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(bytes))) {
-            collect(new BcPGPObjectFactory(in), result);
-        } catch (IOException | PGPException | RuntimeException e) {
-            throw new SignatureVerificationException("not an OpenPGP signature: " + e.getMessage(), e);
-        }
-        if (result.isEmpty()) {
-            throw new SignatureVerificationException("not an OpenPGP signature: no signature packet found");
-        }
-        return result;
-    }
-
-    private static void collect(BcPGPObjectFactory factory, List<PGPSignature> result) throws IOException, PGPException {
-        Object next;
-        while ((next = factory.nextObject()) != null) {
-            if (next instanceof PGPSignatureList) {
-                for (PGPSignature signature : (PGPSignatureList) next) {
-                    result.add(signature);
-                }
-            } else if (next instanceof PGPCompressedData) {
-                collect(new BcPGPObjectFactory(((PGPCompressedData) next).getDataStream()), result);
-            } else {
-                throw new PGPException("found " + next.getClass().getSimpleName() + " where a detached signature was expected");
-            }
-        }
+        return SignaturePackets.read(bytes);
     }
 
     private static String firstUserId(PGPPublicKey primary) {

@@ -25,6 +25,20 @@ class DomainNameTest {
         assertEquals(expected, DomainName.of(input).asString());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "gmail.com\u3002, gmail.com",
+        "gmail.com\uFF0E, gmail.com",
+        "gmail.com\uFF61, gmail.com",
+        "gmail\u3002com, gmail.com",
+        "GMAIL\uFF0Ecom\u3002, gmail.com",
+        "bücher\u3002example\u3002, xn--bcher-kva.example",
+    })
+    void idnaDotSeparatorsAreDotsTrailingOrNot(String input, String expected) {
+        assertEquals(expected, DomainName.of(input).asString());
+        assertEquals(expected, DomainName.normalize(input));
+    }
+
     @Test
     void sameNameInAnyFormIsEqual() {
         assertEquals(DomainName.of("GMAIL.com."), DomainName.of("gmail.com"));

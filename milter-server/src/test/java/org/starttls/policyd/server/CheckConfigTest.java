@@ -1,0 +1,167 @@
+package org.starttls.policyd.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.starttls.policyd.core.testing.TestKeys;
+import org.starttls.policyd.core.testing.TestLists;
+import org.starttls.policyd.fetcher.StateDirectory;
+import org.starttls.policyd.server.config.ConfigException;
+import org.starttls.policyd.server.config.ConfigLoader;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.daemon.Policyd;
+
+/**
+ * {@code policyd --check-config} through the real command line and exit-code mapping: it refuses
+ * what start refuses (with start's exit code), says OK otherwise, and warns when the result would
+ * enforce nothing. Nothing here binds a port: the defaults' fixed ports stay free.
+ */
+class CheckConfigTest {
+    private static final Instant SIGNED = Instant.parse("2026-01-10T00:00:00Z");
+    private static final Clock IN_THE_LISTS_WINDOW = Clock.fixed(SIGNED.plus(Duration.ofDays(1)), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int exit, String out, String err) {
+    }
+
+    private Outcome checkConfig(String yaml) throws IOException {
+        Path file = dir.resolve("policyd.yaml");
+        Files.writeString(file, yaml);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = PolicydMain.commandLine(IN_THE_LISTS_WINDOW).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--config", file.toString(), "--check-config");
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    /** A config with the given list section lines and the state directory in the test's folder. */
+    private String withList(String... lines) {
+        StringBuilder yaml = new StringBuilder("list:\n  state-dir: " + dir.resolve("state") + "\n");
+        for (String line : lines) {
+            yaml.append("  ").append(line).append('\n');
+        }
+        return yaml.toString();
+    }
+
+    private Path keyringFile() throws IOException {
+        return Files.write(dir.resolve("signer.asc"), TestKeys.primary().armoredKeyring());
+    }
+
+    private void installFreshList() throws Exception {
+        TestLists.Signed list = TestLists.signed(TestKeys.primary(), SIGNED, SIGNED, SIGNED.plus(Duration.ofDays(14)),
+                Map.of("a.example", "mx.a.example"));
+        new StateDirectory(dir.resolve("state")).install(list.list(), list.signature());
+    }
+
+    private static void assertRefused(Outcome outcome, int exit, String because) {
+        assertEquals(exit, outcome.exit(), outcome.err());
+        assertTrue(outcome.err().contains(because), outcome.err());
+        assertFalse(outcome.out().contains("configuration OK"), outcome.out());
+    }
+
+    @Test
+    void aMissingKeyringIsAConfigurationError() throws Exception {
+        assertRefused(checkConfig(withList("keyring: " + dir.resolve("missing.asc"))), 78, "list.keyring");
+    }
+
+    @Test
+    void aKeyringFileWithoutAKeyIsAConfigurationError() throws Exception {
+        Path notAKey = Files.writeString(dir.resolve("notes.txt"), "my signing key is on the other server\n");
+        assertRefused(checkConfig(withList("keyring: " + notAKey)), 78, "list.keyring");
+    }
+
+    @Test
+    void aStateDirectoryThatCannotBeWrittenIsAConfigurationErrorWhenListsAreFetched() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        String url = "url: https://lists.example/policy.json";
+        assertRefused(checkConfig("list:\n  state-dir: " + file + "\n  " + url + "\n"), 78, "list.state-dir");
+        assertRefused(checkConfig("list:\n  state-dir: " + file.resolve("state") + "\n  " + url + "\n"), 78,
+                "cannot be created");
+    }
+
+    @Test
+    void anAddressThatIsNotOnThisHostCannotBeListenedOn() throws Exception {
+        String yaml = withList() + "socketmap:\n  listen: 192.0.2.1:5461\n";
+        assertRefused(checkConfig(yaml), PolicydMain.EXIT_CANNOT_LISTEN, "192.0.2.1 is not an address of this host");
+    }
+
+    @Test
+    void aUnixSocketInADirectoryThatDoesNotExistCannotBeListenedOn() throws Exception {
+        String yaml = withList() + "socketmap:\n  listen: unix:" + dir.resolve("no-such-dir/socketmap.sock") + "\n";
+        assertRefused(checkConfig(yaml), PolicydMain.EXIT_CANNOT_LISTEN, "is not a writable directory");
+    }
+
+    @Test
+    void twoDoorsOnOneAddressAreAConfigurationError() throws Exception {
+        String yaml = withList() + "policy-service:\n  listen: 127.0.0.1:5461\n";
+        assertRefused(checkConfig(yaml), 78, "socketmap.listen and policy-service.listen are both 127.0.0.1:5461");
+    }
+
+    @Test
+    void aTrustStoreThatCannotBeReadIsAConfigurationError() throws Exception {
+        String yaml = withList() + "probe:\n  enabled: true\n  resolver: 127.0.0.1\n  ehlo-name: check.example\n"
+                + "  trust-store: " + dir.resolve("no-such-ca.pem") + "\n";
+        assertRefused(checkConfig(yaml), 78, "probe.trust-store");
+    }
+
+    @Test
+    void anEmptySectionIsAConfigurationErrorNotAnInternalOne() throws Exception {
+        assertRefused(checkConfig("list: ~\n"), 78, "list: the section is empty");
+        assertRefused(checkConfig("socketmap:\n"), 78, "socketmap: the section is empty");
+    }
+
+    @Test
+    void theEmbeddedListAloneIsOkWithAWarningThatNothingIsEnforced() throws Exception {
+        Outcome outcome = checkConfig(withList());
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("configuration OK"), outcome.out());
+        assertTrue(outcome.out().contains("WARNING: this configuration enforces nothing: the embedded default list"
+                + " expired at 2020-06-03"), outcome.out());
+        assertTrue(outcome.out().contains("neither list.url nor list.file is set"), outcome.out());
+    }
+
+    @Test
+    void anExpiredListThatKeepsEnforcingIsNoWarning() throws Exception {
+        Outcome outcome = checkConfig(withList() + "policy:\n  expired-list: keep-enforcing\n");
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertFalse(outcome.out().contains("WARNING"), outcome.out());
+    }
+
+    @Test
+    void aFreshInstalledListUnderItsKeyIsOkWithoutAWarning() throws Exception {
+        installFreshList();
+        Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json"));
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertEquals("configuration OK: " + dir.resolve("policyd.yaml") + "\n", outcome.out().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void startRefusesWhatTheCheckRefuses() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        Path yaml = Files.writeString(dir.resolve("policyd.yaml"), "list:\n  state-dir: " + file.resolve("state")
+                + "\n  url: https://lists.example/policy.json\nsocketmap:\n  listen: 127.0.0.1:0\n"
+                + "policy-service:\n  listen: 127.0.0.1:0\nadmin:\n  enabled: false\nmetrics:\n  enabled: false\n",
+                UTF_8);
+        DaemonSettings settings = DaemonSettings.from(ConfigLoader.load(yaml), yaml);
+        ConfigException refused = assertThrows(ConfigException.class,
+                () -> Policyd.start(settings, () -> settings, IN_THE_LISTS_WINDOW).close());
+        assertTrue(refused.getMessage().contains("list.state-dir"), refused.getMessage());
+    }
+}
