@@ -54,8 +54,8 @@ class PolicyResponderTest {
         PolicyServiceSettings tagging = PolicyServiceSettings.DEFAULTS.withTagHeader(true);
         ReceiptDecider decider = ReceiptDecider.listOnly(engine);
         String plain = answer(decider, tagging, rcpt("user@gmail.com"));
-        assertEquals("action=PREPEND X-STARTTLS-Policy: gmail.com mode=enforce"
-                + " match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com", plain);
+        assertEquals("action=PREPEND X-STARTTLS-Policy: gmail.com=enforce"
+                + "(match=gmail-smtp-in.l.google.com:.gmail-smtp-in.l.google.com)", plain);
         for (String recipient : new String[] {"user@gmail.com\u3002", "user@gmail\uFF0Ecom", "<user@GMAIL.com\uFF61>",
             "user@gmail.com."}) {
             assertEquals(plain, answer(decider, tagging, rcpt(recipient)), recipient);
