@@ -46,10 +46,19 @@ public final class ListUpdater {
     }
 
     /** Runs one update and says what happened. Never throws: a fault is a refusal. */
-    public synchronized UpdateResult update() {
+    public UpdateResult update() {
+        return update(null);
+    }
+
+    /**
+     * As {@link #update()}, refusing also a candidate older than {@code active}, the list a daemon
+     * answers from (null: none), so a damaged or replaced installed copy cannot let an older list
+     * onto the disk either.
+     */
+    public synchronized UpdateResult update(VerifiedList active) {
         UpdateResult result;
         try {
-            result = run();
+            result = run(active);
         } catch (Refusal refusal) {
             result = new UpdateResult.Refused(refusal.reason, refusal.getMessage());
         } catch (RuntimeException e) {
@@ -66,7 +75,7 @@ public final class ListUpdater {
         return result;
     }
 
-    private UpdateResult run() throws Refusal {
+    private UpdateResult run(VerifiedList active) throws Refusal {
         if (source.kind() == ListSource.Kind.EMBEDDED) {
             return new UpdateResult.Unchanged(null, "the source is the embedded list; there is nothing to fetch");
         }
@@ -90,6 +99,7 @@ public final class ListUpdater {
         refuseIfExpired(candidate);
         try {
             RollbackGuard.check(candidate, current);
+            RollbackGuard.check(candidate, active);
         } catch (ListRejectedException e) {
             throw new Refusal(map(e.reason()), e.getMessage());
         }

@@ -47,7 +47,22 @@ final class StatusCommand implements Callable<Integer> {
         return colon > 0 ? listen.substring(0, colon) : listen;
     }
 
+    /** {@code enforcing: N domains} or {@code enforcing NOTHING (why)}, from the daemon's {@code enforcing} object. */
+    static String enforcingLine(JsonNode status) {
+        JsonNode enforcing = status.path("enforcing");
+        if (enforcing.isMissingNode()) {
+            return "enforcing: unknown (the daemon does not report it)";
+        }
+        JsonNode why = enforcing.path("nothing_because");
+        if (!why.isNull() && !why.isMissingNode()) {
+            return "enforcing NOTHING (" + why.asText() + ")";
+        }
+        int domains = enforcing.path("domains").asInt();
+        return "enforcing: " + domains + (domains == 1 ? " domain" : " domains");
+    }
+
     private static void print(PrintWriter out, JsonNode status) {
+        out.println(enforcingLine(status));
         JsonNode list = status.path("list");
         out.println("list:     " + list.path("source").asText() + (list.path("embedded_default").asBoolean()
                 ? " (embedded default)" : ""));

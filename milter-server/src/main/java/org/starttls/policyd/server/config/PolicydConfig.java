@@ -62,6 +62,13 @@ public final class PolicydConfig {
         public long maxBytes = 8L * 1024 * 1024;
         @JsonProperty("timeout-seconds")
         public int timeoutSeconds = 30;
+        /**
+         * What answers while a source is configured but no list from it has verified (the
+         * installed copy is damaged or signed by another key, or nothing is installed yet):
+         * tempfail (every lookup TEMP, mail deferred) or embedded-default.
+         */
+        @JsonProperty("while-unverified")
+        public String whileUnverified = "tempfail";
     }
 
     /** How list entries become answers. */

@@ -11,6 +11,7 @@ import org.starttls.policyd.core.engine.TestingDomains;
 public final class SettingNames {
     public static final String TESTING_DOMAINS_CHOICES = "report-only or enforce";
     public static final String EXPIRED_LIST_CHOICES = "enforce-nothing, keep-enforcing or tempfail-listed";
+    public static final String WHILE_UNVERIFIED_CHOICES = "tempfail or embedded-default";
 
     private SettingNames() {
     }
@@ -24,6 +25,16 @@ public final class SettingNames {
     /** The setting for {@code text}, or null when it is not one of {@link #EXPIRED_LIST_CHOICES}. */
     public static ExpiredList expiredList(String text) {
         for (ExpiredList value : ExpiredList.values()) {
+            if (name(value).equals(text)) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The setting for {@code text}, or null when it is not one of {@link #WHILE_UNVERIFIED_CHOICES}. */
+    public static DaemonSettings.WhileUnverified whileUnverified(String text) {
+        for (DaemonSettings.WhileUnverified value : DaemonSettings.WhileUnverified.values()) {
             if (name(value).equals(text)) {
                 return value;
             }
