@@ -20,6 +20,8 @@ import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ActiveList;
+import org.starttls.policyd.fetcher.FetchSettings;
+import org.starttls.policyd.fetcher.HttpListDownloader;
 import org.starttls.policyd.fetcher.InstalledList;
 import org.starttls.policyd.fetcher.ListSource;
 import org.starttls.policyd.fetcher.ListStatus;
@@ -68,6 +70,8 @@ final class ControlPlane implements AutoCloseable {
     /** What runs: {@link #desired} with the restart-only parts as {@link #started}. */
     private volatile DaemonSettings inForce;
     private String lastEnforcing;
+    /** The HTTP downloader, kept across reloads while its limits stay the same. */
+    private HttpListDownloader downloader;
 
     private ControlPlane(ScheduledExecutorService executor, boolean ownsExecutor, Clock clock,
             SettingsSource settingsSource, UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters,
@@ -112,7 +116,7 @@ final class ControlPlane implements AutoCloseable {
             boolean ownsExecutor) throws ConfigException {
         ControlPlane plane = new ControlPlane(executor, ownsExecutor, clock, Objects.requireNonNull(settingsSource),
                 Objects.requireNonNull(receiptLayer), Objects.requireNonNull(meters), Objects.requireNonNull(settings));
-        plane.keeper = ListKeeper.create(settings.source(), plane.active, executor, clock);
+        plane.keeper = ListKeeper.create(settings.source(), plane.active, executor, clock, plane::downloader);
         plane.publish();
         plane.loadStartupList();
         return plane;
@@ -190,6 +194,13 @@ final class ControlPlane implements AutoCloseable {
         return false;
     }
 
+    private synchronized HttpListDownloader downloader(FetchSettings limits) {
+        if (downloader == null || !downloader.settings().equals(limits)) {
+            downloader = new HttpListDownloader(limits);
+        }
+        return downloader;
+    }
+
     /** Called by {@link ActiveList} on the offering thread (the control thread, or start-up). */
     private void listChanged(VerifiedList list) {
         ListKeeper k = keeper;
@@ -258,7 +269,7 @@ final class ControlPlane implements AutoCloseable {
         if (!next.source().equals(inForce.source())) {
             ListKeeper replacement;
             try {
-                replacement = ListKeeper.create(next.source(), active, executor, clock);
+                replacement = ListKeeper.create(next.source(), active, executor, clock, this::downloader);
             } catch (ConfigException e) {
                 return refused(e.getMessage());
             }

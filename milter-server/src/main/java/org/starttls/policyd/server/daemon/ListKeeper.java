@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.ListVerifier;
@@ -54,10 +55,12 @@ final class ListKeeper implements AutoCloseable {
      * Builds the keeper for {@code settings}; nothing runs until {@link #startRefreshing}.
      *
      * @param executor the control plane's thread, where every refresh runs
+     * @param downloaders the HTTP client for given limits (one is kept and shared across keepers:
+     *     each holds a selector thread until it is collected)
      * @throws ConfigException when the keyring cannot be read
      */
-    static ListKeeper create(ListSettings settings, ActiveList active, ScheduledExecutorService executor, Clock clock)
-            throws ConfigException {
+    static ListKeeper create(ListSettings settings, ActiveList active, ScheduledExecutorService executor, Clock clock,
+            Function<FetchSettings, HttpListDownloader> downloaders) throws ConfigException {
         ListVerifier verifier = new ListVerifier(keyring(settings));
         StateDirectory state = new StateDirectory(settings.stateDir());
         ListHealth health = new ListHealth(clock, HealthThresholds.DEFAULTS);
@@ -66,7 +69,7 @@ final class ListKeeper implements AutoCloseable {
         if (source.kind() != ListSource.Kind.EMBEDDED) {
             FetchSettings fetch = FetchSettings.DEFAULTS.withMaxListBytes(settings.maxBytes())
                     .withTimeouts(FetchSettings.DEFAULTS.connectTimeout(), settings.timeout(), settings.timeout().multipliedBy(2));
-            ListUpdater updater = new ListUpdater(source, new HttpListDownloader(fetch), verifier, state, clock);
+            ListUpdater updater = new ListUpdater(source, downloaders.apply(fetch), verifier, state, clock);
             scheduler = new RefreshScheduler(updater, active, health, refreshSettings(settings.refreshInterval()),
                     RandomGenerator.getDefault(), clock, executor);
         }

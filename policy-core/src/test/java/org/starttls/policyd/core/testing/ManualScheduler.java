@@ -76,6 +76,11 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         return task == null ? null : task.at;
     }
 
+    /** When each pending task is due, earliest first. */
+    public synchronized List<Instant> dueTimes() {
+        return queue.stream().map(task -> task.at).sorted().toList();
+    }
+
     public synchronized int pending() {
         return queue.size();
     }
