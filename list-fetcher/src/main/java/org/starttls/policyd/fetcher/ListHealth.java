@@ -27,6 +27,8 @@ public final class ListHealth {
 
     /** The warning while no list has verified: the doors then answer every lookup with a tempfail. */
     public static final String NO_LIST = "no verified list is active: every lookup answers TEMP (mail is deferred)";
+    /** How the warning for an expired active list begins. */
+    public static final String EXPIRED_PREFIX = "the active list EXPIRED at ";
 
     private final Clock clock;
     private final HealthThresholds thresholds;
@@ -106,7 +108,7 @@ public final class ListHealth {
             warnings.add(EmbeddedDefault.WARNING);
         }
         if (active.list().isExpiredAt(now)) {
-            warnings.add("the active list EXPIRED at " + expires + " (" + days(Duration.between(expires, now))
+            warnings.add(EXPIRED_PREFIX + expires + " (" + days(Duration.between(expires, now))
                     + " ago); see the expired-list setting for what it still enforces");
         } else if (Duration.between(now, expires).compareTo(thresholds.expiryWarning()) <= 0) {
             warnings.add("the active list expires at " + expires + ", in " + days(Duration.between(now, expires)));

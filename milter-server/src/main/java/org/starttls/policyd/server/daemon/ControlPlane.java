@@ -23,6 +23,7 @@ import org.starttls.policyd.fetcher.ActiveList;
 import org.starttls.policyd.fetcher.FetchSettings;
 import org.starttls.policyd.fetcher.HttpListDownloader;
 import org.starttls.policyd.fetcher.InstalledList;
+import org.starttls.policyd.fetcher.ListHealth;
 import org.starttls.policyd.fetcher.ListSource;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.UpdateResult;
@@ -70,6 +71,8 @@ final class ControlPlane implements AutoCloseable {
     /** What runs: {@link #desired} with the restart-only parts as {@link #started}. */
     private volatile DaemonSettings inForce;
     private String lastEnforcing;
+    /** Set once the start-up list is in place: changes after that are logged as they happen. */
+    private boolean startedUp;
     /** The HTTP downloader, kept across reloads while its limits stay the same. */
     private HttpListDownloader downloader;
 
@@ -131,6 +134,7 @@ final class ControlPlane implements AutoCloseable {
         ListKeeper k = keeper;
         InstalledList installed = k.installed();
         boolean attempted = false;
+        String logged = null;
         if (installed.list() != null) {
             active.offer(installed.list());
             if (k.source().kind() == ListSource.Kind.FILES) {
@@ -143,21 +147,25 @@ final class ControlPlane implements AutoCloseable {
             VerifiedList embedded = EmbeddedDefault.load();
             active.offer(embedded);
             if (installed.problem() != null) {
-                String notice = installed.problem() + "; answering from the " + embedded.source();
-                LOG.error("list: {}", notice);
-                k.health().activated(embedded, notice);
+                logged = installed.problem() + "; answering from the " + embedded.source();
+                LOG.error("list: {}", logged);
+                k.health().activated(embedded, logged);
             }
         } else {
-            unverifiedAtStart(k, installed);
+            logged = unverifiedAtStart(k, installed);
             attempted = k.source().kind() == ListSource.Kind.FILES && firstLocalRefresh(k);
             if (!attempted) {
                 k.startRefreshing(true);
             }
         }
-        logActive(!attempted);
+        logActive(!attempted, logged);
+        synchronized (this) {
+            startedUp = true;
+        }
     }
 
-    private void unverifiedAtStart(ListKeeper k, InstalledList installed) {
+    /** Logs and records what answers until a list verifies; returns the notice logged. */
+    private String unverifiedAtStart(ListKeeper k, InstalledList installed) {
         WhileUnverified meanwhile = k.settings().whileUnverified();
         String why = installed.nothingInstalled() ? "no list is installed in " + k.settings().stateDir() + " yet"
                 : installed.problem();
@@ -178,6 +186,7 @@ final class ControlPlane implements AutoCloseable {
         } else {
             k.health().noList(notice);
         }
+        return notice;
     }
 
     /** Runs the first refresh of a local file and waits for it (bounded); true when it ran. */
@@ -217,7 +226,7 @@ final class ControlPlane implements AutoCloseable {
         snapshot.set(AnsweringSnapshot.build(list, settings, clock, receiptLayer, meters));
         expiry.watch(list, settings.engine());
         String enforcing = Enforcement.of(list, settings.engine(), clock.instant()).describe();
-        if (lastEnforcing != null && !enforcing.equals(lastEnforcing)) {
+        if (startedUp && !enforcing.equals(lastEnforcing)) {
             if (enforcing.startsWith("enforcing NOTHING")) {
                 LOG.warn("policyd is now {}", enforcing);
             } else {
@@ -320,7 +329,8 @@ final class ControlPlane implements AutoCloseable {
         LOG.info("reload: the list source is now {}", replacement.source().describe());
     }
 
-    private void logActive(boolean withWarnings) {
+    /** The start-up summary: the active list, standing warnings (but {@code logged} again), what is enforced. */
+    private void logActive(boolean withWarnings, String logged) {
         VerifiedList list = active.get();
         if (list != null) {
             LOG.info("active list: {} (timestamp {}, expires {}, {} domains, signed by {} at {})", list.source(),
@@ -329,7 +339,11 @@ final class ControlPlane implements AutoCloseable {
         }
         if (withWarnings) {
             for (String warning : keeper.status().warnings()) {
-                LOG.warn("list: {}", warning);
+                // The enforcing line below says these, with what the settings make of them.
+                if (!warning.startsWith(ListHealth.EXPIRED_PREFIX) && !warning.equals(ListHealth.NO_LIST)
+                        && !warning.equals(logged)) {
+                    LOG.warn("list: {}", warning);
+                }
             }
         }
         String enforcing = Enforcement.of(list, inForce.engine(), clock.instant()).describe();
