@@ -141,7 +141,8 @@ final class ControlPlane implements AutoCloseable {
                 // A local file is what the operator wants in force now: install it before answering.
                 attempted = firstLocalRefresh(k);
             } else {
-                k.startRefreshing(false);
+                // An installed list that has already expired is no reason to wait out the jitter.
+                k.startRefreshing(installed.list().list().isExpiredAt(clock.instant()));
             }
         } else if (!k.hasSource()) {
             VerifiedList embedded = EmbeddedDefault.load();

@@ -94,6 +94,7 @@ class StartupUnverifiedTest {
                 status.toString());
         assertTrue(status.path("list").path("source").isNull(), status.toString());
         assertTrue(statusText().startsWith("enforcing NOTHING (no verified list is active"), statusText());
+        assertTrue(statusText().contains("\nlist:     none verified yet"), statusText());
 
         list(Instant.now().minusSeconds(60)).writeTo(dir, "policy.json");
         assertTrue(daemon.reloadAll().get(60, TimeUnit.SECONDS).list().succeeded());
