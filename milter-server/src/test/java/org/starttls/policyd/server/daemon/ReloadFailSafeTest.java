@@ -177,4 +177,30 @@ class ReloadFailSafeTest {
             assertEquals("OK secure match=.mx.first.example", postfix.query("first.example"));
         }
     }
+
+    @Test
+    void aReloadReachesOpenPolicyServiceConnectionsToo() throws Exception {
+        String request = "request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=user@first.example\n\n";
+        try (org.starttls.policyd.server.testing.LineClient postfix =
+                new org.starttls.policyd.server.testing.LineClient(LocalDaemon.port(daemon, "policy"))) {
+            postfix.send(request);
+            assertEquals("action=DUNNO\n\n", postfix.read("action=DUNNO\n\n".length()));
+            config.policyService.prependHeader = "X-TLS";
+
+            reload(config);
+
+            postfix.send(request);
+            String reply = reply(postfix);
+            assertTrue(reply.startsWith("action=PREPEND X-TLS: ") && reply.contains("first.example"), reply);
+        }
+    }
+
+    /** One policy reply: everything up to the empty line. */
+    private static String reply(org.starttls.policyd.server.testing.LineClient client) throws java.io.IOException {
+        StringBuilder reply = new StringBuilder();
+        while (!reply.toString().endsWith("\n\n")) {
+            reply.append(client.read(1));
+        }
+        return reply.toString();
+    }
 }
