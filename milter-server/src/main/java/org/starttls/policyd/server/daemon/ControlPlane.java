@@ -5,32 +5,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ActiveList;
 import org.starttls.policyd.fetcher.FetchSettings;
 import org.starttls.policyd.fetcher.HttpListDownloader;
 import org.starttls.policyd.fetcher.InstalledList;
-import org.starttls.policyd.fetcher.ListHealth;
-import org.starttls.policyd.fetcher.ListSource;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
-import org.starttls.policyd.server.config.DaemonSettings.WhileUnverified;
-import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.metrics.AnswerMeters;
 
 /**
@@ -43,8 +36,6 @@ import org.starttls.policyd.server.metrics.AnswerMeters;
  */
 final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
-    /** How long start-up waits for a local list file to be verified and installed. */
-    private static final Duration FIRST_LOCAL_UPDATE_WAIT = Duration.ofSeconds(60);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     /** Re-reads the configuration for a reload. */
@@ -121,87 +112,11 @@ final class ControlPlane implements AutoCloseable {
                 Objects.requireNonNull(receiptLayer), Objects.requireNonNull(meters), Objects.requireNonNull(settings));
         plane.keeper = ListKeeper.create(settings.source(), plane.active, executor, clock, plane::downloader);
         plane.publish();
-        plane.loadStartupList();
+        new StartupLoad(plane.keeper, plane.active, clock, plane.inForce.engine()).run();
+        synchronized (plane) {
+            plane.startedUp = true;
+        }
         return plane;
-    }
-
-    /**
-     * The installed list if it verifies. Otherwise, with a source configured: an immediate fetch,
-     * and meanwhile what {@code list.while-unverified} says (by default every lookup is a
-     * tempfail). With no source: the embedded default.
-     */
-    private void loadStartupList() {
-        ListKeeper k = keeper;
-        InstalledList installed = k.installed();
-        boolean attempted = false;
-        String logged = null;
-        if (installed.list() != null) {
-            active.offer(installed.list());
-            if (k.source().kind() == ListSource.Kind.FILES) {
-                // A local file is what the operator wants in force now: install it before answering.
-                attempted = firstLocalRefresh(k);
-            } else {
-                // An installed list that has already expired is no reason to wait out the jitter.
-                k.startRefreshing(installed.list().list().isExpiredAt(clock.instant()));
-            }
-        } else if (!k.hasSource()) {
-            VerifiedList embedded = EmbeddedDefault.load();
-            active.offer(embedded);
-            if (installed.problem() != null) {
-                logged = installed.problem() + "; answering from the " + embedded.source();
-                LOG.error("list: {}", logged);
-                k.health().activated(embedded, logged);
-            }
-        } else {
-            logged = unverifiedAtStart(k, installed);
-            attempted = k.source().kind() == ListSource.Kind.FILES && firstLocalRefresh(k);
-            if (!attempted) {
-                k.startRefreshing(true);
-            }
-        }
-        logActive(!attempted, logged);
-        synchronized (this) {
-            startedUp = true;
-        }
-    }
-
-    /** Logs and records what answers until a list verifies; returns the notice logged. */
-    private String unverifiedAtStart(ListKeeper k, InstalledList installed) {
-        WhileUnverified meanwhile = k.settings().whileUnverified();
-        String why = installed.nothingInstalled() ? "no list is installed in " + k.settings().stateDir() + " yet"
-                : installed.problem();
-        String notice = why + "; fetching from " + k.source().describe() + " now; until a list from it verifies, "
-                + (meanwhile == WhileUnverified.EMBEDDED_DEFAULT
-                        ? "the embedded default answers (list.while-unverified: embedded-default)"
-                        : "every lookup answers TEMP and mail is deferred (list.while-unverified: "
-                                + SettingNames.name(meanwhile) + ")");
-        if (installed.nothingInstalled()) {
-            LOG.warn("list: {}", notice);
-        } else {
-            LOG.error("list: {}", notice);
-        }
-        if (meanwhile == WhileUnverified.EMBEDDED_DEFAULT) {
-            VerifiedList embedded = EmbeddedDefault.load();
-            active.offer(embedded);
-            k.health().activated(embedded, notice);
-        } else {
-            k.health().noList(notice);
-        }
-        return notice;
-    }
-
-    /** Runs the first refresh of a local file and waits for it (bounded); true when it ran. */
-    private boolean firstLocalRefresh(ListKeeper k) {
-        try {
-            k.refreshNow().get(FIRST_LOCAL_UPDATE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("list: the first update did not finish in {} s; continuing with the list above",
-                    FIRST_LOCAL_UPDATE_WAIT.toSeconds());
-        }
-        return false;
     }
 
     private synchronized HttpListDownloader downloader(FetchSettings limits) {
@@ -328,31 +243,6 @@ final class ControlPlane implements AutoCloseable {
         }
         replacement.startRefreshing(false);
         LOG.info("reload: the list source is now {}", replacement.source().describe());
-    }
-
-    /** The start-up summary: the active list, standing warnings (but {@code logged} again), what is enforced. */
-    private void logActive(boolean withWarnings, String logged) {
-        VerifiedList list = active.get();
-        if (list != null) {
-            LOG.info("active list: {} (timestamp {}, expires {}, {} domains, signed by {} at {})", list.source(),
-                    list.list().timestamp(), list.list().expires(), list.list().size(),
-                    list.signature().signerDescription(), list.signature().signatureTime());
-        }
-        if (withWarnings) {
-            for (String warning : keeper.status().warnings()) {
-                // The enforcing line below says these, with what the settings make of them.
-                if (!warning.startsWith(ListHealth.EXPIRED_PREFIX) && !warning.equals(ListHealth.NO_LIST)
-                        && !warning.equals(logged)) {
-                    LOG.warn("list: {}", warning);
-                }
-            }
-        }
-        String enforcing = Enforcement.of(list, inForce.engine(), clock.instant()).describe();
-        if (enforcing.startsWith("enforcing NOTHING")) {
-            LOG.warn("policyd is {}", enforcing);
-        } else {
-            LOG.info("policyd is {}", enforcing);
-        }
     }
 
     /** The snapshot the doors answer from; read it once per request. */
