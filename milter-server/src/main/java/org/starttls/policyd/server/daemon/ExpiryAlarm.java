@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,11 @@ final class ExpiryAlarm {
 
     private void arm(VerifiedList list, EngineSettings rules) {
         Duration left = Duration.between(clock.instant(), list.list().expires());
-        armed = executor.schedule(() -> fire(list, rules), Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+        try {
+            armed = executor.schedule(() -> fire(list, rules), Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            armed = null; // the daemon is stopping
+        }
     }
 
     private synchronized void fire(VerifiedList list, EngineSettings rules) {
