@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.VerifiedList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,11 @@ public final class ListHealth {
     private record Recorded(VerifiedList active, String notice, Instant lastAttempt, String lastResult,
             Instant lastSuccess, int consecutiveFailures, String lastFailure) {
     }
+
+    /** The warning while no list has verified: the doors then answer every lookup with a tempfail. */
+    public static final String NO_LIST = "no verified list is active: every lookup answers TEMP (mail is deferred)";
+    /** How the warning for an expired active list begins. */
+    public static final String EXPIRED_PREFIX = "the active list EXPIRED at ";
 
     private final Clock clock;
     private final HealthThresholds thresholds;
@@ -42,6 +48,13 @@ public final class ListHealth {
     public synchronized void activated(VerifiedList list, String notice) {
         Recorded r = recorded;
         recorded = new Recorded(Objects.requireNonNull(list, "list"), notice, r.lastAttempt, r.lastResult,
+                r.lastSuccess, r.consecutiveFailures, r.lastFailure);
+    }
+
+    /** Records that no list is active (none verified yet), with a standing warning saying why. */
+    public synchronized void noList(String notice) {
+        Recorded r = recorded;
+        recorded = new Recorded(null, Objects.requireNonNull(notice, "notice"), r.lastAttempt, r.lastResult,
                 r.lastSuccess, r.consecutiveFailures, r.lastFailure);
     }
 
@@ -76,7 +89,7 @@ public final class ListHealth {
         }
         VerifiedList active = r.active;
         if (active == null) {
-            warnings.add("no list is active");
+            warnings.add(NO_LIST);
         } else {
             addListWarnings(active, now, warnings);
         }
@@ -92,10 +105,10 @@ public final class ListHealth {
     private void addListWarnings(VerifiedList active, Instant now, List<String> warnings) {
         Instant expires = active.list().expires();
         if (active.embeddedDefault()) {
-            warnings.add("the active list is the embedded default, not a list fetched from a configured source");
+            warnings.add(EmbeddedDefault.WARNING);
         }
         if (active.list().isExpiredAt(now)) {
-            warnings.add("the active list EXPIRED at " + expires + " (" + days(Duration.between(expires, now))
+            warnings.add(EXPIRED_PREFIX + expires + " (" + days(Duration.between(expires, now))
                     + " ago); see the expired-list setting for what it still enforces");
         } else if (Duration.between(now, expires).compareTo(thresholds.expiryWarning()) <= 0) {
             warnings.add("the active list expires at " + expires + ", in " + days(Duration.between(now, expires)));

@@ -45,18 +45,25 @@ public final class ListUpdater {
         return source;
     }
 
+    /** As {@link #update(VerifiedList)} for a caller that answers from no list of its own. */
+    public UpdateResult update() {
+        return update(null);
+    }
+
     /**
-     * Runs one update and says what happened. A fault is a refusal, {@link Error}s included: a
+     * Runs one update and says what happened, refusing also a candidate older than {@code active},
+     * the list a daemon answers from (null: none), so a damaged or replaced installed copy cannot
+     * let an older list onto the disk either. A fault is a refusal, {@link Error}s included: a
      * {@link StackOverflowError} or {@link OutOfMemoryError} caused by what a server sent ends with
      * this run (its frames and objects are gone once it returns), so it is reported as an
      * {@code internal_error} refusal rather than killing the caller's thread. Only
      * {@link InternalError} and {@link UnknownError}, which say the virtual machine itself is
      * broken and have nothing to do with the input, are rethrown.
      */
-    public synchronized UpdateResult update() {
+    public synchronized UpdateResult update(VerifiedList active) {
         UpdateResult result;
         try {
-            result = run();
+            result = run(active);
         } catch (Refusal refusal) {
             result = new UpdateResult.Refused(refusal.reason, refusal.getMessage());
         } catch (InternalError | UnknownError fatal) {
@@ -75,7 +82,7 @@ public final class ListUpdater {
         return result;
     }
 
-    private UpdateResult run() throws Refusal {
+    private UpdateResult run(VerifiedList active) throws Refusal {
         if (source.kind() == ListSource.Kind.EMBEDDED) {
             return new UpdateResult.Unchanged(null, "the source is the embedded list; there is nothing to fetch");
         }
@@ -99,6 +106,7 @@ public final class ListUpdater {
         refuseIfExpired(candidate);
         try {
             RollbackGuard.check(candidate, current);
+            RollbackGuard.check(candidate, active);
         } catch (ListRejectedException e) {
             throw new Refusal(map(e.reason()), e.getMessage());
         }

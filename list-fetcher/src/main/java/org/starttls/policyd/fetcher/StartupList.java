@@ -1,17 +1,16 @@
 package org.starttls.policyd.fetcher;
 
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.starttls.policyd.core.ListRejectedException;
-import org.starttls.policyd.core.ListVerifier;
 import org.starttls.policyd.core.VerifiedList;
 
 /**
- * The list the daemon starts with: the installed pair, verified again before use (the disk is not
- * trusted more than the network), or else the embedded default, with a notice saying why.
+ * A list to start with for a tool that has no source to fetch from: the installed pair, verified
+ * again before use, or else the embedded default, with a notice saying why. The daemon does not
+ * use this fallback when a source is configured: it reads {@link InstalledList} and decides by
+ * its {@code list.while-unverified} setting.
  *
  * @param list the list to install in the engine
  * @param notice why the embedded default is used although a pair is installed, or null
@@ -23,35 +22,22 @@ public record StartupList(VerifiedList list, String notice) {
         Objects.requireNonNull(list, "list");
     }
 
-    public static StartupList load(StateDirectory state, ListVerifier verifier, Supplier<VerifiedList> embedded) {
-        Optional<InstalledPair> pair;
-        try {
-            pair = state.readInstalled();
-        } catch (StateDirectoryException e) {
-            return fallBack(embedded, "the installed list cannot be read (" + e.getMessage() + ")");
+    public static StartupList load(StateDirectory state, org.starttls.policyd.core.ListVerifier verifier,
+            Supplier<VerifiedList> embedded) {
+        InstalledList installed = InstalledList.read(state, verifier);
+        if (installed.list() != null) {
+            VerifiedList list = installed.list();
+            LOG.info("using the installed list from {}: timestamp {}, expires {}, {} domains, signed by {} at {}",
+                    list.source(), list.list().timestamp(), list.list().expires(), list.list().size(),
+                    list.signature().signerDescription(), list.signature().signatureTime());
+            return new StartupList(list, null);
         }
-        if (pair.isEmpty()) {
-            VerifiedList list = embedded.get();
+        VerifiedList list = embedded.get();
+        if (installed.nothingInstalled()) {
             LOG.info("no list installed in {} yet; using the {}", state.root(), list.source());
             return new StartupList(list, null);
         }
-        VerifiedList installed;
-        try {
-            installed = verifier.verify(pair.get().list(), pair.get().signature(),
-                    "installed copy " + pair.get().generation());
-        } catch (ListRejectedException e) {
-            return fallBack(embedded, "the installed list does not verify (" + e.getMessage() + ")");
-        }
-        LOG.info("using the installed list from {}: timestamp {}, expires {}, {} domains, signed by {} at {}",
-                pair.get().generation(), installed.list().timestamp(), installed.list().expires(),
-                installed.list().size(), installed.signature().signerDescription(),
-                installed.signature().signatureTime());
-        return new StartupList(installed, null);
-    }
-
-    private static StartupList fallBack(Supplier<VerifiedList> embedded, String why) {
-        VerifiedList list = embedded.get();
-        String notice = why + "; falling back to the " + list.source();
+        String notice = installed.problem() + "; falling back to the " + list.source();
         LOG.error("{}", notice);
         return new StartupList(list, notice);
     }

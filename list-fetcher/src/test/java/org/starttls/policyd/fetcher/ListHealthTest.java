@@ -101,6 +101,6 @@ class ListHealthTest {
 
     @Test
     void noActiveListIsAWarning() {
-        assertEquals(List.of("no list is active"), health.status().warnings());
+        assertEquals(List.of(ListHealth.NO_LIST), health.status().warnings());
     }
 }

@@ -1,5 +1,6 @@
 package org.starttls.policyd.fetcher;
 
+import org.starttls.policyd.core.testing.ManualScheduler;
 import org.starttls.policyd.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -176,5 +177,57 @@ class RefreshSchedulerTest {
             stalling.close();
         }
         assertEquals(ListUpdaterTest.DAY1, engine.activeList().list().timestamp());
+    }
+
+    @Test
+    void aListThatExpiresBeforeTheNextRegularRunIsRefreshedBeforeItExpires() throws Exception {
+        // Valid for two more hours; the regular interval is six.
+        TestLists.Signed shortLived = TestLists.signed(ListUpdaterTest.KEY, ListUpdaterTest.DAY2.plusSeconds(120),
+                ListJson.list(ListUpdaterTest.DAY2.plusSeconds(60), clock.instant().plus(Duration.ofHours(2)))
+                        .enforce("a.example", "mx.a.example").bytes());
+        serve(shortLived);
+        RefreshScheduler refresh = scheduler(server.uri("/policy.json"), Duration.ofSeconds(5));
+
+        assertInstanceOf(UpdateResult.Installed.class, refresh.refreshNow().get(30, TimeUnit.SECONDS));
+
+        assertEquals(Duration.ofHours(1), refresh.nextDelay(), "half the time left, well before the expiry");
+        clock.advance(Duration.ofMinutes(118));
+        assertInstanceOf(UpdateResult.Unchanged.class, refresh.refreshNow().get(30, TimeUnit.SECONDS));
+        assertEquals(Duration.ofMinutes(1), refresh.nextDelay(), "never sooner than the first retry");
+    }
+
+    @Test
+    void startNowRunsTheFirstRefreshWithoutTheStartupDelay() throws Exception {
+        serve(ListUpdaterTest.day2());
+        ManualScheduler thread = new ManualScheduler(clock);
+        ActiveList active = new ActiveList(engine.activeList(), engine::install);
+        RefreshScheduler refresh = new RefreshScheduler(new ListUpdater(ListSource.url(server.uri("/policy.json")),
+                new HttpListDownloader(FetchSettings.DEFAULTS), verifier, new StateDirectory(root), clock),
+                active, health, new RefreshSettings(Duration.ofHours(6), 0.1, Duration.ofMinutes(1), Duration.ofHours(1),
+                        Duration.ofMinutes(1)), new java.util.Random(1), clock, thread);
+
+        refresh.startNow();
+        thread.runDue();
+
+        assertEquals(ListUpdaterTest.DAY2, engine.activeList().list().timestamp(), "fetched at once, on the given thread");
+        assertEquals(clock.instant().plus(refresh.nextDelay()), thread.nextDue());
+        refresh.close();
+        assertEquals(0, thread.pending(), "close cancels the schedule");
+    }
+
+    @Test
+    void aCandidateOlderThanTheActiveListInMemoryIsRefusedEvenWhenTheDiskCopyIsGone() throws Exception {
+        serve(ListUpdaterTest.day2());
+        RefreshScheduler refresh = scheduler(server.uri("/policy.json"), Duration.ofSeconds(5));
+        assertInstanceOf(UpdateResult.Installed.class, refresh.refreshNow().get(30, TimeUnit.SECONDS));
+        // The state directory is lost; the source serves the older day-1 list again.
+        java.nio.file.Files.delete(root.resolve(StateDirectory.CURRENT_LINK));
+        serve(ListUpdaterTest.day1());
+
+        UpdateResult result = refresh.refreshNow().get(30, TimeUnit.SECONDS);
+
+        assertInstanceOf(UpdateResult.Refused.class, result);
+        assertEquals(RefusalReason.ROLLBACK, ((UpdateResult.Refused) result).reason());
+        assertEquals(ListUpdaterTest.DAY2, engine.activeList().list().timestamp());
     }
 }

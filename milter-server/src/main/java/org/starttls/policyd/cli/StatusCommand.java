@@ -47,13 +47,40 @@ final class StatusCommand implements Callable<Integer> {
         return colon > 0 ? listen.substring(0, colon) : listen;
     }
 
+    /** {@code enforcing: N domains} or {@code enforcing NOTHING (why)}, from the daemon's {@code enforcing} object. */
+    static String enforcingLine(JsonNode status) {
+        JsonNode enforcing = status.path("enforcing");
+        if (enforcing.isMissingNode()) {
+            return "enforcing: unknown (the daemon does not report it)";
+        }
+        JsonNode why = enforcing.path("nothing_because");
+        if (!why.isNull() && !why.isMissingNode()) {
+            return "enforcing NOTHING (" + why.asText() + ")";
+        }
+        int domains = enforcing.path("domains").asInt();
+        return "enforcing: " + domains + (domains == 1 ? " domain" : " domains");
+    }
+
     private static void print(PrintWriter out, JsonNode status) {
+        out.println(enforcingLine(status));
         JsonNode list = status.path("list");
+        if (list.path("source").isNull()) {
+            out.println("list:     none verified yet (every lookup answers TEMP)");
+        } else {
+            printList(out, list);
+        }
+        printRest(out, status, list);
+    }
+
+    private static void printList(PrintWriter out, JsonNode list) {
         out.println("list:     " + list.path("source").asText() + (list.path("embedded_default").asBoolean()
                 ? " (embedded default)" : ""));
         out.println("          " + list.path("domains").asInt() + " domains, timestamp " + list.path("timestamp").asText()
                 + ", expires " + list.path("expires").asText() + (list.path("expired").asBoolean() ? " (EXPIRED)" : ""));
         out.println("          signed by " + list.path("signer").asText() + " at " + list.path("signed_at").asText());
+    }
+
+    private static void printRest(PrintWriter out, JsonNode status, JsonNode list) {
         out.println("update:   " + (list.path("last_attempt").isNull() ? "no attempt yet"
                 : list.path("last_attempt").asText() + ": " + list.path("last_result").asText()));
         out.println("policy:   testing-domains " + status.path("policy").path("testing_domains").asText()

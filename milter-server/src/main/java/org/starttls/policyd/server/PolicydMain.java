@@ -127,7 +127,7 @@ public final class PolicydMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DaemonSettings settings = readSettings();
+        DaemonSettings settings = readSettings(false);
         if (checkConfig) {
             // Everything start checks, without starting: a configuration error exits 78 and an
             // address the doors cannot listen on 71, as start would.
@@ -142,7 +142,7 @@ public final class PolicydMain implements Callable<Integer> {
         }
         Supplier<DaemonSettings> reread = () -> {
             try {
-                return readSettings();
+                return readSettings(true);
             } catch (ConfigException e) {
                 throw new ConfigReloadException(e);
             }
@@ -152,6 +152,7 @@ public final class PolicydMain implements Callable<Integer> {
             daemon.close();
             stopped.countDown();
         }, "policyd-shutdown"));
+        // The reload runs on the daemon's control plane; this only submits it.
         Signals.onHangup(() -> {
             LOG.info("SIGHUP: reloading the configuration and the list");
             daemon.reloadAll();
@@ -160,9 +161,17 @@ public final class PolicydMain implements Callable<Integer> {
         return 0;
     }
 
-    /** The configuration file (or defaults) with the flags applied, validated. */
-    DaemonSettings readSettings() throws ConfigException {
-        PolicydConfig c = config == null ? new PolicydConfig() : ConfigLoader.load(config);
+    /**
+     * The configuration file (or defaults) with the flags applied, validated. An empty file means
+     * the defaults at start (with a warning) but is refused on {@code reload}: it must not silently
+     * replace a running configuration.
+     */
+    DaemonSettings readSettings(boolean reload) throws ConfigException {
+        PolicydConfig c = config == null ? new PolicydConfig()
+                : reload ? ConfigLoader.loadForReload(config) : ConfigLoader.load(config);
+        if (!reload && config != null && isEmpty(config)) {
+            LOG.warn("{} is empty: running on the defaults and the command-line flags", config);
+        }
         if (listUrl != null || listFile != null) {
             c.list.url = listUrl;
             c.list.file = listFile;
@@ -189,5 +198,13 @@ public final class PolicydMain implements Callable<Integer> {
         c.policy.expiredList = expiredList != null ? expiredList : c.policy.expiredList;
         c.probe.enabled = probe || c.probe.enabled;
         return DaemonSettings.from(c, config);
+    }
+
+    private static boolean isEmpty(Path file) {
+        try {
+            return java.nio.file.Files.size(file) == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

@@ -56,14 +56,36 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** Reads {@code file}; an empty file means every default (at start only: see {@link #loadForReload}). */
     public static PolicydConfig load(Path file) throws ConfigException {
         byte[] bytes = readBounded(file);
-        if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            return new PolicydConfig();
+        PolicydConfig config = isEmpty(bytes) ? null : parse(file, bytes);
+        return config == null ? new PolicydConfig() : config;
+    }
+
+    /**
+     * Reads {@code file} for a reload of a running daemon. An empty file is refused: it is far
+     * more often a file being rewritten or truncated by accident than a wish to drop every setting
+     * (list source, keyring) of the running configuration for the defaults.
+     */
+    public static PolicydConfig loadForReload(Path file) throws ConfigException {
+        byte[] bytes = readBounded(file);
+        PolicydConfig config = isEmpty(bytes) ? null : parse(file, bytes);
+        if (config == null) {
+            throw new ConfigException(file + ": the file is empty (no settings); a reload does not replace the running "
+                    + "configuration with the defaults (write the settings back, or restart policyd to run on defaults)");
         }
+        return config;
+    }
+
+    private static boolean isEmpty(byte[] bytes) {
+        return bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank();
+    }
+
+    /** The parsed file, or null when it holds no settings (only comments). */
+    private static PolicydConfig parse(Path file, byte[] bytes) throws ConfigException {
         try {
-            PolicydConfig config = YAML.readValue(bytes, PolicydConfig.class);
-            return config == null ? new PolicydConfig() : config;
+            return YAML.readValue(bytes, PolicydConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(file + ": unknown key \"" + path(e) + "\"; known keys here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));

@@ -45,9 +45,25 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         this(source, engine, socketmap, policyService, milter, admin, transport, null, ProbeSettings.DISABLED);
     }
 
-    /** Where the list comes from and how it is refreshed. */
+    /**
+     * Where the list comes from and how it is refreshed.
+     *
+     * @param whileUnverified what answers while a source is configured and no list from it verified
+     */
     public record ListSettings(URI url, URI signatureUrl, Path file, Path signatureFile, Path keyring,
-            Path stateDir, Duration refreshInterval, long maxBytes, Duration timeout) {
+            Path stateDir, Duration refreshInterval, long maxBytes, Duration timeout, WhileUnverified whileUnverified) {
+        /** Whether a source other than the embedded list is configured. */
+        public boolean hasSource() {
+            return url != null || file != null;
+        }
+    }
+
+    /** {@code list.while-unverified}: what the doors answer while no list from the configured source verified. */
+    public enum WhileUnverified {
+        /** Every lookup is a tempfail ({@code TEMP}, {@code DEFER_IF_PERMIT 4.3.0}, {@code 451 4.3.0}): fails safe. */
+        TEMPFAIL,
+        /** The embedded default list answers (it expired in 2020, so by default it enforces nothing). */
+        EMBEDDED_DEFAULT
     }
 
     /** The socketmap door: address, default map settings, named maps. */
@@ -125,7 +141,8 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             }
             return new ListSettings(url, signatureUrl, file, signatureFile, path("list.keyring", l.keyring), stateDir,
                     Duration.ofSeconds(Math.round(l.refreshHours * 3600)), l.maxBytes,
-                    Duration.ofSeconds(positive("list.timeout-seconds", l.timeoutSeconds)));
+                    Duration.ofSeconds(positive("list.timeout-seconds", l.timeoutSeconds)),
+                    whileUnverified("list.while-unverified", l.whileUnverified));
         }
 
         private SocketmapDoor socketmap(PolicydConfig.SocketmapSection s, EngineSettings engine) throws ConfigException {
@@ -212,6 +229,14 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             } catch (IllegalArgumentException e) {
                 throw error(key, e.getMessage());
             }
+        }
+
+        private WhileUnverified whileUnverified(String key, String text) throws ConfigException {
+            WhileUnverified value = SettingNames.whileUnverified(text);
+            if (value == null) {
+                throw error(key, "\"" + text + "\" is not " + SettingNames.WHILE_UNVERIFIED_CHOICES);
+            }
+            return value;
         }
 
         private TestingDomains testingDomains(String key, String text) throws ConfigException {

@@ -78,6 +78,13 @@ public final class PolicydConfig {
         public long maxBytes = FetchSettings.DEFAULT_MAX_LIST_BYTES;
         @JsonProperty("timeout-seconds")
         public int timeoutSeconds = (int) FetchSettings.DEFAULTS.readTimeout().toSeconds();
+        /**
+         * What answers while a source is configured but no list from it has verified (the
+         * installed copy is damaged or signed by another key, or nothing is installed yet):
+         * tempfail (every lookup TEMP, mail deferred) or embedded-default.
+         */
+        @JsonProperty("while-unverified")
+        public String whileUnverified = "tempfail";
     }
 
     /** How list entries become answers. */

@@ -16,6 +16,7 @@ public final class SettingNames {
      * defaults (a test holds the two equal).
      */
     public static final String DEFAULT_EXPIRED_LIST = "enforce-nothing";
+    public static final String WHILE_UNVERIFIED_CHOICES = "tempfail or embedded-default";
 
     private SettingNames() {
     }
@@ -29,6 +30,16 @@ public final class SettingNames {
     /** The setting for {@code text}, or null when it is not one of {@link #EXPIRED_LIST_CHOICES}. */
     public static ExpiredList expiredList(String text) {
         for (ExpiredList value : ExpiredList.values()) {
+            if (name(value).equals(text)) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The setting for {@code text}, or null when it is not one of {@link #WHILE_UNVERIFIED_CHOICES}. */
+    public static DaemonSettings.WhileUnverified whileUnverified(String text) {
+        for (DaemonSettings.WhileUnverified value : DaemonSettings.WhileUnverified.values()) {
             if (name(value).equals(text)) {
                 return value;
             }

@@ -21,9 +21,14 @@ final class DaemonStatus {
 
     static ObjectNode of(Policyd daemon) {
         ObjectNode root = JSON.objectNode();
-        Instant now = daemon.engine().clock().instant();
+        ControlPlane control = daemon.control();
+        Instant now = control.clock().instant();
         root.put("now", now.toString());
-        root.set("list", list(daemon.engine().activeList(), daemon.listStatus(), now));
+        root.set("list", list(control.activeList(), daemon.listStatus(), now));
+        Enforcement enforcement = control.enforcement();
+        ObjectNode enforcing = root.putObject("enforcing");
+        enforcing.put("domains", enforcement.domains());
+        enforcing.put("nothing_because", enforcement.nothingBecause());
         ObjectNode policy = root.putObject("policy");
         policy.put("testing_domains", SettingNames.name(daemon.settings().engine().testingDomains()));
         policy.put("expired_list", SettingNames.name(daemon.settings().engine().expiredList()));
@@ -47,17 +52,23 @@ final class DaemonStatus {
         return root;
     }
 
+    /** The active list; its fields are null (domains 0) while none has verified. */
     private static ObjectNode list(VerifiedList active, ListStatus status, Instant now) {
         ObjectNode list = JSON.objectNode();
-        list.put("source", active.source());
-        list.put("embedded_default", active.embeddedDefault());
-        list.put("signer", active.signature().signerDescription());
-        list.put("signed_at", active.signature().signatureTime().toString());
-        list.put("timestamp", active.list().timestamp().toString());
-        list.put("expires", active.list().expires().toString());
-        list.put("expired", active.list().isExpiredAt(now));
-        list.put("age_seconds", Duration.between(active.list().timestamp(), now).getSeconds());
-        list.put("domains", active.list().size());
+        boolean none = active == null;
+        list.put("source", none ? null : active.source());
+        list.put("embedded_default", !none && active.embeddedDefault());
+        list.put("signer", none ? null : active.signature().signerDescription());
+        list.put("signed_at", none ? null : active.signature().signatureTime().toString());
+        list.put("timestamp", none ? null : active.list().timestamp().toString());
+        list.put("expires", none ? null : active.list().expires().toString());
+        list.put("expired", !none && active.list().isExpiredAt(now));
+        if (none) {
+            list.putNull("age_seconds");
+        } else {
+            list.put("age_seconds", Duration.between(active.list().timestamp(), now).getSeconds());
+        }
+        list.put("domains", none ? 0 : active.list().size());
         list.put("last_attempt", status.lastAttempt() == null ? null : status.lastAttempt().toString());
         list.put("last_result", status.lastResult());
         list.put("last_success", status.lastSuccess() == null ? null : status.lastSuccess().toString());
@@ -68,9 +79,19 @@ final class DaemonStatus {
         return list;
     }
 
-    static ObjectNode ofUpdate(UpdateResult result) {
+    /**
+     * The admin endpoint's reply to {@code reload}: {@code reloaded} (false when the configuration
+     * was refused), {@code config} (applied, unchanged, refused), {@code config_error},
+     * {@code restart_needed} (configuration keys), {@code list_result}, {@code list_refused}.
+     */
+    static ObjectNode ofReload(ReloadOutcome outcome) {
         ObjectNode node = JSON.objectNode();
-        node.put("reloaded", true);
+        node.put("reloaded", outcome.reloaded());
+        node.put("config", outcome.config().wireName());
+        node.put("config_error", outcome.configError());
+        ArrayNode restart = node.putArray("restart_needed");
+        outcome.restartNeeded().forEach(restart::add);
+        UpdateResult result = outcome.list();
         node.put("list_result", result.describe());
         node.put("list_refused", !result.succeeded());
         return node;

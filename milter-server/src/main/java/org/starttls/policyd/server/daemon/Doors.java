@@ -1,80 +1,50 @@
 package org.starttls.policyd.server.daemon;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.starttls.policyd.core.engine.PolicyEngine;
-import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.server.admin.AdminActions;
 import org.starttls.policyd.server.admin.AdminProtocol;
 import org.starttls.policyd.server.config.DaemonSettings;
-import org.starttls.policyd.server.milter.MilterProtocol;
-import org.starttls.policyd.server.milter.MilterServer;
-import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.metrics.AnswerMeters;
-import org.starttls.policyd.server.policy.PolicyResponder;
-import org.starttls.policyd.server.policy.PolicyServiceProtocol;
+import org.starttls.policyd.server.milter.MilterServer;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
-import org.starttls.policyd.server.socketmap.SocketmapMaps;
-import org.starttls.policyd.server.socketmap.SocketmapProtocol;
-import org.starttls.policyd.server.socketmap.SocketmapResponder;
 import org.starttls.policyd.server.socketmap.SocketmapServer;
 import org.starttls.policyd.server.transport.EventLoops;
 import org.starttls.policyd.server.transport.ListenAddress;
-import org.starttls.policyd.server.transport.ProtocolPipeline;
 import org.starttls.policyd.server.transport.RunningServer;
 import org.starttls.policyd.server.transport.ServerFactory;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
- * The enabled front doors, bound on their addresses. Settings that only change answers (engine
- * rules, named maps, headers) are applied by {@link #reconfigure} without closing a socket;
- * addresses and limits need a restart, which {@link #restartNeeded} names.
+ * The enabled front doors, bound on their addresses. Each reads the control plane's current
+ * {@link AnsweringSnapshot} for every request, so a reload changes answers on open connections
+ * without closing a socket; addresses and limits are bound here once and need a restart.
  */
 final class Doors implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Doors.class);
 
     private final EventLoops loops;
-    private final List<RunningServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final PolicyEngine engine;
-    private final DaemonSettings started;
-    private final UnaryOperator<ReceiptDecider> receiptLayer;
-    private final AnswerMeters meters;
-    private ReloadableProtocol socketmap;
-    private ReloadableProtocol policy;
-    private ReloadableProtocol milter;
+    private final List<RunningServer> servers = new CopyOnWriteArrayList<>();
     /** Where receipt-time decisions run when they may wait for a downgrade probe; else null (event loop). */
     private final ExecutorService decisions;
 
-    private Doors(EventLoops loops, PolicyEngine engine, DaemonSettings started,
-            UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters) {
-        this.meters = meters;
+    private Doors(EventLoops loops, DaemonSettings settings) {
         this.loops = loops;
-        this.engine = engine;
-        this.started = started;
-        this.receiptLayer = receiptLayer;
-        this.decisions = started.probe().waits() ? DecisionPool.create() : null;
+        this.decisions = settings.probe().waits() ? DecisionPool.create() : null;
     }
 
-    /**
-     * @param receiptLayer wraps the list's receipt-time decisions with downgrade knowledge (the
-     *     identity until a downgrade detector is configured)
-     */
-    static Doors start(DaemonSettings settings, PolicyEngine engine, UnaryOperator<ReceiptDecider> receiptLayer)
+    /** Binds every enabled door of {@code settings}, answering from {@code snapshots}. */
+    static Doors start(DaemonSettings settings, Supplier<AnsweringSnapshot> snapshots, AnswerMeters meters)
             throws IOException {
-        return start(settings, engine, receiptLayer, new AnswerMeters());
-    }
-
-    /** As above, with each door counting its answers in {@code meters}. */
-    static Doors start(DaemonSettings settings, PolicyEngine engine, UnaryOperator<ReceiptDecider> receiptLayer,
-            AnswerMeters meters) throws IOException {
-        Doors doors = new Doors(EventLoops.create(0, true), engine, settings, receiptLayer, meters);
+        Doors doors = new Doors(EventLoops.create(0, true), settings);
         try {
-            doors.bind(settings);
+            doors.bind(settings, snapshots, meters);
         } catch (IOException | RuntimeException e) {
             doors.close();
             throw e;
@@ -82,52 +52,27 @@ final class Doors implements AutoCloseable {
         return doors;
     }
 
-    private void bind(DaemonSettings settings) throws IOException {
+    private void bind(DaemonSettings settings, Supplier<AnsweringSnapshot> snapshots, AnswerMeters meters)
+            throws IOException {
         ServerFactory factory = new ServerFactory(loops);
         if (settings.socketmap() != null) {
-            socketmap = new ReloadableProtocol(socketmapProtocol(settings));
-            servers.add(factory.start(SocketmapServer.NAME, settings.socketmap().listen(), settings.transport(), socketmap));
+            servers.add(SocketmapServer.start(factory, settings.socketmap().listen(), settings.transport(),
+                    () -> snapshots.get().socketmap()));
         }
         if (settings.policyService() != null) {
-            policy = new ReloadableProtocol(policyProtocol(settings));
-            servers.add(factory.start(PolicyServiceServer.NAME, settings.policyService().listen(), settings.transport(),
-                    policy));
+            servers.add(PolicyServiceServer.start(factory, settings.policyService().listen(), settings.transport(),
+                    () -> snapshots.get().policy(), decisions));
         }
         if (settings.milter() != null) {
-            milter = new ReloadableProtocol(milterProtocol(settings));
-            servers.add(factory.start(MilterServer.NAME, settings.milter().listen(), milterTransport(settings), milter));
+            // In-memory decisions answer on the event loop (cheaper than a hand-off); ones that may
+            // wait for a probe run on the decision pool.
+            servers.add(MilterServer.start(factory, settings.milter().listen(), milterTransport(settings),
+                    () -> snapshots.get().receipt(), () -> snapshots.get().milter(), decisions,
+                    meters.door(MilterServer.NAME)));
         }
         if (servers.isEmpty()) {
             LOG.warn("every door is disabled in the configuration: policyd answers nothing");
         }
-    }
-
-    private ProtocolPipeline socketmapProtocol(DaemonSettings settings) {
-        DaemonSettings.SocketmapDoor door = settings.socketmap();
-        return new SocketmapProtocol(new SocketmapResponder(new SocketmapMaps(engine, door.defaults(), door.named()),
-                meters.door(SocketmapServer.NAME)));
-    }
-
-    /** The receipt-time doors' decisions: the list under the engine settings, plus downgrade knowledge. */
-    private ReceiptDecider receiptDecider(DaemonSettings settings) {
-        return receiptLayer.apply(ReceiptDecider.listOnly(engine.withSettings(settings.engine())));
-    }
-
-    private ProtocolPipeline policyProtocol(DaemonSettings settings) {
-        ReceiptDecider decider = receiptDecider(settings);
-        return new PolicyServiceProtocol(new PolicyResponder(decider, settings.policyService().settings(),
-                meters.door(PolicyServiceServer.NAME)), decisions);
-    }
-
-    private ProtocolPipeline milterProtocol(DaemonSettings settings) {
-        ReceiptDecider decider = receiptDecider(settings);
-        DaemonSettings.MilterDoor door = settings.milter();
-        MilterSettings milterSettings = door.tagging()
-                ? MilterSettings.DEFAULTS.withHeaderTagging(true).withHeaderName(door.headerName())
-                : MilterSettings.DEFAULTS;
-        // In-memory decisions answer on the event loop (cheaper than a hand-off); ones that may wait
-        // for a probe run on the decision pool.
-        return new MilterProtocol(decider, milterSettings, decisions, meters.door(MilterServer.NAME));
     }
 
     /** A milter connection lives as long as the SMTP session, which may idle far longer than a lookup client. */
@@ -137,52 +82,11 @@ final class Doors implements AutoCloseable {
                 : transport.withIdleTimeout(MilterServer.DEFAULT_IDLE_TIMEOUT);
     }
 
-    /** What differs from the running doors in a way only a restart can apply, or null. */
-    String restartNeeded(DaemonSettings next) {
-        List<String> changes = new ArrayList<>();
-        if (!sameAddress(started.socketmap() == null ? null : started.socketmap().listen(),
-                next.socketmap() == null ? null : next.socketmap().listen())) {
-            changes.add("socketmap enabled/listen");
-        }
-        if (!sameAddress(started.policyService() == null ? null : started.policyService().listen(),
-                next.policyService() == null ? null : next.policyService().listen())) {
-            changes.add("policy-service enabled/listen");
-        }
-        if (!sameAddress(started.milter() == null ? null : started.milter().listen(),
-                next.milter() == null ? null : next.milter().listen())) {
-            changes.add("milter enabled/listen");
-        }
-        if (!started.transport().equals(next.transport())) {
-            changes.add("limits");
-        }
-        if (!started.probe().equals(next.probe())) {
-            changes.add("probe");
-        }
-        return changes.isEmpty() ? null : String.join(", ", changes);
-    }
-
-    private static boolean sameAddress(ListenAddress a, ListenAddress b) {
-        return a == null ? b == null : a.equals(b);
-    }
-
-    /** Applies answer-changing settings to new connections. */
-    void reconfigure(DaemonSettings next) {
-        if (socketmap != null && next.socketmap() != null) {
-            socketmap.replace(socketmapProtocol(next));
-        }
-        if (policy != null && next.policyService() != null) {
-            policy.replace(policyProtocol(next));
-        }
-        if (milter != null && next.milter() != null) {
-            milter.replace(milterProtocol(next));
-        }
-    }
-
     /** Binds the local admin endpoint ({@code policyctl status}, {@code reload}). */
     void startAdmin(ListenAddress address, AdminActions actions) throws IOException {
-        // Few connections, and a reload may take as long as a download.
+        // Few connections. A reload runs on the control plane, not here; its reply waits for it.
         TransportSettings transport = TransportSettings.DEFAULTS.withMaxConnections(16)
-                .withRequestTimeout(java.time.Duration.ofSeconds(10));
+                .withRequestTimeout(Duration.ofSeconds(10));
         servers.add(new ServerFactory(loops).start(AdminProtocol.NAME, address, transport, new AdminProtocol(actions)));
     }
 

@@ -4,101 +4,122 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.ListVerifier;
-import org.starttls.policyd.core.VerifiedList;
-import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.signature.PinnedKeyring;
 import org.starttls.policyd.core.signature.SignatureVerificationException;
+import org.starttls.policyd.fetcher.ActiveList;
 import org.starttls.policyd.fetcher.FetchSettings;
 import org.starttls.policyd.fetcher.HealthThresholds;
 import org.starttls.policyd.fetcher.HttpListDownloader;
+import org.starttls.policyd.fetcher.InstalledList;
 import org.starttls.policyd.fetcher.ListHealth;
 import org.starttls.policyd.fetcher.ListSource;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.ListUpdater;
 import org.starttls.policyd.fetcher.RefreshScheduler;
 import org.starttls.policyd.fetcher.RefreshSettings;
-import org.starttls.policyd.fetcher.StartupList;
 import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
-import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.config.DaemonSettings.ListSettings;
 
 /**
- * Keeps the engine's list current: the startup list (installed pair re-verified, else the embedded
- * default), then scheduled refreshes from the configured source, each installed atomically.
+ * One list source's lifecycle under the control plane: its keyring, state directory, updater and
+ * refresh schedule, and the health of its updates. It never sets the active list itself: what it
+ * reads or fetches is offered to the {@link ActiveList}, the rollback-guarded way in. A reload
+ * that changes a {@code list.*} setting makes a new keeper and closes the old one.
  */
 final class ListKeeper implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ListKeeper.class);
-    /** How long start-up waits for a local list file to be verified and installed. */
-    private static final Duration FIRST_LOCAL_UPDATE_WAIT = Duration.ofSeconds(60);
-
     private final ListSettings settings;
-    private final PolicyEngine engine;
-    private final ListHealth health;
     private final ListSource source;
+    private final ListVerifier verifier;
+    private final StateDirectory state;
+    private final ListHealth health;
     private final RefreshScheduler scheduler;
 
-    private ListKeeper(ListSettings settings, PolicyEngine engine, ListHealth health, ListSource source,
-            RefreshScheduler scheduler) {
+    private ListKeeper(ListSettings settings, ListSource source, ListVerifier verifier, StateDirectory state,
+            ListHealth health, RefreshScheduler scheduler) {
         this.settings = settings;
-        this.engine = engine;
-        this.health = health;
         this.source = source;
+        this.verifier = verifier;
+        this.state = state;
+        this.health = health;
         this.scheduler = scheduler;
     }
 
-    /** Loads the startup list into {@code engine} and starts refreshing from the configured source. */
-    static ListKeeper start(ListSettings settings, PolicyEngine engine, Clock clock) throws ConfigException {
-        PinnedKeyring keyring = keyring(settings);
-        ListVerifier verifier = new ListVerifier(keyring);
+    /**
+     * Builds the keeper for {@code settings}; nothing runs until {@link #startRefreshing}.
+     *
+     * @param executor the control plane's thread, where every refresh runs
+     * @param downloaders the HTTP client for given limits (one is kept and shared across keepers:
+     *     each holds a selector thread until it is collected)
+     * @throws ConfigException when the keyring cannot be read
+     */
+    static ListKeeper create(ListSettings settings, ActiveList active, ScheduledExecutorService executor, Clock clock,
+            Function<FetchSettings, HttpListDownloader> downloaders) throws ConfigException {
+        ListVerifier verifier = new ListVerifier(keyring(settings));
         StateDirectory state = new StateDirectory(settings.stateDir());
-        StartupList startup = StartupList.load(state, verifier, EmbeddedDefault::load);
-        engine.install(startup.list());
         ListHealth health = new ListHealth(clock, HealthThresholds.DEFAULTS);
-        health.activated(startup.list(), startup.notice());
         ListSource source = source(settings);
         RefreshScheduler scheduler = null;
         if (source.kind() != ListSource.Kind.EMBEDDED) {
             FetchSettings fetch = FetchSettings.DEFAULTS.withMaxListBytes(settings.maxBytes())
                     .withTimeouts(FetchSettings.DEFAULTS.connectTimeout(), settings.timeout(), settings.timeout().multipliedBy(2));
-            ListUpdater updater = new ListUpdater(source, new HttpListDownloader(fetch), verifier, state, clock);
-            scheduler = new RefreshScheduler(updater, engine, health,
-                    refreshSettings(settings.refreshInterval()), RandomGenerator.getDefault());
+            ListUpdater updater = new ListUpdater(source, downloaders.apply(fetch), verifier, state, clock);
+            scheduler = new RefreshScheduler(updater, active, health, refreshSettings(settings.refreshInterval()),
+                    RandomGenerator.getDefault(), clock, executor);
         }
-        ListKeeper keeper = new ListKeeper(settings, engine, health, source, scheduler);
-        keeper.logActive("active list");
-        if (scheduler != null) {
-            keeper.startRefreshing();
-        }
-        return keeper;
+        return new ListKeeper(settings, source, verifier, state, health, scheduler);
     }
 
-    private void startRefreshing() {
-        if (source.kind() == ListSource.Kind.FILES) {
-            // A local file is what the operator wants in force now: install it before answering.
-            waitFor(scheduler.refreshNow(), FIRST_LOCAL_UPDATE_WAIT);
-        }
-        scheduler.start();
+    /** The state directory's installed list, verified under this keeper's keyring. */
+    InstalledList installed() {
+        return InstalledList.read(state, verifier);
     }
 
-    /** Fetches or re-reads the list now (SIGHUP, policyctl reload); returns what happened. */
+    /**
+     * Starts the refresh schedule (nothing to do for the embedded source).
+     *
+     * @param now fetch at once instead of after the start-up jitter (no verified list yet)
+     */
+    void startRefreshing(boolean now) {
+        if (scheduler == null) {
+            return;
+        }
+        if (now) {
+            scheduler.startNow();
+        } else {
+            scheduler.start();
+        }
+    }
+
+    /** Fetches or re-reads the list as soon as the control thread is free; completes with what happened. */
     CompletableFuture<UpdateResult> refreshNow() {
         if (scheduler == null) {
-            logActive("reload: the source is the embedded list; active list");
             return CompletableFuture.completedFuture(new UpdateResult.Unchanged(null,
                     "the source is the embedded list; there is nothing to fetch"));
         }
-        return scheduler.refreshNow().whenComplete((result, error) -> logActive("active list"));
+        return scheduler.refreshNow();
+    }
+
+    boolean hasSource() {
+        return scheduler != null;
+    }
+
+    ListSource source() {
+        return source;
     }
 
     ListSettings settings() {
         return settings;
+    }
+
+    ListHealth health() {
+        return health;
     }
 
     ListStatus status() {
@@ -108,45 +129,6 @@ final class ListKeeper implements AutoCloseable {
     /** Refused update attempts since this keeper started (a new list source starts a new count). */
     long totalUpdateFailures() {
         return health.totalFailures();
-    }
-
-    private void logActive(String what) {
-        VerifiedList list = engine.activeList();
-        LOG.info("{}: {} (timestamp {}, expires {}, {} domains, signed by {} at {})", what, list.source(),
-                list.list().timestamp(), list.list().expires(), list.list().size(),
-                list.signature().signerDescription(), list.signature().signatureTime());
-        for (String warning : health.status().warnings()) {
-            LOG.warn("list: {}", warning);
-        }
-        if (list.embeddedDefault()) {
-            LOG.warn("list: {}", EmbeddedDefault.WARNING);
-        }
-        if (engine.isExpired()) {
-            LOG.warn("list: EXPIRED since {}; with expired-list: {} the daemon {}", list.list().expires(),
-                    SettingNames.name(engine.settings().expiredList()),
-                    describeExpiredBehaviour());
-        }
-    }
-
-    private String describeExpiredBehaviour() {
-        switch (engine.settings().expiredList()) {
-            case KEEP_ENFORCING:
-                return "keeps enforcing it";
-            case TEMPFAIL_LISTED:
-                return "defers mail to its enforce-mode domains";
-            default:
-                return "enforces NOTHING from it (every answer is NOTFOUND / DUNNO)";
-        }
-    }
-
-    private static void waitFor(CompletableFuture<UpdateResult> future, Duration limit) {
-        try {
-            future.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("list: the first update did not finish in {}; continuing with the list above", org.starttls.policyd.core.HumanDuration.format(limit));
-        }
     }
 
     private static RefreshSettings refreshSettings(Duration interval) {
@@ -180,6 +162,7 @@ final class ListKeeper implements AutoCloseable {
         return ListSource.embedded();
     }
 
+    /** Stops the refresh schedule; a refresh already running finishes first (it runs on the same thread). */
     @Override
     public void close() {
         if (scheduler != null) {

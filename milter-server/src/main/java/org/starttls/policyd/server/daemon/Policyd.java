@@ -1,5 +1,6 @@
 package org.starttls.policyd.server.daemon;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -7,14 +8,12 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.starttls.policyd.core.engine.PolicyEngine;
-import org.starttls.policyd.server.admin.AdminActions;
+import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ListStatus;
-import org.starttls.policyd.fetcher.UpdateResult;
+import org.starttls.policyd.server.admin.AdminActions;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.metrics.AnswerMeters;
@@ -24,33 +23,27 @@ import org.starttls.policyd.server.probe.DowngradeDetector;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /**
- * The running daemon: one engine holding the active list, the list keeper that refreshes it, and
- * the front doors that answer the MTA from it.
+ * The running daemon: the control plane (configuration, reloads, the list and its refreshes, on a
+ * thread of its own), the front doors that answer the MTA from its snapshot, and the admin and
+ * metrics endpoints.
  */
 public final class Policyd implements AutoCloseable, AdminActions {
     private static final Logger LOG = LoggerFactory.getLogger(Policyd.class);
 
-    private final PolicyEngine engine;
-    private final Supplier<DaemonSettings> settingsSource;
+    private final ControlPlane control;
     private final Doors doors;
     private final DowngradeDetector probes;
-    private volatile ListKeeper lists;
-    private volatile DaemonSettings settings;
     private final AnswerMeters meters;
     /** The /metrics endpoint, or null when disabled or when it could not bind ({@link #metricsProblem}). */
     private volatile MetricsServer metricsServer;
     private volatile String metricsProblem;
     private volatile String metricsListen;
 
-    private Policyd(PolicyEngine engine, Supplier<DaemonSettings> settingsSource, DaemonSettings settings,
-            ListKeeper lists, Doors doors, AnswerMeters meters, DowngradeDetector probes) {
+    private Policyd(ControlPlane control, Doors doors, AnswerMeters meters, DowngradeDetector probes) {
+        this.control = control;
+        this.doors = doors;
         this.meters = meters;
         this.probes = probes;
-        this.engine = engine;
-        this.settingsSource = settingsSource;
-        this.settings = settings;
-        this.lists = lists;
-        this.doors = doors;
     }
 
     /**
@@ -70,16 +63,16 @@ public final class Policyd implements AutoCloseable, AdminActions {
     public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer) throws IOException, ConfigException {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(settingsSource, "settingsSource");
         StartChecks.refuseWhatStartWouldRefuse(settings);
-        PolicyEngine engine = new PolicyEngine(clock, settings.engine());
-        ListKeeper lists = ListKeeper.start(settings.source(), engine, clock);
-        DowngradeDetector probes = null;
+        AnswerMeters meters = new AnswerMeters();
+        DowngradeDetector probes = startProbes(settings, clock);
+        ControlPlane control = null;
         try {
-            probes = startProbes(settings, clock);
             UnaryOperator<ReceiptDecider> layer = probes == null ? receiptLayer : withProbes(receiptLayer, probes);
-            AnswerMeters meters = new AnswerMeters();
-            Doors doors = Doors.start(settings, engine, layer, meters);
-            Policyd daemon = new Policyd(engine, settingsSource, settings, lists, doors, meters, probes);
+            control = ControlPlane.start(settings, () -> reread(settingsSource), clock, layer, meters);
+            Doors doors = Doors.start(settings, control.snapshots(), meters);
+            Policyd daemon = new Policyd(control, doors, meters, probes);
             if (settings.admin() != null) {
                 try {
                     doors.startAdmin(settings.admin(), daemon);
@@ -96,8 +89,18 @@ public final class Policyd implements AutoCloseable, AdminActions {
             if (probes != null) {
                 probes.close();
             }
-            lists.close();
+            if (control != null) {
+                control.close();
+            }
             throw e;
+        }
+    }
+
+    private static DaemonSettings reread(Supplier<DaemonSettings> source) throws ConfigException {
+        try {
+            return source.get();
+        } catch (ConfigReloadException e) {
+            throw (ConfigException) e.getCause();
         }
     }
 
@@ -121,40 +124,13 @@ public final class Policyd implements AutoCloseable, AdminActions {
     }
 
     /**
-     * Re-reads the configuration and the list (SIGHUP, {@code policyctl reload}). A configuration
-     * that does not validate is refused and the running one kept; so is a list that does not verify.
+     * Submits a reload (SIGHUP, {@code policyctl reload}) to the control plane and returns at once;
+     * the future completes when the configuration was re-read (applied, unchanged or refused: a
+     * configuration that does not validate leaves the running one in force) and the list was
+     * fetched or re-read (a list that does not verify, or is older than the active one, is refused).
      */
-    public synchronized CompletableFuture<UpdateResult> reloadAll() {
-        DaemonSettings next;
-        try {
-            next = settingsSource.get();
-        } catch (ConfigReloadException e) {
-            LOG.error("reload: the configuration was NOT changed: {}", e.getMessage());
-            return lists.refreshNow();
-        }
-        String restart = doors.restartNeeded(next);
-        if (!java.util.Objects.equals(settings.metrics(), next.metrics())) {
-            LOG.warn("reload: changes to metrics enabled/listen take effect only after a restart");
-        }
-        if (restart != null) {
-            LOG.warn("reload: changes to {} take effect only after a restart; the rest is applied now", restart);
-        }
-        if (!next.source().equals(settings.source())) {
-            try {
-                ListKeeper replacement = ListKeeper.start(next.source(), engine, engine.clock());
-                lists.close();
-                lists = replacement;
-                LOG.info("reload: list source is now {}", ListKeeper.source(next.source()).describe());
-            } catch (ConfigException e) {
-                LOG.error("reload: the list settings were NOT changed: {}", e.getMessage());
-                next = new DaemonSettings(settings.source(), next.engine(), next.socketmap(), next.policyService(),
-                        next.milter(), next.admin(), next.transport(), next.metrics(), next.probe());
-            }
-        }
-        doors.reconfigure(next);
-        settings = next;
-        LOG.info("reload: configuration applied; refreshing the list");
-        return lists.refreshNow();
+    public CompletableFuture<ReloadOutcome> reloadAll() {
+        return control.reload();
     }
 
     /**
@@ -179,9 +155,8 @@ public final class Policyd implements AutoCloseable, AdminActions {
     public DaemonSnapshot snapshot() {
         List<DaemonSnapshot.DoorState> states = servers().stream()
                 .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
-        ListKeeper keeper = lists;
-        return new DaemonSnapshot(engine.clock().instant(), engine.activeList(), keeper.status(),
-                keeper.totalUpdateFailures(), states);
+        return new DaemonSnapshot(control.clock().instant(), control.activeList(), control.listStatus(),
+                control.totalUpdateFailures(), states);
     }
 
     /** Answer counters by door. */
@@ -211,23 +186,29 @@ public final class Policyd implements AutoCloseable, AdminActions {
 
     @Override
     public CompletableFuture<ObjectNode> reload() {
-        return reloadAll().thenApply(DaemonStatus::ofUpdate);
+        return reloadAll().thenApply(DaemonStatus::ofReload);
     }
 
     public ListStatus listStatus() {
-        return lists.status();
+        return control.listStatus();
     }
 
+    /** The engine the doors answer from now (its list and rules are those of the current snapshot). */
     public PolicyEngine engine() {
-        return engine;
+        return control.snapshot().engine();
+    }
+
+    ControlPlane control() {
+        return control;
     }
 
     public List<RunningServer> servers() {
         return doors.servers();
     }
 
+    /** The settings in force (restart-only parts as bound at start). */
     public DaemonSettings settings() {
-        return settings;
+        return control.settings();
     }
 
     @Override
@@ -241,7 +222,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
         if (probes != null) {
             probes.close();
         }
-        lists.close();
+        control.close();
         LOG.info("policyd stopped");
     }
 

@@ -3,7 +3,9 @@ package org.starttls.policyd.server.milter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.metrics.AnswerRecorder;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.RunningServer;
 import org.starttls.policyd.server.transport.ServerFactory;
@@ -42,6 +44,16 @@ public final class MilterServer {
      */
     public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
             MilterSettings settings, ReceiptDecider decider, Executor decisionExecutor) throws IOException {
-        return factory.start(NAME, address, transport, new MilterProtocol(decider, settings, decisionExecutor));
+        return start(factory, address, transport, () -> decider, () -> settings, decisionExecutor, AnswerRecorder.NONE);
+    }
+
+    /**
+     * The door as the daemon runs it: {@code decider} is read for every recipient and
+     * {@code settings} for every new connection (the daemon's current answering snapshot).
+     */
+    public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
+            Supplier<ReceiptDecider> decider, Supplier<MilterSettings> settings, Executor decisionExecutor,
+            AnswerRecorder recorder) throws IOException {
+        return factory.start(NAME, address, transport, new MilterProtocol(decider, settings, decisionExecutor, recorder));
     }
 }

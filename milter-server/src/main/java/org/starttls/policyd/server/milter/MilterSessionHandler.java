@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
@@ -39,7 +40,7 @@ final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessa
     static final int MAX_BACKLOG_COMMANDS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(MilterSessionHandler.class);
 
-    private final ReceiptDecider decider;
+    private final Supplier<ReceiptDecider> decider;
     private final OptionNegotiator negotiator;
     private final MilterSettings settings;
     private final Executor decisionExecutor;
@@ -58,11 +59,26 @@ final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessa
     /** As above, reporting each RCPT answer to {@code recorder}. */
     public MilterSessionHandler(ReceiptDecider decider, MilterSettings settings, Executor decisionExecutor,
             AnswerRecorder recorder) {
+        this(fixed(decider), settings, decisionExecutor, recorder);
+    }
+
+    /**
+     * @param decider read once per recipient, so each RCPT sees the daemon's current list and rules
+     * @param settings this connection's tagging: it is what the options were negotiated for, so it
+     *     stays fixed for the connection
+     */
+    public MilterSessionHandler(Supplier<ReceiptDecider> decider, MilterSettings settings, Executor decisionExecutor,
+            AnswerRecorder recorder) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.decider = Objects.requireNonNull(decider, "decider");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.negotiator = new OptionNegotiator(settings.headerTagging());
         this.decisionExecutor = decisionExecutor;
+    }
+
+    private static Supplier<ReceiptDecider> fixed(ReceiptDecider decider) {
+        Objects.requireNonNull(decider, "decider");
+        return () -> decider;
     }
 
     @Override
@@ -165,7 +181,7 @@ final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessa
 
     private Decision decideSafely(String domain) {
         try {
-            return Objects.requireNonNull(decider.decideAtReceipt(domain), "the decider returned no decision");
+            return Objects.requireNonNull(decider.get().decideAtReceipt(domain), "the decider returned no decision");
         } catch (RuntimeException e) {
             // Fail safe: an error becomes a tempfail for this recipient, never a continue.
             LOG.warn("deciding for {} failed; answering tempfail", domain, e);

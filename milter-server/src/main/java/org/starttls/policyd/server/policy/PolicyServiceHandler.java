@@ -6,6 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyReque
     static final int MAX_PENDING_REQUESTS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyServiceHandler.class);
 
-    private final PolicyResponder responder;
+    private final Supplier<PolicyResponder> responder;
     private final Executor executor;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private int pending;
@@ -35,15 +36,28 @@ final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyReque
 
     /** @param executor where answers are computed, or null to compute them on the event loop */
     public PolicyServiceHandler(PolicyResponder responder, Executor executor) {
+        this(fixed(responder), executor);
+    }
+
+    /**
+     * @param responder read once per request, so each request sees the daemon's current settings and list
+     * @param executor where answers are computed, or null to compute them on the event loop
+     */
+    public PolicyServiceHandler(Supplier<PolicyResponder> responder, Executor executor) {
         super(PolicyRequest.class);
         this.responder = Objects.requireNonNull(responder, "responder");
         this.executor = executor;
     }
 
+    private static Supplier<PolicyResponder> fixed(PolicyResponder responder) {
+        Objects.requireNonNull(responder, "responder");
+        return () -> responder;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, PolicyRequest request) {
         if (executor == null) {
-            ctx.writeAndFlush(responder.answer(request));
+            ctx.writeAndFlush(responder.get().answer(request));
             return;
         }
         if (pending == MAX_PENDING_REQUESTS) {
@@ -54,7 +68,8 @@ final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyReque
         }
         pending++;
         // Chained on the previous answer: computed one at a time, written in request order.
-        tail = tail.thenApplyAsync(ignored -> responder.answer(request), executor)
+        PolicyResponder current = responder.get();
+        tail = tail.thenApplyAsync(ignored -> current.answer(request), executor)
                 .exceptionally(error -> {
                     LOG.warn("policy {}: answering failed; deferring", ctx.channel().remoteAddress(), error);
                     return PolicyReply.deferIfPermit("4.3.0 internal error, try again later");

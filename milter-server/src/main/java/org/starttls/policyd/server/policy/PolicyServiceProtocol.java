@@ -3,6 +3,7 @@ package org.starttls.policyd.server.policy;
 import io.netty.channel.ChannelPipeline;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.starttls.policyd.server.transport.PipelineNames;
 import org.starttls.policyd.server.transport.ProtocolPipeline;
 
@@ -10,7 +11,7 @@ import org.starttls.policyd.server.transport.ProtocolPipeline;
 public final class PolicyServiceProtocol implements ProtocolPipeline {
     private static final PolicyReplyEncoder ENCODER = new PolicyReplyEncoder();
 
-    private final PolicyResponder responder;
+    private final Supplier<PolicyResponder> responder;
     private final Executor decisionExecutor;
 
     public PolicyServiceProtocol(PolicyResponder responder) {
@@ -19,8 +20,22 @@ public final class PolicyServiceProtocol implements ProtocolPipeline {
 
     /** @param decisionExecutor where answers are computed, or null to compute them on the event loop */
     public PolicyServiceProtocol(PolicyResponder responder, Executor decisionExecutor) {
+        this(fixed(responder), decisionExecutor);
+    }
+
+    /**
+     * @param responder read for every request: the daemon's current answering snapshot, so a
+     *     reload reaches connections that are already open
+     * @param decisionExecutor where answers are computed, or null to compute them on the event loop
+     */
+    public PolicyServiceProtocol(Supplier<PolicyResponder> responder, Executor decisionExecutor) {
         this.responder = Objects.requireNonNull(responder, "responder");
         this.decisionExecutor = decisionExecutor;
+    }
+
+    private static Supplier<PolicyResponder> fixed(PolicyResponder responder) {
+        Objects.requireNonNull(responder, "responder");
+        return () -> responder;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.starttls.policyd.server.policy;
 
 import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.RunningServer;
@@ -15,8 +17,21 @@ public final class PolicyServiceServer {
     private PolicyServiceServer() {
     }
 
+    /** The door answering every request from {@code decider} with {@code settings}, on the event loop. */
     public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
             PolicyServiceSettings settings, ReceiptDecider decider) throws IOException {
-        return factory.start(NAME, address, transport, new PolicyServiceProtocol(new PolicyResponder(decider, settings)));
+        PolicyResponder responder = new PolicyResponder(decider, settings);
+        return start(factory, address, transport, () -> responder, null);
+    }
+
+    /**
+     * The door as the daemon runs it: {@code responder} is read for every request (the daemon's
+     * current answering snapshot), so a reload reaches open connections too.
+     *
+     * @param decisionExecutor where answers are computed, or null for the event loop
+     */
+    public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
+            Supplier<PolicyResponder> responder, Executor decisionExecutor) throws IOException {
+        return factory.start(NAME, address, transport, new PolicyServiceProtocol(responder, decisionExecutor));
     }
 }

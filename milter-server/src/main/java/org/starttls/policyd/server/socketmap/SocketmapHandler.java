@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,18 +18,28 @@ import org.slf4j.LoggerFactory;
 final class SocketmapHandler extends SimpleChannelInboundHandler<SocketmapRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapHandler.class);
 
-    private final SocketmapResponder responder;
+    private final Supplier<SocketmapResponder> responder;
     private boolean failed;
 
     public SocketmapHandler(SocketmapResponder responder) {
+        this(fixed(responder));
+    }
+
+    /** @param responder read once per request, so each request sees the daemon's current settings and list */
+    public SocketmapHandler(Supplier<SocketmapResponder> responder) {
         super(SocketmapRequest.class);
         this.responder = Objects.requireNonNull(responder, "responder");
+    }
+
+    private static Supplier<SocketmapResponder> fixed(SocketmapResponder responder) {
+        Objects.requireNonNull(responder, "responder");
+        return () -> responder;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, SocketmapRequest request) {
         if (!failed) {
-            ctx.writeAndFlush(responder.answer(request));
+            ctx.writeAndFlush(responder.get().answer(request));
         }
     }
 
@@ -46,7 +57,7 @@ final class SocketmapHandler extends SimpleChannelInboundHandler<SocketmapReques
         LOG.info("socketmap: closing connection from {} after a malformed request: {}",
                 ctx.channel().remoteAddress(), reason.getMessage());
         SocketmapReply refusal = SocketmapReply.perm("malformed request: " + reason.getMessage());
-        responder.refusedMalformed(refusal);
+        responder.get().refusedMalformed(refusal);
         ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -11,8 +11,8 @@ import org.starttls.policyd.core.engine.PolicyEngine;
  * (Sendmail always asks {@code sts}) gets the daemon's normal answers.
  *
  * <p>A map with its own engine settings decides through {@link PolicyEngine#withSettings}, a view
- * that shares the daemon engine's list slot, so every map follows list updates without the updater
- * knowing about maps.
+ * that shares {@code engine}'s list, so every map answers from the same list. The daemon builds a
+ * new set of maps, with a new engine, for each answering snapshot.
  */
 public final class SocketmapMaps {
     private final PolicyEngine engine;

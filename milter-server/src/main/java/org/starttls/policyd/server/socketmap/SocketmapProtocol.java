@@ -2,6 +2,7 @@ package org.starttls.policyd.server.socketmap;
 
 import io.netty.channel.ChannelPipeline;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.starttls.policyd.server.transport.PipelineNames;
 import org.starttls.policyd.server.transport.ProtocolPipeline;
 
@@ -17,10 +18,24 @@ public final class SocketmapProtocol implements ProtocolPipeline {
 
     private static final SocketmapReplyEncoder ENCODER = new SocketmapReplyEncoder();
 
-    private final SocketmapResponder responder;
+    private final Supplier<SocketmapResponder> responder;
 
+    /** Every request answered by {@code responder}. */
     public SocketmapProtocol(SocketmapResponder responder) {
+        this(fixed(responder));
+    }
+
+    /**
+     * @param responder read for every request: the daemon's current answering snapshot, so a
+     *     reload reaches connections that are already open
+     */
+    public SocketmapProtocol(Supplier<SocketmapResponder> responder) {
         this.responder = Objects.requireNonNull(responder, "responder");
+    }
+
+    private static Supplier<SocketmapResponder> fixed(SocketmapResponder responder) {
+        Objects.requireNonNull(responder, "responder");
+        return () -> responder;
     }
 
     @Override

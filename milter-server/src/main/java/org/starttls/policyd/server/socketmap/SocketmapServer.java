@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.socketmap;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.RunningServer;
 import org.starttls.policyd.server.transport.ServerFactory;
@@ -14,8 +15,19 @@ public final class SocketmapServer {
     private SocketmapServer() {
     }
 
+    /** The door answering every request from {@code maps}. */
     public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
             SocketmapMaps maps) throws IOException {
-        return factory.start(NAME, address, transport, new SocketmapProtocol(new SocketmapResponder(maps)));
+        SocketmapResponder responder = new SocketmapResponder(maps);
+        return start(factory, address, transport, () -> responder);
+    }
+
+    /**
+     * The door as the daemon runs it: {@code responder} is read for every request (the daemon's
+     * current answering snapshot), so a reload reaches open connections too.
+     */
+    public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
+            Supplier<SocketmapResponder> responder) throws IOException {
+        return factory.start(NAME, address, transport, new SocketmapProtocol(responder));
     }
 }

@@ -42,6 +42,22 @@ public final class LocalDaemon {
                 .orElseThrow(() -> new IllegalStateException("no door named " + door));
     }
 
+    /** Sends one admin command ({@code status}, {@code reload}) on a new connection; returns the JSON reply. */
+    public static com.fasterxml.jackson.databind.JsonNode admin(Policyd daemon, String command) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port(daemon, "admin"))) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write((command + "\n").getBytes(US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader reader = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String line = reader.readLine();
+            if (line == null) {
+                throw new IOException("the admin endpoint closed without a reply to " + command);
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        }
+    }
+
     /** One socketmap query ({@code starttls KEY}) on a new connection; returns the reply's payload. */
     public static String socketmap(Policyd daemon, String key) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port(daemon, "socketmap"))) {

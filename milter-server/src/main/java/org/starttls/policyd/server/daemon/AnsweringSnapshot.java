@@ -1,0 +1,63 @@
+package org.starttls.policyd.server.daemon;
+
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.metrics.AnswerMeters;
+import org.starttls.policyd.server.milter.MilterServer;
+import org.starttls.policyd.server.milter.MilterSettings;
+import org.starttls.policyd.server.policy.PolicyResponder;
+import org.starttls.policyd.server.policy.PolicyServiceServer;
+import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.socketmap.SocketmapResponder;
+import org.starttls.policyd.server.socketmap.SocketmapServer;
+
+/**
+ * Everything the doors answer from, built as a whole and never changed: the active list (null
+ * while none has verified: every lookup is then a tempfail), the settings in force, and each
+ * door's responder made from them. The control plane publishes a new one through a single
+ * reference on every change; doors read that reference once per request, so a request sees one
+ * consistent state and a reload reaches connections that are already open.
+ *
+ * @param list the active list, or null
+ * @param settings the settings in force (restart-only parts as bound at start)
+ * @param engine the list under the daemon's engine settings
+ * @param socketmap the socketmap door's responder, or null when the door is not running
+ * @param policy the policy door's responder, or null when the door is not running
+ * @param receipt the receipt-time decisions (list plus downgrade knowledge), for the milter door
+ * @param milter the milter door's settings, or null when the door is not running
+ */
+record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngine engine, SocketmapResponder socketmap,
+        PolicyResponder policy, ReceiptDecider receipt, MilterSettings milter) {
+
+    /**
+     * @param receiptLayer adds downgrade knowledge to the list's receipt-time decisions
+     * @param meters where each door counts its answers (shared by every snapshot)
+     */
+    static AnsweringSnapshot build(VerifiedList list, DaemonSettings settings, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters) {
+        // An engine of its own, never installed into after this: the list and rules travel together.
+        PolicyEngine engine = list == null ? new PolicyEngine(clock, settings.engine())
+                : new PolicyEngine(clock, settings.engine(), list);
+        ReceiptDecider receipt = receiptLayer.apply(ReceiptDecider.listOnly(engine));
+        DaemonSettings.SocketmapDoor socketmapDoor = settings.socketmap();
+        SocketmapResponder socketmap = socketmapDoor == null ? null : new SocketmapResponder(
+                new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named()),
+                meters.door(SocketmapServer.NAME));
+        PolicyResponder policy = settings.policyService() == null ? null : new PolicyResponder(receipt,
+                settings.policyService().settings(), meters.door(PolicyServiceServer.NAME));
+        return new AnsweringSnapshot(list, settings, engine, socketmap, policy, receipt, milterSettings(settings));
+    }
+
+    private static MilterSettings milterSettings(DaemonSettings settings) {
+        DaemonSettings.MilterDoor door = settings.milter();
+        if (door == null) {
+            return null;
+        }
+        return door.tagging() ? MilterSettings.DEFAULTS.withHeaderTagging(true).withHeaderName(door.headerName())
+                : MilterSettings.DEFAULTS;
+    }
+}

@@ -1,0 +1,78 @@
+package org.starttls.policyd.server.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.transport.TransportSettings;
+
+/**
+ * The settings a reload cannot apply because they are bound into sockets and threads at start:
+ * door addresses (and whether a door runs), connection limits, the admin and metrics endpoints,
+ * downgrade detection. Named by their configuration keys.
+ */
+final class RestartNeeded {
+    private RestartNeeded() {
+    }
+
+    /** The keys whose values in {@code next} differ from those {@code started} with; empty when none. */
+    static List<String> between(DaemonSettings started, DaemonSettings next) {
+        List<String> keys = new ArrayList<>();
+        door(keys, "socketmap", started.socketmap() == null ? null : started.socketmap().listen(),
+                next.socketmap() == null ? null : next.socketmap().listen());
+        door(keys, "policy-service", started.policyService() == null ? null : started.policyService().listen(),
+                next.policyService() == null ? null : next.policyService().listen());
+        door(keys, "milter", started.milter() == null ? null : started.milter().listen(),
+                next.milter() == null ? null : next.milter().listen());
+        door(keys, "admin", started.admin(), next.admin());
+        door(keys, "metrics", started.metrics(), next.metrics());
+        limits(keys, started.transport(), next.transport());
+        if (!started.probe().equals(next.probe())) {
+            keys.add("probe");
+        }
+        return List.copyOf(keys);
+    }
+
+    private static void door(List<String> keys, String section, Object startedAddress, Object nextAddress) {
+        if ((startedAddress == null) != (nextAddress == null)) {
+            keys.add(section + ".enabled");
+        } else if (!Objects.equals(startedAddress, nextAddress)) {
+            keys.add(section + ".listen");
+        }
+    }
+
+    private static void limits(List<String> keys, TransportSettings started, TransportSettings next) {
+        int before = keys.size();
+        if (started.maxConnections() != next.maxConnections()) {
+            keys.add("limits.max-connections");
+        }
+        if (!started.idleTimeout().equals(next.idleTimeout())) {
+            keys.add("limits.idle-timeout-seconds");
+        }
+        if (!started.requestTimeout().equals(next.requestTimeout())) {
+            keys.add("limits.request-timeout-seconds");
+        }
+        if (keys.size() == before && !started.equals(next)) {
+            keys.add("limits");
+        }
+    }
+
+    /**
+     * {@code next} with every restart-only part as it was {@code started}: what actually runs
+     * after a reload. A door that {@code next} disables keeps answering with its old settings.
+     */
+    static DaemonSettings inForce(DaemonSettings started, DaemonSettings next) {
+        DaemonSettings.SocketmapDoor socketmap = started.socketmap() == null ? null
+                : next.socketmap() == null ? started.socketmap()
+                : new DaemonSettings.SocketmapDoor(started.socketmap().listen(), next.socketmap().defaults(),
+                        next.socketmap().named());
+        DaemonSettings.PolicyDoor policy = started.policyService() == null ? null
+                : next.policyService() == null ? started.policyService()
+                : new DaemonSettings.PolicyDoor(started.policyService().listen(), next.policyService().settings());
+        DaemonSettings.MilterDoor milter = started.milter() == null ? null
+                : next.milter() == null ? started.milter()
+                : new DaemonSettings.MilterDoor(started.milter().listen(), next.milter().headerName());
+        return new DaemonSettings(next.source(), next.engine(), socketmap, policy, milter, started.admin(),
+                started.transport(), started.metrics(), started.probe());
+    }
+}
