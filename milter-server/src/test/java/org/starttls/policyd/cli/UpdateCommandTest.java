@@ -97,7 +97,7 @@ class UpdateCommandTest {
         Run bad = run("update", "--list", newer.toString(), "--keyring", keyring.toString(),
                 "--state-dir", state.toString(), "--json");
         assertEquals(3, bad.exit());
-        assertTrue(bad.out().contains("\"result\":\"refused\"") && bad.out().contains("\"reason\":\"SIGNATURE\""),
+        assertTrue(bad.out().contains("\"result\":\"refused\"") && bad.out().contains("\"reason\":\"signature\""),
                 bad.out());
         assertArrayEquals(installed, Files.readAllBytes(state.resolve("current/policy.json")));
     }
