@@ -50,7 +50,7 @@ public final class ListOptions {
     Path stateDir;
 
     @Mixin
-    ConfigOptions config = new ConfigOptions();
+    ConfigOptions config;
 
     /** A verified list and what the operator should be told about where it came from. */
     public record LoadedList(VerifiedList verified, List<String> notes) {
