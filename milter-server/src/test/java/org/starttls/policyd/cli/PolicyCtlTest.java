@@ -127,6 +127,11 @@ class PolicyCtlTest {
         assertEquals(ExitCodes.IO_ERROR, export.exit(), export.toString());
         assertTrue(export.err().contains("ERROR: ") && export.err().contains("no-such-dir"), export.err());
         assertFalse(export.err().contains("bug") || export.err().contains("\tat "), export.err());
+        assertTrue(export.err().contains("cannot write " + unwritable), export.err());
+        Run intoADirectory = run(EffFixture.CLOCK_IN_WINDOW, "export", "sendmail", "--list", list.toString(),
+                "--output", dir.toString());
+        assertEquals(ExitCodes.IO_ERROR, intoADirectory.exit(), intoADirectory.toString());
+        assertTrue(intoADirectory.err().contains("is a directory"), intoADirectory.err());
 
         Run badAdmin = run(Clock.systemUTC(), "status", "--admin", "nonsense");
         assertEquals(ExitCodes.USAGE, badAdmin.exit(), badAdmin.toString());
