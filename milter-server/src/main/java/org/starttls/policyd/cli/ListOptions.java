@@ -83,9 +83,13 @@ public final class ListOptions {
         return new LoadedList(EmbeddedDefault.load(), notes);
     }
 
+    /** Tells the operator about a key rotation, or a keyring record that could not be used. */
     static void noteRotation(KeyringChoice choice, List<String> notes) {
         if (choice.rotation()) {
             notes.add(choice.description());
+        } else if (choice.problem() != null) {
+            notes.add("the state directory's keyring record was not used (" + choice.problem() + "); verifying with "
+                    + choice.keyring());
         }
     }
 
