@@ -34,18 +34,15 @@ final class StateOwnership {
             return NONE;
         }
         PosixFileAttributes attributes;
+        Object uid;
         try {
             attributes = Files.readAttributes(root, PosixFileAttributes.class);
-        } catch (UnsupportedOperationException e) {
+            uid = Files.getAttribute(root, "unix:uid");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // No POSIX owners here: nothing to hand over.
             return NONE;
         }
-        Object uid = Files.getAttribute(root, "unix:uid");
         return Integer.valueOf(0).equals(uid) ? NONE : new StateOwnership(attributes.owner(), attributes.group());
-    }
-
-    /** Whether files are handed to another owner. */
-    boolean active() {
-        return owner != null;
     }
 
     /** Hands {@code path} (a link itself, not its target) to the directory's owner and group. */
@@ -63,10 +60,6 @@ final class StateOwnership {
                     + " (" + StateDirectory.describe(e) + "); run the command as that user instead: sudo -u "
                     + owner.getName() + " policyctl update ...", e);
         }
-    }
-
-    String ownerName() {
-        return owner == null ? null : owner.getName();
     }
 
     private static boolean runningAsRoot() {

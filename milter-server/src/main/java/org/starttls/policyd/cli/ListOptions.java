@@ -27,8 +27,6 @@ import picocli.CommandLine.Option;
  * recorded with the installed list, else the embedded EFF key.
  */
 public final class ListOptions {
-    public static final Path DEFAULT_STATE_DIR = StateDirectory.DEFAULT_PATH;
-
     @Option(names = "--list", paramLabel = "FILE",
             description = "A candidate list to read (verified before use).")
     Path list;

@@ -68,7 +68,7 @@ class ConfigOptionsTest {
 
     @Test
     void theConfigFileGivesTheStateDirectoryAndKeyring() throws Exception {
-        // The keyring is named in the file, not recorded: move the record's effect out of the way by naming it.
+        // Neither --keyring nor --state-dir: both come from the file.
         Path file = config("list:\n  keyring: " + keyring + "\n  state-dir: " + state + "\n");
         Run lookup = run("lookup", "--config", file.toString(), "a.example");
         assertEquals(0, lookup.exit(), lookup.toString());
