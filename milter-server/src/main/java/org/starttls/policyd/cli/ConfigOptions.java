@@ -48,6 +48,10 @@ final class ConfigOptions {
     DaemonSettings settings() throws ConfigException {
         if (settings == null) {
             Path file = config != null ? config : Files.exists(defaultConfig) ? defaultConfig : null;
+            if (file != null && Files.exists(file) && !Files.isReadable(file)) {
+                throw new ConfigException(file + ": permission denied (run policyctl as a user who may read it, "
+                        + "or name another file with --config)");
+            }
             PolicydConfig raw = file == null ? new PolicydConfig() : ConfigLoader.load(file);
             settings = DaemonSettings.from(raw, file);
             readFrom = file;
