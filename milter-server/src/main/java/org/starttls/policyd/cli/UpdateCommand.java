@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.starttls.policyd.core.ListRejectedException;
 import org.starttls.policyd.core.ListVerifier;
+import org.starttls.policyd.core.signature.PinnedKeyring;
 import org.starttls.policyd.fetcher.FetchSettings;
 import org.starttls.policyd.fetcher.HttpListDownloader;
 import org.starttls.policyd.fetcher.ListDiff;
@@ -100,14 +103,15 @@ final class UpdateCommand implements Callable<Integer> {
         keys.config = config;
         Path dir = stateDir != null ? stateDir : config.stateDir();
         StateDirectory state = new StateDirectory(dir);
-        KeyringChoice choice = KeyringChoice.choose(keys.namedKeyring(), state);
-        if (choice.problem() != null && keyring == null && config.keyring() == null) {
+        PinnedKeyring named = keys.namedKeyring();
+        KeyringChoice choice = KeyringChoice.choose(named, state);
+        if (choice.problem() != null && named == null) {
             throw new ListRejectedException(ListRejectedException.Reason.UNREADABLE, choice.problem()
                     + "; name the keyring the list is signed by with --keyring (or list.keyring)");
         }
-        if (choice.rotation()) {
-            spec.commandLine().getErr().println("NOTE: " + choice.description());
-        }
+        List<String> notes = new ArrayList<>();
+        ListOptions.noteRotation(choice, notes);
+        notes.forEach(note -> spec.commandLine().getErr().println("NOTE: " + note));
         ListUpdater updater = new ListUpdater(listSource(),
                 new HttpListDownloader(FetchSettings.DEFAULTS.withMaxListBytes(maxBytes)),
                 new ListVerifier(choice.keyring()), state, clock);
