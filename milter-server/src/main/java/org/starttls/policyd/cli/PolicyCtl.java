@@ -99,43 +99,49 @@ public final class PolicyCtl {
         }
     }
 
-    /** What kind of failure an exception is: the exit code, a label, and the one line that says it. */
-    private record Failure(int exit, String kind, String message) {
-        static Failure of(Exception e) {
-            if (e instanceof AdminClient.UnreachableException) {
-                return new Failure(ExitCodes.DAEMON_UNREACHABLE, "unreachable", e.getMessage());
-            }
-            if (e instanceof ListRejectedException) {
-                return new Failure(ExitCodes.LIST_REFUSED, "refused", e.getMessage());
-            }
-            if (e instanceof ConfigException) {
-                return new Failure(ExitCodes.CONFIG, "config", e.getMessage());
-            }
-            if (e instanceof IOException) {
-                return new Failure(ExitCodes.IO_ERROR, "io", IoErrors.describe((IOException) e));
-            }
-            if (e instanceof UncheckedIOException) {
-                return new Failure(ExitCodes.IO_ERROR, "io", IoErrors.describe(((UncheckedIOException) e).getCause()));
-            }
-            if (e instanceof InvalidPathException) {
-                return new Failure(ExitCodes.IO_ERROR, "io", e.getMessage());
-            }
-            return new Failure(ExitCodes.INTERNAL, "internal", e.toString());
+    /** The kinds of failure: the exit code, the JSON "kind" and the prefix of the one line on stderr. */
+    private enum FailureKind {
+        UNREACHABLE(ExitCodes.DAEMON_UNREACHABLE, "UNREACHABLE: "),
+        REFUSED(ExitCodes.REFUSED, "REFUSED: "),
+        CONFIG(ExitCodes.CONFIG, "CONFIGURATION ERROR: "),
+        IO(ExitCodes.IO_ERROR, "ERROR: "),
+        INTERNAL(ExitCodes.INTERNAL, "INTERNAL ERROR (a bug: please report it): ");
+
+        final int exit;
+        final String prefix;
+
+        FailureKind(int exit, String prefix) {
+            this.exit = exit;
+            this.prefix = prefix;
         }
 
-        String label() {
-            switch (kind) {
-                case "unreachable":
-                    return "UNREACHABLE: ";
-                case "refused":
-                    return "REFUSED: ";
-                case "config":
-                    return "CONFIGURATION ERROR: ";
-                case "io":
-                    return "ERROR: ";
-                default:
-                    return "INTERNAL ERROR (a bug: please report it): ";
+        String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What an exception means for the operator: its kind and the one line that says it. */
+    private record Failure(FailureKind kind, String message) {
+        static Failure of(Exception e) {
+            if (e instanceof AdminClient.UnreachableException) {
+                return new Failure(FailureKind.UNREACHABLE, e.getMessage());
             }
+            if (e instanceof ListRejectedException) {
+                return new Failure(FailureKind.REFUSED, e.getMessage());
+            }
+            if (e instanceof ConfigException) {
+                return new Failure(FailureKind.CONFIG, e.getMessage());
+            }
+            if (e instanceof IOException) {
+                return new Failure(FailureKind.IO, IoErrors.describe((IOException) e));
+            }
+            if (e instanceof UncheckedIOException) {
+                return new Failure(FailureKind.IO, IoErrors.describe(((UncheckedIOException) e).getCause()));
+            }
+            if (e instanceof InvalidPathException) {
+                return new Failure(FailureKind.IO, e.getMessage());
+            }
+            return new Failure(FailureKind.INTERNAL, e.toString());
         }
     }
 
@@ -143,15 +149,15 @@ public final class PolicyCtl {
     private static int handleFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         Failure failure = Failure.of(e);
         PrintWriter err = cli.getErr();
-        err.println(failure.label() + failure.message());
-        if (failure.exit() == ExitCodes.INTERNAL) {
+        err.println(failure.kind().prefix + failure.message());
+        if (failure.kind() == FailureKind.INTERNAL) {
             e.printStackTrace(err);
         }
         err.flush();
         if (wantsJson(cli)) {
-            printJsonError(cli.getOut(), failure.message(), failure.kind(), failure.exit());
+            printJsonError(cli.getOut(), failure.message(), failure.kind().wireName(), failure.kind().exit);
         }
-        return failure.exit();
+        return failure.kind().exit;
     }
 
     private static boolean wantsJson(CommandLine cli) {
