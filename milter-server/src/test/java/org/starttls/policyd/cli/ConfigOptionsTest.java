@@ -90,6 +90,19 @@ class ConfigOptionsTest {
     }
 
     @Test
+    void verifyChecksACandidateWithTheKeysPolicydWouldUse() throws Exception {
+        // No keyring anywhere in the file: the one recorded in its state directory decides, as for policyd.
+        Path file = config("list:\n  state-dir: " + state + "\n");
+        Path candidate = TestLists.signed(TestKeys.primary(), SIGNED.plusSeconds(60), SIGNED.plusSeconds(60),
+                SIGNED.plusSeconds(86400 * 20), Map.of("b.example", ".mx.b.example")).writeTo(dir, "candidate.json");
+        Run verify = run("verify", "--config", file.toString(), candidate.toString());
+        assertEquals(0, verify.exit(), verify.toString());
+        Run otherKeys = run("verify", "--config", file.toString(), "--keyring", dir.resolve("other.asc").toString(),
+                candidate.toString());
+        assertEquals(ExitCodes.REFUSED, otherKeys.exit(), "a missing --keyring file is refused: " + otherKeys);
+    }
+
+    @Test
     void flagsBeatTheFile() throws Exception {
         Path file = config("list:\n  state-dir: " + dir.resolve("elsewhere") + "\n");
         Run lookup = run("lookup", "--config", file.toString(), "--state-dir", state.toString(), "a.example");
