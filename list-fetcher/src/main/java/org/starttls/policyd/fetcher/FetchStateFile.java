@@ -73,6 +73,7 @@ public final class FetchStateFile {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             properties.store(out, "validators of the installed list, for conditional GET");
             Files.write(temp, out.toByteArray());
+            StateOwnership.of(file.getParent()).apply(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }

@@ -10,6 +10,8 @@ public enum InstallStep {
     LIST_WRITTEN,
     /** The signature is written and synced beside it. */
     SIGNATURE_WRITTEN,
+    /** The keyring record (when the install carries one) is written and synced beside them. */
+    KEYRING_WRITTEN,
     /** The temporary directory is renamed to its generation number and the rename synced. */
     GENERATION_SEALED,
     /** A temporary {@code current} link points at the new generation. */

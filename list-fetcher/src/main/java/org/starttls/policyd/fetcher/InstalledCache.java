@@ -49,10 +49,20 @@ final class InstalledCache {
             pair = found;
             return verified;
         } catch (ListRejectedException e) {
-            LOG.warn("the installed list does not verify ({}); it will be replaced by the next valid list",
-                    e.getMessage());
+            if (rotated(found)) {
+                LOG.info("key rotation: the installed list in {} was installed under other keys than {}; the next list "
+                        + "signed by the new keys replaces it", found.generation(), verifier.keyring());
+            } else {
+                LOG.warn("the installed list does not verify ({}); it will be replaced by the next valid list",
+                        e.getMessage());
+            }
             return forget();
         }
+    }
+
+    /** Whether {@code pair} was recorded under keys other than the ones verified with now. */
+    private boolean rotated(InstalledPair pair) {
+        return KeyringChoice.forInstalled(verifier.keyring(), pair, state).rotation();
     }
 
     /** Whether the installed pair is exactly these bytes. */

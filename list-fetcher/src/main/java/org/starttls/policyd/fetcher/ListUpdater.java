@@ -112,7 +112,7 @@ public final class ListUpdater {
         }
         ListDiff diff = ListDiff.between(current == null ? null : current.list(), candidate.list());
         try {
-            installed.put(state.install(fetched.list(), fetched.signature()), candidate);
+            installed.put(state.install(fetched.list(), fetched.signature(), verifier.keyring()), candidate);
         } catch (StateDirectoryException e) {
             throw new Refusal(RefusalReason.STATE_DIRECTORY, e.getMessage());
         }

@@ -15,5 +15,10 @@ public enum RefusalReason {
     /** The verified list could not be written to the state directory (read-only, full, permissions). */
     STATE_DIRECTORY,
     /** A bug: an unexpected exception. The installed pair is untouched; the log has the stack trace. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR;
+
+    /** The spelling in logs, JSON and docs/list-updates.md: {@code download}, {@code state_directory}. */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.signature.PinnedKeyring;
 
 /**
  * The last good list on disk. Layout (see docs/list-updates.md):
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * STATE/current -> generations/0000000007   symbolic link, the only thing ever switched
  * STATE/generations/0000000007/policy.json
  * STATE/generations/0000000007/policy.json.asc
+ * STATE/generations/0000000007/keyring.pgp   the keyring the pair was verified under (see KeyringRecord)
+ * STATE/generations/0000000007/keyring.fingerprints
  * STATE/generations/0000000006/...          the previous pair, kept for inspection
  * STATE/fetch-state.properties              ETag/Last-Modified of the installed list
  * STATE/install.lock                        held while installing (daemon and policyctl)
@@ -34,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * A new pair is written and synced into a temporary directory, sealed by renaming it to its
  * generation number, and made current by renaming a new link over {@code current}. rename(2) is
  * atomic, so after a crash at any instant {@code current} names either the old complete pair or
- * the new one, never a mix.
+ * the new one, never a mix. The keyring record is sealed in the same generation, so it always
+ * belongs to the pair beside it.
+ *
+ * <p>When root installs into a directory another user owns ({@code sudo policyctl update}), every
+ * file it creates is handed to that owner before it becomes visible (see {@link StateOwnership}).
  */
 public final class StateDirectory {
     /** The default state directory as text, for option defaults and help (a compile-time constant). */
@@ -88,24 +95,41 @@ public final class StateDirectory {
                 throw new StateDirectoryException(link + " points outside " + generations + ": " + generation);
             }
             return Optional.of(new InstalledPair(generation, readBounded(generation.resolve(LIST_FILE)),
-                    readBounded(generation.resolve(SIGNATURE_FILE))));
+                    readBounded(generation.resolve(SIGNATURE_FILE)), readKeyringRecord(generation)));
         } catch (IOException e) {
             throw new StateDirectoryException("cannot read the installed list in " + root + ": " + describe(e), e);
         }
     }
 
-    /** Installs the pair atomically and returns where it now lives. */
-    public synchronized InstalledPair install(byte[] list, byte[] signature) throws StateDirectoryException {
+    /**
+     * Installs the pair without a keyring record, as installs did before records were kept (readers
+     * that name no keyring then verify it with the embedded default). The updater records one.
+     */
+    public InstalledPair install(byte[] list, byte[] signature) throws StateDirectoryException {
+        return install(list, signature, null);
+    }
+
+    /**
+     * Installs the pair atomically, with {@code keyring} (the keys it verified under; null for no
+     * record) sealed beside it, and returns where it now lives.
+     */
+    public synchronized InstalledPair install(byte[] list, byte[] signature, PinnedKeyring keyring)
+            throws StateDirectoryException {
         Objects.requireNonNull(list, "list");
         Objects.requireNonNull(signature, "signature");
         try {
+            StateOwnership ownership = StateOwnership.of(root);
             Files.createDirectories(generations);
-            try (FileChannel lockChannel = FileChannel.open(root.resolve(LOCK_FILE),
+            // Also heals a generations directory an earlier root-run install left to root.
+            ownership.apply(generations);
+            Path lockFile = root.resolve(LOCK_FILE);
+            try (FileChannel lockChannel = FileChannel.open(lockFile,
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ownership.apply(lockFile);
                 // Another process (policyctl update beside the daemon) waits here for its turn.
                 FileLock lock = lockChannel.lock();
                 try {
-                    return installLocked(list, signature);
+                    return installLocked(list, signature, keyring, ownership);
                 } finally {
                     lock.release();
                 }
@@ -115,23 +139,34 @@ public final class StateDirectory {
         }
     }
 
-    private InstalledPair installLocked(byte[] list, byte[] signature) throws IOException {
+    private InstalledPair installLocked(byte[] list, byte[] signature, PinnedKeyring keyring, StateOwnership ownership)
+            throws IOException {
         removeLeftovers();
         long number = highestGeneration() + 1;
         Path temp = generations.resolve(TEMP_PREFIX + number);
         Path sealed = generations.resolve(generationName(number));
         Files.createDirectory(temp);
+        KeyringRecord record = null;
         try {
-            writeSynced(temp.resolve(LIST_FILE), list);
+            ownership.apply(temp);
+            writeSynced(temp.resolve(LIST_FILE), list, ownership);
             faultHook.reached(InstallStep.LIST_WRITTEN);
-            writeSynced(temp.resolve(SIGNATURE_FILE), signature);
+            writeSynced(temp.resolve(SIGNATURE_FILE), signature, ownership);
             faultHook.reached(InstallStep.SIGNATURE_WRITTEN);
+            if (keyring != null) {
+                byte[][] files = KeyringRecord.filesFor(keyring);
+                writeSynced(temp.resolve(KeyringRecord.KEYRING_FILE), files[0], ownership);
+                writeSynced(temp.resolve(KeyringRecord.FINGERPRINTS_FILE), files[1], ownership);
+                record = new KeyringRecord(files[0], files[1], sealed.toString());
+            }
+            faultHook.reached(InstallStep.KEYRING_WRITTEN);
             syncDirectory(temp);
             Files.move(temp, sealed, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(generations);
             faultHook.reached(InstallStep.GENERATION_SEALED);
             Path tempLink = root.resolve(TEMP_LINK);
             Files.createSymbolicLink(tempLink, root.relativize(sealed));
+            ownership.apply(tempLink);
             faultHook.reached(InstallStep.LINK_CREATED);
             Files.move(tempLink, root.resolve(CURRENT_LINK), StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(root);
@@ -145,7 +180,7 @@ public final class StateDirectory {
         LOG.info("installed list generation {} in {}", sealed.getFileName(), root);
         prune(number);
         faultHook.reached(InstallStep.PRUNED);
-        return new InstalledPair(sealed, list, signature);
+        return new InstalledPair(sealed, list, signature, record);
     }
 
     /**
@@ -244,14 +279,27 @@ public final class StateDirectory {
         Files.delete(directory);
     }
 
-    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+    private static void writeSynced(Path file, byte[] bytes, StateOwnership ownership) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ownership.apply(file);
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
             channel.force(true);
         }
+    }
+
+    /** The keyring record of {@code generation}, or null when it has none (installed before records). */
+    private static KeyringRecord readKeyringRecord(Path generation) throws IOException {
+        Path keyring = generation.resolve(KeyringRecord.KEYRING_FILE);
+        Path fingerprints = generation.resolve(KeyringRecord.FINGERPRINTS_FILE);
+        if (!Files.exists(keyring) && !Files.exists(fingerprints)) {
+            return null;
+        }
+        // One of the two without the other is a damaged record; KeyringRecord.keyring() says so.
+        return new KeyringRecord(Files.exists(keyring) ? readBounded(keyring) : new byte[0],
+                Files.exists(fingerprints) ? readBounded(fingerprints) : new byte[0], generation.toString());
     }
 
     /** fsync on a directory makes the names created or renamed in it durable. */

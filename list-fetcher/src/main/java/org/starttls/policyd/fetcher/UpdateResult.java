@@ -60,7 +60,7 @@ public sealed interface UpdateResult permits UpdateResult.Unchanged, UpdateResul
 
         @Override
         public String describe() {
-            return "refused (" + reason.name().toLowerCase(java.util.Locale.ROOT) + "): " + message;
+            return "refused (" + reason.wireName() + "): " + message;
         }
     }
 }

@@ -55,7 +55,11 @@ class CrashSafetyTest {
         UpdateResult crashed = update(crashing, ListUpdaterTest.day2(), "day2.json");
         assertEquals(RefusalReason.INTERNAL_ERROR, ((UpdateResult.Refused) crashed).reason());
 
-        StartupList restart = StartupList.load(new StateDirectory(root), verifier, EmbeddedDefault::load);
+        // A restart that names no keyring verifies with the record sealed beside the pair.
+        KeyringChoice keys = KeyringChoice.choose(null, new StateDirectory(root));
+        assertNull(keys.problem(), keys.description());
+        StartupList restart = StartupList.load(new StateDirectory(root), new ListVerifier(keys.keyring()),
+                EmbeddedDefault::load);
         assertFalse(restart.list().embeddedDefault(), "the pair after a crash at " + crashAt + " must verify");
         assertNull(restart.notice());
         boolean committed = crashAt.compareTo(InstallStep.LINK_SWITCHED) >= 0;

@@ -1,22 +1,45 @@
 package org.starttls.policyd.cli;
 
 import java.time.Duration;
+import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.transport.ListenAddress;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Where the running daemon's admin endpoint is, for status and reload. */
+/** Where the running daemon's admin endpoint is, for status and reload: --admin, else admin.listen of --config. */
 final class AdminOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH", defaultValue = PolicydConfig.DEFAULT_ADMIN_LISTEN,
-            description = "policyd's admin endpoint (its admin.listen; default: ${DEFAULT-VALUE}).")
+            description = "policyd's admin endpoint (default: admin.listen of --config, else ${DEFAULT-VALUE}).")
     String admin;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the reply (default: ${DEFAULT-VALUE}; a reload may download the list).")
     int timeoutSeconds;
 
-    ListenAddress address() {
-        return ListenAddress.parse(admin);
+    @Mixin
+    ConfigOptions config;
+
+    /** --admin when given, else the configuration's admin.listen, else the built-in default of --admin. */
+    ListenAddress address() throws ConfigException {
+        boolean given = mixee.commandLine().getParseResult().hasMatchedOption("--admin");
+        if (!given) {
+            ListenAddress configured = config.admin();
+            if (configured != null) {
+                return configured;
+            }
+        }
+        try {
+            return ListenAddress.parse(admin);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(mixee.commandLine(), "--admin: " + e.getMessage());
+        }
     }
 
     Duration timeout() {

@@ -19,9 +19,21 @@ final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Writes {@code text} to {@code target}; a failure names the target and the system's reason. */
     static void write(Path target, String text) throws IOException {
-        Path absolute = target.toAbsolutePath();
+        Path absolute = target.toAbsolutePath().normalize();
         Path dir = absolute.getParent();
+        if (dir == null || Files.isDirectory(absolute)) {
+            throw new IOException("cannot write " + target + ": it is a directory, not a file");
+        }
+        try {
+            replace(absolute, dir, text);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + IoErrors.describe(e), e);
+        }
+    }
+
+    private static void replace(Path absolute, Path dir, String text) throws IOException {
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,

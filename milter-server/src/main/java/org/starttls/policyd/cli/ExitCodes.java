@@ -1,6 +1,6 @@
 package org.starttls.policyd.cli;
 
-/** Exit codes shared by every policyctl subcommand; listed in {@code --help}. */
+/** Exit codes shared by every policyctl subcommand; listed in {@code --help} and the README. */
 public final class ExitCodes {
     /** Everything asked for was done (lookup: every domain answered; verify: the list verified). */
     public static final int OK = 0;
@@ -11,16 +11,25 @@ public final class ExitCodes {
     public static final int PARTIAL = 1;
     /** Bad command line. */
     public static final int USAGE = 2;
-    /** The list could not be read, did not verify, or was refused (update: nothing installed). */
-    public static final int LIST_REFUSED = 3;
+    /**
+     * Refused, nothing changed: the list could not be read, did not verify, or was refused (update:
+     * nothing installed); reload: the daemon refused the new configuration or the new list.
+     */
+    public static final int REFUSED = 3;
+    /** The same code under the name the list-reading subcommands use. */
+    public static final int LIST_REFUSED = REFUSED;
     /** The daemon could not be reached (status, reload). */
     public static final int DAEMON_UNREACHABLE = 4;
     /** probe: a domain is under a downgrade. */
     public static final int DOWNGRADE = 5;
     /** probe: a domain could not be judged (DNS failed, no MX reachable), and none is under a downgrade. */
     public static final int NO_EVIDENCE = 6;
-    /** An unexpected internal error. */
+    /** An unexpected internal error: a bug. */
     public static final int INTERNAL = 70;
+    /** A file could not be read or written (an unwritable --output, a missing directory): sysexits' EX_IOERR. */
+    public static final int IO_ERROR = 74;
+    /** The configuration file (--config, or the default one) is missing or invalid: sysexits' EX_CONFIG, as policyd. */
+    public static final int CONFIG = 78;
 
     private ExitCodes() {
     }

@@ -25,8 +25,8 @@ final class ExportCommand implements Runnable {
     }
 
     /** {@code export} with its two subcommands, sharing the clock. */
-    static CommandLine withSubcommands(Clock clock) {
-        return new CommandLine(new ExportCommand())
+    static CommandLine withSubcommands(Clock clock, CommandLine.IFactory factory) {
+        return new CommandLine(new ExportCommand(), factory)
                 .addSubcommand(new Postfix(clock))
                 .addSubcommand(new Sendmail(clock));
     }
@@ -41,7 +41,9 @@ final class ExportCommand implements Runnable {
                 "1:The list has expired: the table was written but enforces nothing (see --expired-list).",
                 "2:Invalid command line.",
                 "3:The list could not be read or did not verify; nothing was written.",
-                "70:Internal error (including a failure to write --output; the old file is then untouched)."})
+                "70:Internal error.",
+                "74:--output could not be written (the reason is printed; the old file is untouched).",
+                "78:The configuration file is missing or invalid."})
     static final class Postfix implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -81,7 +83,9 @@ final class ExportCommand implements Runnable {
                 "1:The list has expired: the entries were written but enforce nothing (see --expired-list).",
                 "2:Invalid command line.",
                 "3:The list could not be read or did not verify; nothing was written.",
-                "70:Internal error (including a failure to write --output; the old file is then untouched)."})
+                "70:Internal error.",
+                "74:--output could not be written (the reason is printed; the old file is untouched).",
+                "78:The configuration file is missing or invalid."})
     static final class Sendmail implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.starttls.policyd.core.ListRejectedException;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.ExpiredList;
+import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ final class ExportOptions {
     }
 
     /** Loads and verifies the list, decides every domain, and prints the notes and warnings on stderr. */
-    ExportPlan plan(ListOptions lists, Clock clock, CommandLine cli) throws ListRejectedException {
+    ExportPlan plan(ListOptions lists, Clock clock, CommandLine cli) throws ListRejectedException, ConfigException {
         EngineSettings settings = engineSettings(cli);
         ListOptions.LoadedList loaded = lists.load();
         PrintWriter err = cli.getErr();

@@ -14,6 +14,7 @@ import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import picocli.CommandLine.Command;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "1:Some arguments are not domain names; the others were answered.",
             "2:Invalid command line.",
             "3:The list could not be read or did not verify.",
-            "70:Internal error."})
+            "70:Internal error.",
+            "74:A file could not be read.",
+            "78:The configuration file is missing or invalid."})
 final class LookupCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,15 +75,26 @@ final class LookupCommand implements Callable<Integer> {
         loaded.notes().forEach(note -> err.println("NOTE: " + note));
         int exit = ExitCodes.OK;
         for (String domain : domains) {
-            if (!isDomain(domain, err)) {
+            String problem = notADomain(domain);
+            if (problem != null) {
+                err.println("ERROR: " + problem);
+                if (json) {
+                    ObjectNode node = JSON.createObjectNode();
+                    node.put("domain", domain);
+                    node.put("error", problem);
+                    out.println(JSON.writeValueAsString(node));
+                }
                 exit = ExitCodes.PARTIAL;
                 continue;
             }
             Decision decision = engine.decide(domain);
+            // What the list says, whatever the verdict: an expired list under tempfail-listed still lists
+            // the domain although the decision carries no policy to enforce.
+            TlsPolicy listed = engine.activeList().list().lookup(decision.domain());
             if (json) {
-                out.println(JSON.writeValueAsString(toJson(decision, loaded.verified(), expired)));
+                out.println(JSON.writeValueAsString(toJson(decision, listed, loaded.verified(), expired)));
             } else {
-                printText(out, decision);
+                printText(out, decision, listed);
             }
         }
         if (!json) {
@@ -90,23 +104,23 @@ final class LookupCommand implements Callable<Integer> {
         return exit;
     }
 
-    private static boolean isDomain(String text, PrintWriter err) {
+    /** Why {@code text} is not a domain name, or null when it is one. */
+    private static String notADomain(String text) {
         try {
             DomainName.of(text);
-            return true;
+            return null;
         } catch (InvalidNameException e) {
-            err.println("ERROR: " + e.getMessage());
-            return false;
+            return e.getMessage();
         }
     }
 
-    private static void printText(PrintWriter out, Decision decision) {
-        out.println(decision.domain() + ": " + (decision.listed()
-                ? "listed, mode " + decision.mode().wireName()
-                        + (decision.policy().aliasName() == null ? "" : " (policy-alias " + decision.policy().aliasName() + ")")
+    private static void printText(PrintWriter out, Decision decision, TlsPolicy listed) {
+        out.println(decision.domain() + ": " + (listed != null
+                ? "listed, mode " + listed.mode().wireName()
+                        + (listed.aliasName() == null ? "" : " (policy-alias " + listed.aliasName() + ")")
                 : "not listed"));
-        if (decision.listed()) {
-            out.println("  mx patterns: " + String.join(" ", decision.policy().mxs().stream().map(MxPattern::asString).toList()));
+        if (listed != null) {
+            out.println("  mx patterns: " + String.join(" ", listed.mxs().stream().map(MxPattern::asString).toList()));
         }
         out.println("  verdict:     " + decision.verdict() + " (" + decision.reason() + ")");
         out.println("  socketmap:   " + socketmapAnswer(decision));
@@ -117,16 +131,16 @@ final class LookupCommand implements Callable<Integer> {
         return AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS).wireText();
     }
 
-    private static ObjectNode toJson(Decision decision, VerifiedList list, boolean expired) {
+    private static ObjectNode toJson(Decision decision, TlsPolicy listed, VerifiedList list, boolean expired) {
         ObjectNode node = JSON.createObjectNode();
         node.put("domain", decision.domain());
-        node.put("listed", decision.listed());
-        node.put("mode", decision.listed() ? decision.mode().wireName() : null);
+        node.put("listed", listed != null);
+        node.put("mode", listed != null ? listed.mode().wireName() : null);
         ArrayNode mxs = node.putArray("mxs");
-        if (decision.listed()) {
-            decision.policy().mxs().forEach(mx -> mxs.add(mx.asString()));
+        if (listed != null) {
+            listed.mxs().forEach(mx -> mxs.add(mx.asString()));
         }
-        node.put("policy_alias", decision.listed() ? decision.policy().aliasName() : null);
+        node.put("policy_alias", listed != null ? listed.aliasName() : null);
         node.put("expired", expired);
         node.put("verdict", decision.verdict().name());
         node.put("reason", decision.reason());

@@ -45,7 +45,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "3:The list could not be read or did not verify.",
             "5:At least one domain is under a downgrade (every reachable MX failed, or none matches its policy).",
             "6:At least one domain could not be judged (DNS failed or no MX could be reached); none is under a downgrade.",
-            "70:Internal error."})
+            "70:Internal error.",
+            "78:The configuration file is missing or invalid."})
 final class ProbeCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,7 +60,7 @@ final class ProbeCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--resolver", paramLabel = "IP[:PORT]",
-            description = "DNS server to ask (default: the system's resolvers).")
+            description = "DNS server to ask (default: probe.resolver of --config, else the system's resolvers).")
     String resolver;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ProbeSettings.DEFAULT_PORT,
@@ -125,7 +126,7 @@ final class ProbeCommand implements Callable<Integer> {
         return downgrade ? ExitCodes.DOWNGRADE : unknown ? ExitCodes.NO_EVIDENCE : partial ? ExitCodes.PARTIAL : ExitCodes.OK;
     }
 
-    private ProbeSettings settings() {
+    private ProbeSettings settings() throws org.starttls.policyd.server.config.ConfigException {
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port number");
         }
@@ -135,7 +136,7 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             Duration timeout = Duration.ofSeconds(timeoutSeconds);
             return ProbeSettings.DISABLED.withEnabled(true).withPort(port).withEhloName(ehloName)
-                    .withResolver(resolver == null ? null : ResolverAddress.parse(resolver))
+                    .withResolver(resolver == null ? listOptions.config.resolver() : ResolverAddress.parse(resolver))
                     .withTrustStore(trustStore).withTimeouts(timeout, timeout, timeout.multipliedBy(2));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "0:The daemon answered and its list is healthy.",
             "1:The daemon answered but has warnings (expired or stale list, failing updates).",
             "2:Invalid command line.",
-            "4:The daemon could not be reached."})
+            "4:The daemon could not be reached.",
+            "78:The configuration file is missing or invalid (policyctl's --config)."})
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.list.PolicyMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "0:The list verified and is valid (an expired list still verifies; the output says so).",
             "2:Invalid command line.",
             "3:The list was refused: the reason is printed.",
-            "70:Internal error."})
+            "70:Internal error.",
+            "74:A file could not be read.",
+            "78:The configuration file is missing or invalid."})
 final class VerifyCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,8 +37,12 @@ final class VerifyCommand implements Callable<Integer> {
     Path signature;
 
     @Option(names = "--keyring", paramLabel = "FILE",
-            description = "Pinned public key(s), armored or binary (default: the embedded EFF authority key).")
+            description = "Pinned public key(s), armored or binary (default: the keys policyd would use: list.keyring "
+                    + "of --config, else the keyring recorded in its state directory, else the embedded EFF key).")
     Path keyring;
+
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
@@ -56,8 +63,11 @@ final class VerifyCommand implements Callable<Integer> {
         options.list = list;
         options.signature = signature;
         options.keyring = keyring;
-        VerifiedList verified = options.load().verified();
+        options.config = config;
+        ListOptions.LoadedList loaded = options.load();
+        VerifiedList verified = loaded.verified();
         PrintWriter out = spec.commandLine().getOut();
+        loaded.notes().forEach(note -> spec.commandLine().getErr().println("NOTE: " + note));
         boolean expired = verified.list().isExpiredAt(clock.instant());
         if (json) {
             ObjectNode node = ListDescription.toJson(verified);

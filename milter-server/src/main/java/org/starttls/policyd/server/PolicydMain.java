@@ -59,7 +59,8 @@ public final class PolicydMain implements Callable<Integer> {
     String signatureFile;
 
     @Option(names = "--keyring", paramLabel = "FILE",
-            description = "Pinned OpenPGP public key(s) the list must be signed by (default: the embedded EFF key).")
+            description = "Pinned OpenPGP public key(s) the list must be signed by (default: the keyring recorded with the "
+                    + "installed list, else the embedded EFF key).")
     String keyring;
 
     @Option(names = "--state-dir", paramLabel = "DIR",

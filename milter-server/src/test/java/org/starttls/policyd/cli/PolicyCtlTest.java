@@ -102,6 +102,67 @@ class PolicyCtlTest {
     }
 
     @Test
+    void anExpiredListUnderTempfailListedStillShowsTheDomainAsListed() throws Exception {
+        Path list = effList();
+        Run text = run(EffFixture.CLOCK_AFTER_EXPIRY, "lookup", "--expired-list", "tempfail-listed",
+                "--list", list.toString(), "gmail.com");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("gmail.com: listed, mode enforce"), text.out());
+        assertTrue(text.out().contains("mx patterns: gmail-smtp-in.l.google.com"), text.out());
+        assertTrue(text.out().contains("verdict:     TEMPFAIL"), text.out());
+        Run json = run(EffFixture.CLOCK_AFTER_EXPIRY, "lookup", "--json", "--expired-list", "tempfail-listed",
+                "--list", list.toString(), "gmail.com");
+        JsonNode node = JSON.readTree(json.out());
+        assertTrue(node.get("listed").asBoolean(), json.out());
+        assertEquals("enforce", node.get("mode").asText());
+        assertEquals("TEMPFAIL", node.get("verdict").asText());
+    }
+
+    @Test
+    void operatorErrorsAreOneLineWithTheirOwnExitCode() throws Exception {
+        Path list = effList();
+        Path unwritable = dir.resolve("no-such-dir/table");
+        Run export = run(EffFixture.CLOCK_IN_WINDOW, "export", "postfix", "--list", list.toString(),
+                "--output", unwritable.toString());
+        assertEquals(ExitCodes.IO_ERROR, export.exit(), export.toString());
+        assertTrue(export.err().contains("ERROR: ") && export.err().contains("no-such-dir"), export.err());
+        assertFalse(export.err().contains("bug") || export.err().contains("\tat "), export.err());
+        assertTrue(export.err().contains("cannot write " + unwritable), export.err());
+        Run intoADirectory = run(EffFixture.CLOCK_IN_WINDOW, "export", "sendmail", "--list", list.toString(),
+                "--output", dir.toString());
+        assertEquals(ExitCodes.IO_ERROR, intoADirectory.exit(), intoADirectory.toString());
+        assertTrue(intoADirectory.err().contains("is a directory"), intoADirectory.err());
+
+        Run badAdmin = run(Clock.systemUTC(), "status", "--admin", "nonsense");
+        assertEquals(ExitCodes.USAGE, badAdmin.exit(), badAdmin.toString());
+        assertFalse(badAdmin.err().contains("\tat "), badAdmin.err());
+    }
+
+    @Test
+    void withJsonEveryFailureIsAlsoAJsonObject() throws Exception {
+        Path list = effList();
+        byte[] bytes = Files.readAllBytes(list);
+        bytes[100] ^= 1;
+        Files.write(list, bytes);
+        for (String[] args : new String[][] {
+            {"verify", "--json", list.toString()},
+            {"lookup", "--json", "--list", list.toString(), "gmail.com"},
+            {"lookup", "--json", "--list", dir.resolve("missing.json").toString(), "gmail.com"},
+            {"status", "--json", "--admin", "127.0.0.1:1", "--timeout", "2"},
+            {"lookup", "--json", "--expired-list", "sometimes", "gmail.com"}}) {
+            Run run = run(EffFixture.CLOCK_IN_WINDOW, args);
+            assertTrue(run.exit() != 0, String.join(" ", args));
+            JsonNode node = JSON.readTree(run.out());
+            assertEquals(run.exit(), node.get("exit_code").asInt(), String.join(" ", args) + ": " + run.out());
+            assertFalse(node.get("error").asText().isEmpty());
+            assertFalse(run.err().isBlank(), "the human line stays on stderr");
+        }
+        Run partial = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--json", "--list", effList().toString(), "bad_domain");
+        assertEquals(1, partial.exit());
+        assertTrue(JSON.readTree(partial.out()).get("error").asText().contains("'_'"), partial.out());
+    }
+
+    @Test
     void notADomainIsReportedAndTheOthersAnswered() throws Exception {
         Run run = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--list", effList().toString(), "bad_domain", "gmail.com");
         assertEquals(1, run.exit());

@@ -115,6 +115,22 @@ class ProbeCommandTest {
     }
 
     @Test
+    void theResolverAndKeyringComeFromTheConfigurationFile() throws Exception {
+        Path config = dir.resolve("policyd.yaml");
+        Files.writeString(config, "list:\n  keyring: " + keyring + "\nprobe:\n  resolver: \"127.0.0.1:"
+                + world.dns.address().getPort() + "\"\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = PolicyCtl.run(Clock.systemUTC(), new PrintWriter(out, true), new PrintWriter(err, true),
+                "probe", "--config", config.toString(), "--list", list.toString(), "--port",
+                String.valueOf(world.settings().port()), "--trust-store", world.settings().trustStore().toString(),
+                "--timeout", "2", "secure.test");
+
+        assertEquals(ExitCodes.OK, exit, err::toString);
+        assertTrue(out.toString().startsWith("secure.test: SECURE"), out.toString());
+    }
+
+    @Test
     void aResolverThatIsNotAnAddressIsAUsageError() {
         StringWriter err = new StringWriter();
         int exit = PolicyCtl.run(Clock.systemUTC(), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),

@@ -97,7 +97,7 @@ class UpdateCommandTest {
         Run bad = run("update", "--list", newer.toString(), "--keyring", keyring.toString(),
                 "--state-dir", state.toString(), "--json");
         assertEquals(3, bad.exit());
-        assertTrue(bad.out().contains("\"result\":\"refused\"") && bad.out().contains("\"reason\":\"SIGNATURE\""),
+        assertTrue(bad.out().contains("\"result\":\"refused\"") && bad.out().contains("\"reason\":\"signature\""),
                 bad.out());
         assertArrayEquals(installed, Files.readAllBytes(state.resolve("current/policy.json")));
     }
@@ -131,6 +131,91 @@ class UpdateCommandTest {
             assertTrue(missing.err().contains("404"), missing.err());
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    void readersThatNameNoKeyringUseTheKeyringTheListWasInstalledUnder() throws Exception {
+        Path first = list("first.json", DAY1, Map.of("a.example", ".mx.a.example"));
+        assertEquals(0, run("update", "--list", first.toString(), "--keyring", keyring.toString(),
+                "--state-dir", state.toString()).exit());
+
+        Run lookup = run("lookup", "--state-dir", state.toString(), "a.example");
+        assertEquals(0, lookup.exit(), lookup.toString());
+        assertTrue(lookup.out().contains("a.example: listed, mode enforce"), lookup.out());
+        assertTrue(lookup.out().contains(TestKeys.primary().primaryFingerprint()), lookup.out());
+
+        // update without --keyring keeps using the recorded keys too.
+        Path second = list("second.json", DAY2, Map.of("b.example", ".mx.b.example"));
+        Run again = run("update", "--list", second.toString(), "--state-dir", state.toString());
+        assertEquals(0, again.exit(), again.toString());
+    }
+
+    @Test
+    void namingOtherKeysIsAnExplicitRotation() throws Exception {
+        Path first = list("first.json", DAY1, Map.of("a.example", ".mx.a.example"));
+        assertEquals(0, run("update", "--list", first.toString(), "--keyring", keyring.toString(),
+                "--state-dir", state.toString()).exit());
+        Path otherKeyring = dir.resolve("other.asc");
+        Files.write(otherKeyring, TestKeys.other().armoredKeyring());
+
+        Run readWithOther = run("lookup", "--state-dir", state.toString(), "--keyring", otherKeyring.toString(), "a.example");
+        assertEquals(3, readWithOther.exit(), readWithOther.toString());
+        assertTrue(readWithOther.err().contains("KEY ROTATION") && readWithOther.err().contains("accepted under other keys"),
+                readWithOther.err());
+
+        Path byOther = TestLists.signed(TestKeys.other(), DAY2, DAY2, EXPIRES, Map.of("z.example", ".mx.z.example"))
+                .writeTo(dir, "other.json");
+        Run rotate = run("update", "--list", byOther.toString(), "--keyring", otherKeyring.toString(),
+                "--state-dir", state.toString(), "--json");
+        assertEquals(0, rotate.exit(), rotate.toString());
+        assertTrue(rotate.err().contains("NOTE: KEY ROTATION"), rotate.err());
+        assertTrue(rotate.out().contains("\"key_rotation\":true"), rotate.out());
+
+        Run after = run("lookup", "--json", "--state-dir", state.toString(), "z.example");
+        assertEquals(0, after.exit(), after.toString());
+        assertTrue(after.out().contains("\"listed\":true"), after.out());
+        Run oldKey = run("lookup", "--state-dir", state.toString(), "--keyring", keyring.toString(), "z.example");
+        assertEquals(3, oldKey.exit(), "the old keys no longer verify the installed list: " + oldKey);
+    }
+
+    @Test
+    void sudoUpdateIntoTheDaemonsDirectoryLeavesItsFilesToTheDaemonsUser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
+                "needs root (as CI runs): only root can hand files to another user");
+        var users = dir.getFileSystem().getUserPrincipalLookupService();
+        var nobody = users.lookupPrincipalByName("nobody");
+        Files.createDirectories(state);
+        Files.setOwner(state, nobody);
+        TestLists.Signed signed = TestLists.signed(TestKeys.primary(), DAY1, DAY1, EXPIRES,
+                Map.of("a.example", ".mx.a.example"));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/policy.json", exchange -> {
+            exchange.getResponseHeaders().add("ETag", "\"v1\"");
+            exchange.sendResponseHeaders(200, signed.list().length);
+            exchange.getResponseBody().write(signed.list());
+            exchange.close();
+        });
+        server.createContext("/policy.json.asc", exchange -> {
+            exchange.sendResponseHeaders(200, signed.signature().length);
+            exchange.getResponseBody().write(signed.signature());
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/policy.json";
+            Run run = run("update", "--url", url, "--keyring", keyring.toString(), "--state-dir", state.toString());
+            assertEquals(0, run.exit(), run.toString());
+        } finally {
+            server.stop(0);
+        }
+        assertTrue(Files.exists(state.resolve("fetch-state.properties")));
+        try (var tree = Files.walk(state)) {
+            for (Path path : tree.toList()) {
+                assertEquals(nobody, Files.getOwner(path, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                        path + " must belong to the state directory's owner");
+            }
         }
     }
 

@@ -17,10 +17,17 @@ import org.starttls.policyd.core.signature.SignatureVerifier;
  * fetcher and the engine decide what expiry means.
  */
 public final class ListVerifier {
+    private final PinnedKeyring keyring;
     private final SignatureVerifier signatureVerifier;
 
     public ListVerifier(PinnedKeyring keyring) {
-        this.signatureVerifier = new SignatureVerifier(Objects.requireNonNull(keyring, "keyring"));
+        this.keyring = Objects.requireNonNull(keyring, "keyring");
+        this.signatureVerifier = new SignatureVerifier(keyring);
+    }
+
+    /** The pinned keys a list must be signed by. */
+    public PinnedKeyring keyring() {
+        return keyring;
     }
 
     public VerifiedList verify(byte[] listBytes, byte[] signatureBytes, String source) throws ListRejectedException {

@@ -67,7 +67,7 @@ public final class PolicydConfig {
         /** Signature of file; default: file + ".asc". */
         @JsonProperty("signature-file")
         public String signatureFile;
-        /** Pinned public keyring; default: the embedded EFF authority key. */
+        /** Pinned public keyring; default: the one recorded in state-dir, else the embedded EFF key (KeyringChoice). */
         @JsonProperty("keyring")
         public String keyring;
         @JsonProperty("state-dir")

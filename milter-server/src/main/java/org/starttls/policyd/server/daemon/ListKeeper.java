@@ -16,6 +16,7 @@ import org.starttls.policyd.fetcher.FetchSettings;
 import org.starttls.policyd.fetcher.HealthThresholds;
 import org.starttls.policyd.fetcher.HttpListDownloader;
 import org.starttls.policyd.fetcher.InstalledList;
+import org.starttls.policyd.fetcher.KeyringChoice;
 import org.starttls.policyd.fetcher.ListHealth;
 import org.starttls.policyd.fetcher.ListSource;
 import org.starttls.policyd.fetcher.ListStatus;
@@ -24,6 +25,8 @@ import org.starttls.policyd.fetcher.RefreshScheduler;
 import org.starttls.policyd.fetcher.RefreshSettings;
 import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.fetcher.UpdateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings.ListSettings;
 
@@ -34,6 +37,7 @@ import org.starttls.policyd.server.config.DaemonSettings.ListSettings;
  * that changes a {@code list.*} setting makes a new keeper and closes the old one.
  */
 final class ListKeeper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ListKeeper.class);
     private final ListSettings settings;
     private final ListSource source;
     private final ListVerifier verifier;
@@ -139,15 +143,25 @@ final class ListKeeper implements AutoCloseable {
         return new RefreshSettings(interval, d.jitter(), firstRetry, maxRetry, d.startupDelay());
     }
 
+    /** The configured keyring, else the one recorded in the state directory, else the embedded key (KeyringChoice). */
     static PinnedKeyring keyring(ListSettings settings) throws ConfigException {
-        if (settings.keyring() == null) {
-            return EmbeddedDefault.keyring();
+        PinnedKeyring configured = null;
+        if (settings.keyring() != null) {
+            try {
+                configured = PinnedKeyring.read(settings.keyring());
+            } catch (SignatureVerificationException e) {
+                throw new ConfigException("list.keyring: " + e.getMessage(), e);
+            }
         }
-        try {
-            return PinnedKeyring.read(settings.keyring());
-        } catch (SignatureVerificationException e) {
-            throw new ConfigException("list.keyring: " + e.getMessage(), e);
+        KeyringChoice choice = KeyringChoice.choose(configured, new StateDirectory(settings.stateDir()));
+        if (choice.problem() != null) {
+            LOG.error("list: verifying with {}", choice.description());
+        } else if (choice.rotation()) {
+            LOG.warn("list: {}", choice.description());
+        } else {
+            LOG.info("list: verifying with {}", choice.description());
         }
+        return choice.keyring();
     }
 
     static ListSource source(ListSettings settings) {

@@ -61,7 +61,7 @@ class PolicydTest {
 
         writeList(now.plusSeconds(60), Map.of("second.example", "mx.second.example"));
         String reload = policyctl("reload", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
-        assertTrue(reload.startsWith("0\nreloaded; list: installed"), reload);
+        assertTrue(reload.startsWith("0\n") && reload.contains("list: installed"), reload);
         assertEquals("NOTFOUND ", LocalDaemon.socketmap(daemon, "first.example"));
         assertEquals("OK secure match=mx.second.example servername=hostname", LocalDaemon.socketmap(daemon, "second.example"));
 

@@ -101,6 +101,21 @@ public final class PinnedKeyring {
         return description;
     }
 
+    /** The keyring in binary OpenPGP form, as {@link #read(byte[], String)} reads it back. */
+    public byte[] encoded() {
+        try {
+            return rings.getEncoded();
+        } catch (IOException e) {
+            // Encoding parsed key packets into memory cannot fail; a failure here is a bug.
+            throw new IllegalStateException("cannot encode " + description, e);
+        }
+    }
+
+    /** Whether both hold the same primary keys (the test a key rotation is told by). */
+    public boolean sameKeysAs(PinnedKeyring other) {
+        return new java.util.TreeSet<>(primaryFingerprints()).equals(new java.util.TreeSet<>(other.primaryFingerprints()));
+    }
+
     static String fingerprint(PGPPublicKey key) {
         return Hex.toHexString(key.getFingerprint()).toUpperCase(Locale.ROOT);
     }
