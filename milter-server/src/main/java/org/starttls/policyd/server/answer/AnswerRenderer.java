@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.StringJoiner;
-import java.util.regex.Pattern;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
@@ -40,16 +39,9 @@ import org.starttls.policyd.server.socketmap.SocketmapReply;
  * </ul>
  */
 public final class AnswerRenderer {
-    /** The tag header's name unless configured otherwise. */
-    public static final String DEFAULT_HEADER_NAME = "X-STARTTLS-Policy";
-    /** Longest header name accepted, so a full tag header line stays under {@link #MAX_HEADER_LINE_CHARS}. */
-    public static final int MAX_HEADER_NAME_CHARS = 64;
-    /** RFC 5322 2.1.1: a line, header name included, must stay under 998 characters. */
-    public static final int MAX_HEADER_LINE_CHARS = 998;
     /** The milter's tag header value: with a name of at most 64 characters the line stays under 998. */
     public static final int MAX_MILTER_HEADER_VALUE_CHARS = 900;
 
-    private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
     private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();
     private static final String DOWNGRADE_STATUS = "4.7.5";
     private static final String TEMPFAIL_STATUS = "4.3.0";
@@ -122,7 +114,7 @@ public final class AnswerRenderer {
                 if (!settings.tagHeader()) {
                     return PolicyReply.DUNNO;
                 }
-                int room = Math.min(PolicyReply.MAX_TEXT_CHARS, MAX_HEADER_LINE_CHARS - settings.headerName().length() - 2);
+                int room = Math.min(PolicyReply.MAX_TEXT_CHARS, HeaderField.MAX_LINE_CHARS - settings.headerName().length() - 2);
                 return PolicyReply.prepend(settings.headerName(), tagHeader(List.of(decision), room));
             case DEFER_DOWNGRADE:
                 return PolicyReply.deferIfPermit(deferral(DOWNGRADE_STATUS, decision.domain(), decision.reason()));
@@ -198,18 +190,13 @@ public final class AnswerRenderer {
 
     /** {@code domain=mode(match=...)}, or {@code domain=mode} when that does not fit, or null. */
     private static String headerEntry(Decision decision, int room) {
-        String domainAndMode = PrintableText.of(decision.domain(), MAX_HEADER_LINE_CHARS) + "=" + decision.mode().wireName();
+        String domainAndMode = PrintableText.of(decision.domain(), HeaderField.MAX_LINE_CHARS) + "=" + decision.mode().wireName();
         int remaining = room - domainAndMode.length();
         if (remaining < 0) {
             return null;
         }
         String match = "(match=" + matchList(decision.policy()) + ")";
         return match.length() <= remaining ? domainAndMode + match : domainAndMode;
-    }
-
-    /** Whether {@code name} can name the tag header: an RFC 5322 field name (printable ASCII but ':') of at most 64 characters. */
-    public static boolean isHeaderName(String name) {
-        return name != null && name.length() <= MAX_HEADER_NAME_CHARS && HEADER_NAME.matcher(name).matches();
     }
 
     // ---- metric labels ----

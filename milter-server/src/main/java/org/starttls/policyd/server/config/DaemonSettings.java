@@ -11,6 +11,7 @@ import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.ExpiredList;
 import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.server.answer.AnswerRenderer;
+import org.starttls.policyd.server.answer.HeaderField;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
 import org.starttls.policyd.server.probe.ProbeSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
@@ -217,7 +218,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         }
 
         private String headerName(String key, String name) throws ConfigException {
-            if (!AnswerRenderer.isHeaderName(name)) {
+            if (!HeaderField.isName(name)) {
                 throw error(key, "\"" + name + "\" is not a valid header field name");
             }
             return name;

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.starttls.policyd.server.answer.AnswerRenderer;
+import org.starttls.policyd.server.answer.HeaderField;
 import org.starttls.policyd.server.answer.PrintableText;
 
 /**
@@ -97,11 +97,11 @@ public final class MilterReply {
     }
 
     private static void checkHeader(String name, String value) {
-        if (!AnswerRenderer.isHeaderName(name)) {
+        if (!HeaderField.isName(name)) {
             throw new IllegalArgumentException("not a header field name: \"" + name + "\"");
         }
-        if (name.length() + 2 + value.length() > AnswerRenderer.MAX_HEADER_LINE_CHARS) {
-            throw new IllegalArgumentException("header " + name + " is longer than " + AnswerRenderer.MAX_HEADER_LINE_CHARS + " characters");
+        if (name.length() + 2 + value.length() > HeaderField.MAX_LINE_CHARS) {
+            throw new IllegalArgumentException("header " + name + " is longer than " + HeaderField.MAX_LINE_CHARS + " characters");
         }
         if (!PrintableText.isPrintable(value)) {
             throw new IllegalArgumentException("header value must be printable ASCII on one line");

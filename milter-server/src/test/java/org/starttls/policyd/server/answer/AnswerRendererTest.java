@@ -104,8 +104,8 @@ class AnswerRendererTest {
         int shown = value.split("; ").length - 1;
         assertTrue(value.endsWith("; +" + (200 - shown) + " more"), value);
         // And the header line built from it is accepted by the milter reply's own check.
-        MilterReply.addHeader(AnswerRenderer.DEFAULT_HEADER_NAME, value);
-        MilterReply.addHeader("X" + "-".repeat(AnswerRenderer.MAX_HEADER_NAME_CHARS - 1), value);
+        MilterReply.addHeader(HeaderField.DEFAULT_NAME, value);
+        MilterReply.addHeader("X" + "-".repeat(HeaderField.MAX_NAME_CHARS - 1), value);
     }
 
     @Test
@@ -137,13 +137,13 @@ class AnswerRendererTest {
 
     @Test
     void headerNamesFollowOneRule() {
-        assertTrue(AnswerRenderer.isHeaderName("X-STARTTLS-Policy"));
-        assertTrue(AnswerRenderer.isHeaderName("X" + "-".repeat(AnswerRenderer.MAX_HEADER_NAME_CHARS - 1)));
-        assertFalse(AnswerRenderer.isHeaderName("X" + "-".repeat(AnswerRenderer.MAX_HEADER_NAME_CHARS)));
+        assertTrue(HeaderField.isName("X-STARTTLS-Policy"));
+        assertTrue(HeaderField.isName("X" + "-".repeat(HeaderField.MAX_NAME_CHARS - 1)));
+        assertFalse(HeaderField.isName("X" + "-".repeat(HeaderField.MAX_NAME_CHARS)));
         for (String bad : new String[] {"", "X Bad", "X-Bad:", "X-Pol\u00efcy", "X\tY", "X-Policy\r\nBcc: a@b"}) {
-            assertFalse(AnswerRenderer.isHeaderName(bad), bad);
+            assertFalse(HeaderField.isName(bad), bad);
         }
-        assertFalse(AnswerRenderer.isHeaderName(null));
+        assertFalse(HeaderField.isName(null));
     }
 
     // ---- receipt-time answers ----

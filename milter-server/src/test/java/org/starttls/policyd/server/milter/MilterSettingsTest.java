@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.starttls.policyd.server.answer.AnswerRenderer;
+import org.starttls.policyd.server.answer.HeaderField;
 
 class MilterSettingsTest {
     @Test
@@ -18,7 +19,7 @@ class MilterSettingsTest {
 
     @Test
     void aHeaderNameOfExactlyTheLimitIsAcceptedAndOneMoreIsNot() {
-        String atLimit = "X" + "-".repeat(AnswerRenderer.MAX_HEADER_NAME_CHARS - 1);
+        String atLimit = "X" + "-".repeat(HeaderField.MAX_NAME_CHARS - 1);
         assertEquals(atLimit, MilterSettings.DEFAULTS.withHeaderName(atLimit).headerName());
         assertThrows(IllegalArgumentException.class, () -> MilterSettings.DEFAULTS.withHeaderName(atLimit + "X"));
     }
