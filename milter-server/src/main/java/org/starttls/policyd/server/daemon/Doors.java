@@ -180,10 +180,8 @@ final class Doors implements AutoCloseable {
 
     /** Binds the local admin endpoint ({@code policyctl status}, {@code reload}). */
     void startAdmin(ListenAddress address, AdminActions actions) throws IOException {
-        // Few connections, and a reload may take as long as a download.
-        TransportSettings transport = TransportSettings.DEFAULTS.withMaxConnections(16)
-                .withRequestTimeout(java.time.Duration.ofSeconds(10));
-        servers.add(new ServerFactory(loops).start(AdminProtocol.NAME, address, transport, new AdminProtocol(actions)));
+        servers.add(new ServerFactory(loops).start(AdminProtocol.NAME, address, AdminProtocol.TRANSPORT,
+                new AdminProtocol(actions)));
     }
 
     List<RunningServer> servers() {
