@@ -1,13 +1,16 @@
 package org.starttls.policyd.cli;
 
 import java.time.Duration;
+import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.transport.ListenAddress;
 import picocli.CommandLine.Option;
 
 /** Where the running daemon's admin endpoint is, for status and reload. */
 final class AdminOptions {
-    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH", defaultValue = "127.0.0.1:5464",
-            description = "policyd's admin endpoint (its admin.listen; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH",
+            description = "policyd's admin endpoint (its admin.listen; default: the same unix socket policyd uses"
+                    + " by default: unix:/run/starttls-policyd/admin.sock when that directory is writable, else"
+                    + " under $XDG_RUNTIME_DIR/starttls-policyd/, else /tmp/starttls-policyd-USER/).")
     String admin;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -15,7 +18,7 @@ final class AdminOptions {
     int timeoutSeconds;
 
     ListenAddress address() {
-        return ListenAddress.parse(admin);
+        return admin == null ? AdminDefaults.address() : ListenAddress.parse(admin);
     }
 
     Duration timeout() {

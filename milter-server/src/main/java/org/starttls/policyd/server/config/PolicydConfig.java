@@ -3,6 +3,8 @@ package org.starttls.policyd.server.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.starttls.policyd.server.admin.AdminDefaults;
+import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
  * The daemon's configuration file, as written (YAML, kebab-case keys). Every default lives here,
@@ -124,9 +126,12 @@ public final class PolicydConfig {
     public static final class AdminSection {
         @JsonProperty("enabled")
         public boolean enabled = true;
-        /** Loopback or a unix socket only: it can trigger reloads. */
+        /**
+         * A unix socket (mode 0600) by default, where {@link AdminDefaults#address()} says; a
+         * loopback HOST:PORT only by choice: any local user can connect to TCP, and it can reload.
+         */
         @JsonProperty("listen")
-        public String listen = "127.0.0.1:5464";
+        public String listen = AdminDefaults.address().toString();
     }
 
     /** The Prometheus /metrics and /health HTTP endpoint. */
@@ -140,14 +145,15 @@ public final class PolicydConfig {
 
     /** Per-door connection limits and timeouts. */
     public static final class LimitsSection {
+        /** At the limit, the longest-idle connection is closed for a newcomer. */
         @JsonProperty("max-connections")
-        public int maxConnections = 1024;
+        public int maxConnections = TransportSettings.DEFAULT_MAX_CONNECTIONS;
         /** An idle connection is kept this long (Postfix reuses them). */
         @JsonProperty("idle-timeout-seconds")
-        public int idleTimeoutSeconds = 300;
+        public int idleTimeoutSeconds = (int) TransportSettings.DEFAULT_IDLE_TIMEOUT.toSeconds();
         /** A request that has started must complete within this time. */
         @JsonProperty("request-timeout-seconds")
-        public int requestTimeoutSeconds = 10;
+        public int requestTimeoutSeconds = (int) TransportSettings.DEFAULT_REQUEST_TIMEOUT.toSeconds();
     }
 
     /**

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.server.admin.AdminActions;
+import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.admin.AdminProtocol;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.milter.MilterProtocol;
@@ -180,6 +181,7 @@ final class Doors implements AutoCloseable {
 
     /** Binds the local admin endpoint ({@code policyctl status}, {@code reload}). */
     void startAdmin(ListenAddress address, AdminActions actions) throws IOException {
+        AdminDefaults.prepareDirectory(address);
         servers.add(new ServerFactory(loops).start(AdminProtocol.NAME, address, AdminProtocol.TRANSPORT,
                 new AdminProtocol(actions)));
     }
