@@ -82,6 +82,12 @@ public final class PolicydConfig {
         public boolean enabled = true;
         @JsonProperty("listen")
         public String listen = "127.0.0.1:5461";
+        /** Unix sockets only: the socket file's mode, octal; null means 0660. */
+        @JsonProperty("socket-mode")
+        public String socketMode;
+        /** Unix sockets only: the socket file's group (the MTA's, e.g. postfix); null means the daemon's own. */
+        @JsonProperty("socket-group")
+        public String socketGroup;
         /** Append servername=hostname (needs Postfix 3.4 or later; Sendmail 8.17 needs it). */
         @JsonProperty("servername")
         public boolean servername = true;
@@ -106,6 +112,12 @@ public final class PolicydConfig {
         public boolean enabled = true;
         @JsonProperty("listen")
         public String listen = "127.0.0.1:5462";
+        /** Unix sockets only: the socket file's mode, octal; null means 0660. */
+        @JsonProperty("socket-mode")
+        public String socketMode;
+        /** Unix sockets only: the socket file's group (the MTA's, e.g. postfix); null means the daemon's own. */
+        @JsonProperty("socket-group")
+        public String socketGroup;
         /** Header to PREPEND for listed recipients; empty means no header. */
         @JsonProperty("prepend-header")
         public String prependHeader = "";
@@ -117,6 +129,12 @@ public final class PolicydConfig {
         public boolean enabled = false;
         @JsonProperty("listen")
         public String listen = "127.0.0.1:5463";
+        /** Unix sockets only: the socket file's mode, octal; null means 0660. */
+        @JsonProperty("socket-mode")
+        public String socketMode;
+        /** Unix sockets only: the socket file's group (the MTA's, e.g. postfix); null means the daemon's own. */
+        @JsonProperty("socket-group")
+        public String socketGroup;
         /** Header added at end of message for listed recipients; empty means none. */
         @JsonProperty("add-header")
         public String addHeader = "";

@@ -87,12 +87,13 @@ final class Doors implements AutoCloseable {
         ServerFactory factory = new ServerFactory(loops);
         if (settings.socketmap() != null) {
             socketmap = new ReloadableProtocol(socketmapProtocol(settings));
-            servers.add(factory.start(SocketmapServer.NAME, settings.socketmap().listen(), settings.transport(), socketmap));
+            servers.add(factory.start(SocketmapServer.NAME, settings.socketmap().listen(), settings.socketmap().transport(),
+                    socketmap));
         }
         if (settings.policyService() != null) {
             policy = new ReloadableProtocol(policyProtocol(settings));
-            servers.add(factory.start(PolicyServiceServer.NAME, settings.policyService().listen(), settings.transport(),
-                    policy));
+            servers.add(factory.start(PolicyServiceServer.NAME, settings.policyService().listen(),
+                    settings.policyService().transport(), policy));
         }
         if (settings.milter() != null) {
             milter = new ReloadableProtocol(milterProtocol(settings));
@@ -133,7 +134,7 @@ final class Doors implements AutoCloseable {
 
     /** A milter connection lives as long as the SMTP session, which may idle far longer than a lookup client. */
     private static TransportSettings milterTransport(DaemonSettings settings) {
-        TransportSettings transport = settings.transport();
+        TransportSettings transport = settings.milter().transport();
         return transport.idleTimeout().compareTo(MilterServer.DEFAULT_IDLE_TIMEOUT) >= 0 ? transport
                 : transport.withIdleTimeout(MilterServer.DEFAULT_IDLE_TIMEOUT);
     }
@@ -156,10 +157,25 @@ final class Doors implements AutoCloseable {
         if (!started.transport().equals(next.transport())) {
             changes.add("limits");
         }
+        if (!java.util.Objects.equals(socketFiles(started), socketFiles(next))) {
+            changes.add("socket-mode/socket-group");
+        }
         if (!started.probe().equals(next.probe())) {
             changes.add("probe");
         }
         return changes.isEmpty() ? null : String.join(", ", changes);
+    }
+
+    /** Each door's unix socket mode and group (applied at bind). */
+    private static List<Object> socketFiles(DaemonSettings settings) {
+        List<Object> files = new ArrayList<>();
+        for (TransportSettings door : new TransportSettings[] {
+            settings.socketmap() == null ? null : settings.socketmap().transport(),
+            settings.policyService() == null ? null : settings.policyService().transport(),
+            settings.milter() == null ? null : settings.milter().transport()}) {
+            files.add(door == null ? null : List.of(door.unixSocketMode(), String.valueOf(door.unixSocketGroup())));
+        }
+        return files;
     }
 
     private static boolean sameAddress(ListenAddress a, ListenAddress b) {

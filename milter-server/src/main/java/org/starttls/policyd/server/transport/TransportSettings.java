@@ -32,8 +32,13 @@ public record TransportSettings(int maxConnections, Duration idleTimeout, Durati
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
     /** The default of {@code limits.request-timeout-seconds}. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /** The default of a door's {@code socket-mode}: owner only. */
+    /** The mode of a unix socket unless a door says otherwise: owner only (the admin socket's). */
     public static final String DEFAULT_SOCKET_MODE = "0600";
+    /**
+     * The default of {@code socketmap/policy-service/milter.socket-mode}: owner and group, so the
+     * MTA reaches the door through the socket's group ({@code socket-group}).
+     */
+    public static final String DEFAULT_DOOR_SOCKET_MODE = "0660";
 
     public static final TransportSettings DEFAULTS = new TransportSettings(DEFAULT_MAX_CONNECTIONS,
             DEFAULT_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, parseMode(DEFAULT_SOCKET_MODE), null, 0);

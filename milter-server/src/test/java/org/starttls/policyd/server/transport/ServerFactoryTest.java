@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,6 +218,33 @@ class ServerFactoryTest {
         }
     }
 
+
+    @Test
+    void aUnixSocketGetsItsGroupAndModeAfterBind(@TempDir Path dir) throws IOException {
+        String group = Files.readAttributes(Files.createTempFile(dir, "g", ""), PosixFileAttributes.class).group().getName();
+        // Root may hand the socket to any group; anyone else to a group of their own.
+        String target = group.equals("root") && groupExists("daemon") ? "daemon" : group;
+        Path socket = dir.resolve("door.sock");
+        TransportSettings settings = TransportSettings.DEFAULTS.withUnixSocketMode(TransportSettings.parseMode("0660"))
+                .withUnixSocketGroup(target);
+        try (RunningServer server = new ServerFactory(loops).start("unix", ListenAddress.unix(socket), settings, socketmap)) {
+            PosixFileAttributes attributes = Files.readAttributes(socket, PosixFileAttributes.class);
+            assertEquals(target, attributes.group().getName());
+            assertEquals(PosixFilePermissions.fromString("rw-rw----"), attributes.permissions());
+        }
+        IOException unknown = assertThrows(IOException.class, () -> new ServerFactory(loops).start("unix",
+                ListenAddress.unix(socket), settings.withUnixSocketGroup("no-such-group-here"), socketmap));
+        assertTrue(unknown.getMessage().contains("no-such-group-here"), unknown.getMessage());
+    }
+
+    private static boolean groupExists(String name) {
+        try {
+            java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     @Test
     void nioLoopsServeTcpAndUnixSocketsToo(@TempDir Path dir) throws IOException {
