@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +28,8 @@ public final class AdminProtocol implements ProtocolPipeline {
     public static final String NAME = "admin";
     /** Commands are single words; anything longer is not a command. */
     public static final int MAX_COMMAND_BYTES = 64;
+    /** Commands a client may send ahead while a reload runs; policyctl sends one per connection. */
+    static final int MAX_WAITING_COMMANDS = 8;
     /**
      * Few connections (policyctl opens one per command and sends it at once), a short idle
      * timeout, and a command line must arrive within the request deadline. At the limit a new
@@ -53,6 +56,8 @@ public final class AdminProtocol implements ProtocolPipeline {
 
     /** Runs one command per line; replies leave in command order because each waits for the last. */
     private final class CommandHandler extends SimpleChannelInboundHandler<ByteBuf> implements ReplyProgress {
+        /** Commands that arrived while a reload runs (in the same read, so not stopped by autoRead). */
+        private final ArrayDeque<String> waiting = new ArrayDeque<>();
         private boolean reloading;
 
         /** A reload runs; its connection is not idle. */
@@ -64,6 +69,18 @@ public final class AdminProtocol implements ProtocolPipeline {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
             String command = line.toString(StandardCharsets.US_ASCII).strip();
+            if (reloading) {
+                if (waiting.size() >= MAX_WAITING_COMMANDS) {
+                    ctx.close();
+                    return;
+                }
+                waiting.add(command);
+                return;
+            }
+            run(ctx, command);
+        }
+
+        private void run(ChannelHandlerContext ctx, String command) {
             switch (command) {
                 case "status":
                     reply(ctx, actions.status());
@@ -75,10 +92,16 @@ public final class AdminProtocol implements ProtocolPipeline {
                     actions.reload().whenComplete((result, error) -> ctx.executor().execute(() -> {
                         reloading = false;
                         reply(ctx, error == null ? result : error("reload failed: " + error.getMessage()));
-                        ctx.channel().config().setAutoRead(true);
+                        while (!reloading && !waiting.isEmpty() && ctx.channel().isActive()) {
+                            run(ctx, waiting.poll());
+                        }
+                        if (!reloading) {
+                            ctx.channel().config().setAutoRead(true);
+                        }
                     }));
                     break;
                 default:
+                    waiting.clear();
                     reply(ctx, error("unknown command; use status or reload"));
                     ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             }
