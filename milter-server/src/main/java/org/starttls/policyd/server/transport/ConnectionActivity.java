@@ -33,6 +33,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        long now = now(ctx);
         for (Map.Entry<String, ChannelHandler> entry : ctx.pipeline()) {
             if (requests == null && entry.getValue() instanceof RequestProgress) {
                 requests = (RequestProgress) entry.getValue();
@@ -41,25 +42,38 @@ final class ConnectionActivity extends ChannelDuplexHandler {
                 replies = (ReplyProgress) entry.getValue();
             }
         }
-        touch(ctx);
+        record(now);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        long readAt = now(ctx);
         ctx.fireChannelRead(msg);
-        touch(ctx);
+        record(readAt);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        long writtenAt = now(ctx);
         ctx.write(msg, promise);
-        touch(ctx);
+        record(writtenAt);
     }
 
-    private void touch(ChannelHandlerContext ctx) {
-        lastActivityNanos = ctx.executor().ticker().nanoTime();
+    /*
+     * The time is taken when the event happens, not after the protocol has handled it: by then
+     * the reply may have reached the client, and another connection's later request may already
+     * have been stamped on its own loop. A later stamp never goes back.
+     */
+    private void record(long eventNanos) {
+        if (eventNanos - lastActivityNanos > 0) {
+            lastActivityNanos = eventNanos;
+        }
         idleNow();
+    }
+
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor().ticker().nanoTime();
     }
 
     Channel channel() {

@@ -121,6 +121,15 @@ public final class ChannelClient implements AutoCloseable {
     }
 
     @Override
+    public String toString() {
+        try {
+            return String.valueOf(channel.getLocalAddress());
+        } catch (IOException e) {
+            return "closed";
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         selector.close();
         channel.close();
