@@ -1,8 +1,8 @@
 package org.starttls.policyd.cli;
 
 import java.time.Duration;
+import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.config.ConfigException;
-import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.transport.ListenAddress;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,8 +15,10 @@ final class AdminOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH", defaultValue = PolicydConfig.DEFAULT_ADMIN_LISTEN,
-            description = "policyd's admin endpoint (default: admin.listen of --config, else ${DEFAULT-VALUE}).")
+    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH",
+            description = "policyd's admin endpoint (default: admin.listen of --config, else the same unix socket "
+                    + "policyd uses by default: unix:/run/starttls-policyd/admin.sock when that directory is writable, "
+                    + "else under $XDG_RUNTIME_DIR/starttls-policyd/, else /tmp/starttls-policyd-USER/).")
     String admin;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -26,14 +28,11 @@ final class AdminOptions {
     @Mixin
     ConfigOptions config;
 
-    /** --admin when given, else the configuration's admin.listen, else the built-in default of --admin. */
+    /** --admin when given, else the configuration's admin.listen, else policyd's default admin socket. */
     ListenAddress address() throws ConfigException {
-        boolean given = mixee.commandLine().getParseResult().hasMatchedOption("--admin");
-        if (!given) {
+        if (admin == null) {
             ListenAddress configured = config.admin();
-            if (configured != null) {
-                return configured;
-            }
+            return configured != null ? configured : AdminDefaults.address();
         }
         try {
             return ListenAddress.parse(admin);

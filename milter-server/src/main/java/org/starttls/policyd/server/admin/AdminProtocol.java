@@ -5,8 +5,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.server.transport.PipelineNames;
 import org.starttls.policyd.server.transport.ProtocolPipeline;
+import org.starttls.policyd.server.transport.ReplyProgress;
+import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
  * The local admin endpoint used by {@code policyctl status} and {@code policyctl reload}: one
@@ -25,6 +28,16 @@ public final class AdminProtocol implements ProtocolPipeline {
     public static final String NAME = "admin";
     /** Commands are single words; anything longer is not a command. */
     public static final int MAX_COMMAND_BYTES = 64;
+    /** Commands a client may send ahead while a reload runs; policyctl sends one per connection. */
+    static final int MAX_WAITING_COMMANDS = 8;
+    /**
+     * Few connections (policyctl opens one per command and sends it at once), a short idle
+     * timeout, and a command line must arrive within the request deadline. At the limit a new
+     * policyctl takes the place of the connection idle the longest; one waiting for a reload is
+     * never idle.
+     */
+    public static final TransportSettings TRANSPORT = TransportSettings.DEFAULTS.withMaxConnections(16)
+            .withIdleTimeout(Duration.ofSeconds(60)).withRequestTimeout(Duration.ofSeconds(10));
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminProtocol.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,15 +50,37 @@ public final class AdminProtocol implements ProtocolPipeline {
 
     @Override
     public void addProtocolHandlers(ChannelPipeline pipeline) {
-        pipeline.addLast(PipelineNames.FRAMING, new LineBasedFrameDecoder(MAX_COMMAND_BYTES, true, true));
+        pipeline.addLast(PipelineNames.FRAMING, new AdminCommandDecoder());
         pipeline.addLast(PipelineNames.REQUESTS, new CommandHandler());
     }
 
     /** Runs one command per line; replies leave in command order because each waits for the last. */
-    private final class CommandHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private final class CommandHandler extends SimpleChannelInboundHandler<ByteBuf> implements ReplyProgress {
+        /** Commands that arrived while a reload runs (in the same read, so not stopped by autoRead). */
+        private final ArrayDeque<String> waiting = new ArrayDeque<>();
+        private boolean reloading;
+
+        /** A reload runs; its connection is not idle. */
+        @Override
+        public boolean replyPending() {
+            return reloading;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
             String command = line.toString(StandardCharsets.US_ASCII).strip();
+            if (reloading) {
+                if (waiting.size() >= MAX_WAITING_COMMANDS) {
+                    ctx.close();
+                    return;
+                }
+                waiting.add(command);
+                return;
+            }
+            run(ctx, command);
+        }
+
+        private void run(ChannelHandlerContext ctx, String command) {
             switch (command) {
                 case "status":
                     reply(ctx, actions.status());
@@ -53,12 +88,20 @@ public final class AdminProtocol implements ProtocolPipeline {
                 case "reload":
                     LOG.info("admin: reload requested");
                     ctx.channel().config().setAutoRead(false);
+                    reloading = true;
                     actions.reload().whenComplete((result, error) -> ctx.executor().execute(() -> {
+                        reloading = false;
                         reply(ctx, error == null ? result : error("reload failed: " + error.getMessage()));
-                        ctx.channel().config().setAutoRead(true);
+                        while (!reloading && !waiting.isEmpty() && ctx.channel().isActive()) {
+                            run(ctx, waiting.poll());
+                        }
+                        if (!reloading) {
+                            ctx.channel().config().setAutoRead(true);
+                        }
                     }));
                     break;
                 default:
+                    waiting.clear();
                     reply(ctx, error("unknown command; use status or reload"));
                     ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             }

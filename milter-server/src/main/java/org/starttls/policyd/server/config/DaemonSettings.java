@@ -67,17 +67,30 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         EMBEDDED_DEFAULT
     }
 
-    /** The socketmap door: address, default map settings, named maps. */
+    /**
+     * The socketmap door: address, default map settings, named maps, and its transport (the shared
+     * limits plus its unix socket's mode and group).
+     */
     public record SocketmapDoor(ListenAddress listen, SocketmapMapSettings defaults,
-            Map<String, SocketmapMapSettings> named) {
+            Map<String, SocketmapMapSettings> named, TransportSettings transport) {
+        public SocketmapDoor(ListenAddress listen, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named) {
+            this(listen, defaults, named, TransportSettings.DEFAULTS);
+        }
     }
 
-    /** The policy delegation door. */
-    public record PolicyDoor(ListenAddress listen, PolicyServiceSettings settings) {
+    /** The policy delegation door, with its transport as for {@link SocketmapDoor}. */
+    public record PolicyDoor(ListenAddress listen, PolicyServiceSettings settings, TransportSettings transport) {
+        public PolicyDoor(ListenAddress listen, PolicyServiceSettings settings) {
+            this(listen, settings, TransportSettings.DEFAULTS);
+        }
     }
 
-    /** The milter door. */
-    public record MilterDoor(ListenAddress listen, String headerName) {
+    /** The milter door, with its transport as for {@link SocketmapDoor}. */
+    public record MilterDoor(ListenAddress listen, String headerName, TransportSettings transport) {
+        public MilterDoor(ListenAddress listen, String headerName) {
+            this(listen, headerName, TransportSettings.DEFAULTS);
+        }
+
         /** Whether the door adds a header at end of message. */
         public boolean tagging() {
             return headerName != null && !headerName.isEmpty();
@@ -109,8 +122,8 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     .withIdleTimeout(Duration.ofSeconds(positive("limits.idle-timeout-seconds", c.limits.idleTimeoutSeconds)))
                     .withRequestTimeout(Duration.ofSeconds(
                             positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
-            return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine),
-                    policyDoor(c.policyService), milterDoor(c.milter), admin(c.admin), transport,
+            return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine, transport),
+                    policyDoor(c.policyService, transport), milterDoor(c.milter, transport), admin(c.admin), transport,
                     metrics(c.metrics), ProbeConfig.validate(c.probe, transport, this::error));
         }
 
@@ -146,7 +159,8 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     whileUnverified("list.while-unverified", l.whileUnverified));
         }
 
-        private SocketmapDoor socketmap(PolicydConfig.SocketmapSection s, EngineSettings engine) throws ConfigException {
+        private SocketmapDoor socketmap(PolicydConfig.SocketmapSection s, EngineSettings engine, TransportSettings transport)
+                throws ConfigException {
             if (!s.enabled) {
                 return null;
             }
@@ -166,10 +180,13 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                 named.put(entry.getKey(), defaults.withEngineSettings(mapEngine)
                         .withServername(m.servername == null ? s.servername : m.servername));
             }
-            return new SocketmapDoor(listen("socketmap.listen", s.listen), defaults, named);
+            ListenAddress listen = listen("socketmap.listen", s.listen);
+            return new SocketmapDoor(listen, defaults, named,
+                    socketFile("socketmap", listen, s.socketMode, s.socketGroup, transport));
         }
 
-        private PolicyDoor policyDoor(PolicydConfig.PolicyServiceSection p) throws ConfigException {
+        private PolicyDoor policyDoor(PolicydConfig.PolicyServiceSection p, TransportSettings transport)
+                throws ConfigException {
             if (!p.enabled) {
                 return null;
             }
@@ -178,16 +195,50 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             if (!header.isEmpty()) {
                 settings = settings.withHeaderName(headerName("policy-service.prepend-header", header));
             }
-            return new PolicyDoor(listen("policy-service.listen", p.listen), settings);
+            ListenAddress listen = listen("policy-service.listen", p.listen);
+            return new PolicyDoor(listen, settings,
+                    socketFile("policy-service", listen, p.socketMode, p.socketGroup, transport));
         }
 
-        private MilterDoor milterDoor(PolicydConfig.MilterSection m) throws ConfigException {
+        private MilterDoor milterDoor(PolicydConfig.MilterSection m, TransportSettings transport) throws ConfigException {
             if (!m.enabled) {
                 return null;
             }
             String header = m.addHeader == null ? "" : m.addHeader.strip();
-            return new MilterDoor(listen("milter.listen", m.listen),
-                    header.isEmpty() ? "" : headerName("milter.add-header", header));
+            ListenAddress listen = listen("milter.listen", m.listen);
+            return new MilterDoor(listen, header.isEmpty() ? "" : headerName("milter.add-header", header),
+                    socketFile("milter", listen, m.socketMode, m.socketGroup, transport));
+        }
+
+        /** A door's transport: the shared limits, and for a unix socket its file's mode and group. */
+        private TransportSettings socketFile(String section, ListenAddress listen, String mode, String group,
+                TransportSettings transport) throws ConfigException {
+            if (!listen.isUnix()) {
+                if (mode != null) {
+                    throw error(section + ".socket-mode", "applies only to a unix:/path listen address");
+                }
+                if (group != null) {
+                    throw error(section + ".socket-group", "applies only to a unix:/path listen address");
+                }
+                return transport;
+            }
+            TransportSettings door;
+            try {
+                door = transport.withUnixSocketMode(TransportSettings.parseMode(
+                        mode == null ? TransportSettings.DEFAULT_DOOR_SOCKET_MODE : mode.strip()));
+            } catch (IllegalArgumentException e) {
+                throw error(section + ".socket-mode", e.getMessage());
+            }
+            if (group == null || group.isBlank()) {
+                return door;
+            }
+            try {
+                java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService()
+                        .lookupPrincipalByGroupName(group.strip());
+            } catch (java.io.IOException e) {
+                throw error(section + ".socket-group", "there is no group \"" + group.strip() + "\"");
+            }
+            return door.withUnixSocketGroup(group.strip());
         }
 
         private ListenAddress admin(PolicydConfig.AdminSection a) throws ConfigException {

@@ -9,6 +9,7 @@ import org.starttls.policyd.fetcher.RefreshSettings;
 import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.server.probe.ProbeSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
@@ -22,8 +23,6 @@ public final class PolicydConfig {
     public static final String DEFAULT_SOCKETMAP_LISTEN = "127.0.0.1:5461";
     public static final String DEFAULT_POLICY_SERVICE_LISTEN = "127.0.0.1:5462";
     public static final String DEFAULT_MILTER_LISTEN = "127.0.0.1:5463";
-    /** Also {@code policyctl status/reload --admin}'s default. */
-    public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:5464";
     public static final String DEFAULT_METRICS_LISTEN = "127.0.0.1:9464";
 
     @JsonProperty("list")
@@ -103,6 +102,12 @@ public final class PolicydConfig {
         public boolean enabled = true;
         @JsonProperty("listen")
         public String listen = DEFAULT_SOCKETMAP_LISTEN;
+        /** Unix sockets only: the socket file's mode, octal; null means 0660. */
+        @JsonProperty("socket-mode")
+        public String socketMode;
+        /** Unix sockets only: the socket file's group (the MTA's, e.g. postfix); null means the daemon's own. */
+        @JsonProperty("socket-group")
+        public String socketGroup;
         /** Append servername=hostname (needs Postfix 3.4 or later; Sendmail 8.17 needs it). */
         @JsonProperty("servername")
         public boolean servername = SocketmapMapSettings.DEFAULTS.servername();
@@ -127,6 +132,12 @@ public final class PolicydConfig {
         public boolean enabled = true;
         @JsonProperty("listen")
         public String listen = DEFAULT_POLICY_SERVICE_LISTEN;
+        /** Unix sockets only: the socket file's mode, octal; null means 0660. */
+        @JsonProperty("socket-mode")
+        public String socketMode;
+        /** Unix sockets only: the socket file's group (the MTA's, e.g. postfix); null means the daemon's own. */
+        @JsonProperty("socket-group")
+        public String socketGroup;
         /** Header to PREPEND for listed recipients; empty means no header. */
         @JsonProperty("prepend-header")
         public String prependHeader = "";
@@ -138,6 +149,12 @@ public final class PolicydConfig {
         public boolean enabled = false;
         @JsonProperty("listen")
         public String listen = DEFAULT_MILTER_LISTEN;
+        /** Unix sockets only: the socket file's mode, octal; null means 0660. */
+        @JsonProperty("socket-mode")
+        public String socketMode;
+        /** Unix sockets only: the socket file's group (the MTA's, e.g. postfix); null means the daemon's own. */
+        @JsonProperty("socket-group")
+        public String socketGroup;
         /** Header added at end of message for listed recipients; empty means none. */
         @JsonProperty("add-header")
         public String addHeader = "";
@@ -147,9 +164,12 @@ public final class PolicydConfig {
     public static final class AdminSection {
         @JsonProperty("enabled")
         public boolean enabled = true;
-        /** Loopback or a unix socket only: it can trigger reloads. */
+        /**
+         * A unix socket (mode 0600) by default, where {@link AdminDefaults#address()} says; a
+         * loopback HOST:PORT only by choice: any local user can connect to TCP, and it can reload.
+         */
         @JsonProperty("listen")
-        public String listen = DEFAULT_ADMIN_LISTEN;
+        public String listen = AdminDefaults.address().toString();
     }
 
     /** The Prometheus /metrics and /health HTTP endpoint. */
@@ -163,6 +183,7 @@ public final class PolicydConfig {
 
     /** Per-door connection limits and timeouts. */
     public static final class LimitsSection {
+        /** At the limit, the longest-idle connection is closed for a newcomer. */
         @JsonProperty("max-connections")
         public int maxConnections = TransportSettings.DEFAULTS.maxConnections();
         /** An idle connection is kept this long (Postfix reuses them). */

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.server.admin.AdminActions;
+import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.admin.AdminProtocol;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.metrics.AnswerMeters;
@@ -56,12 +57,12 @@ final class Doors implements AutoCloseable {
             throws IOException {
         ServerFactory factory = new ServerFactory(loops);
         if (settings.socketmap() != null) {
-            servers.add(SocketmapServer.start(factory, settings.socketmap().listen(), settings.transport(),
+            servers.add(SocketmapServer.start(factory, settings.socketmap().listen(), settings.socketmap().transport(),
                     () -> snapshots.get().socketmap()));
         }
         if (settings.policyService() != null) {
-            servers.add(PolicyServiceServer.start(factory, settings.policyService().listen(), settings.transport(),
-                    () -> snapshots.get().policy(), decisions));
+            servers.add(PolicyServiceServer.start(factory, settings.policyService().listen(),
+                    settings.policyService().transport(), () -> snapshots.get().policy(), decisions));
         }
         if (settings.milter() != null) {
             // In-memory decisions answer on the event loop (cheaper than a hand-off); ones that may
@@ -77,17 +78,17 @@ final class Doors implements AutoCloseable {
 
     /** A milter connection lives as long as the SMTP session, which may idle far longer than a lookup client. */
     private static TransportSettings milterTransport(DaemonSettings settings) {
-        TransportSettings transport = settings.transport();
+        TransportSettings transport = settings.milter().transport();
         return transport.idleTimeout().compareTo(MilterServer.DEFAULT_IDLE_TIMEOUT) >= 0 ? transport
                 : transport.withIdleTimeout(MilterServer.DEFAULT_IDLE_TIMEOUT);
     }
 
     /** Binds the local admin endpoint ({@code policyctl status}, {@code reload}). */
     void startAdmin(ListenAddress address, AdminActions actions) throws IOException {
-        // Few connections. A reload runs on the control plane, not here; its reply waits for it.
-        TransportSettings transport = TransportSettings.DEFAULTS.withMaxConnections(16)
-                .withRequestTimeout(Duration.ofSeconds(10));
-        servers.add(new ServerFactory(loops).start(AdminProtocol.NAME, address, transport, new AdminProtocol(actions)));
+        // A reload runs on the control plane, not here; its reply waits for it.
+        AdminDefaults.prepareDirectory(address);
+        servers.add(new ServerFactory(loops).start(AdminProtocol.NAME, address, AdminProtocol.TRANSPORT,
+                new AdminProtocol(actions)));
     }
 
     List<RunningServer> servers() {

@@ -8,7 +8,7 @@ import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
  * The settings a reload cannot apply because they are bound into sockets and threads at start:
- * door addresses (and whether a door runs), connection limits, the admin and metrics endpoints,
+ * door addresses (and whether a door runs), connection limits, unix socket modes and groups, the admin and metrics endpoints,
  * downgrade detection. Named by their configuration keys.
  */
 final class RestartNeeded {
@@ -27,6 +27,12 @@ final class RestartNeeded {
         door(keys, "admin", started.admin(), next.admin());
         door(keys, "metrics", started.metrics(), next.metrics());
         limits(keys, started.transport(), next.transport());
+        socketFile(keys, "socketmap", started.socketmap() == null ? null : started.socketmap().transport(),
+                next.socketmap() == null ? null : next.socketmap().transport());
+        socketFile(keys, "policy-service", started.policyService() == null ? null : started.policyService().transport(),
+                next.policyService() == null ? null : next.policyService().transport());
+        socketFile(keys, "milter", started.milter() == null ? null : started.milter().transport(),
+                next.milter() == null ? null : next.milter().transport());
         if (!started.probe().equals(next.probe())) {
             keys.add("probe");
         }
@@ -38,6 +44,19 @@ final class RestartNeeded {
             keys.add(section + ".enabled");
         } else if (!Objects.equals(startedAddress, nextAddress)) {
             keys.add(section + ".listen");
+        }
+    }
+
+    /** A door's unix socket mode and group, applied once at bind. */
+    private static void socketFile(List<String> keys, String section, TransportSettings started, TransportSettings next) {
+        if (started == null || next == null) {
+            return;
+        }
+        if (!started.unixSocketMode().equals(next.unixSocketMode())) {
+            keys.add(section + ".socket-mode");
+        }
+        if (!Objects.equals(started.unixSocketGroup(), next.unixSocketGroup())) {
+            keys.add(section + ".socket-group");
         }
     }
 
@@ -65,13 +84,15 @@ final class RestartNeeded {
         DaemonSettings.SocketmapDoor socketmap = started.socketmap() == null ? null
                 : next.socketmap() == null ? started.socketmap()
                 : new DaemonSettings.SocketmapDoor(started.socketmap().listen(), next.socketmap().defaults(),
-                        next.socketmap().named());
+                        next.socketmap().named(), started.socketmap().transport());
         DaemonSettings.PolicyDoor policy = started.policyService() == null ? null
                 : next.policyService() == null ? started.policyService()
-                : new DaemonSettings.PolicyDoor(started.policyService().listen(), next.policyService().settings());
+                : new DaemonSettings.PolicyDoor(started.policyService().listen(), next.policyService().settings(),
+                        started.policyService().transport());
         DaemonSettings.MilterDoor milter = started.milter() == null ? null
                 : next.milter() == null ? started.milter()
-                : new DaemonSettings.MilterDoor(started.milter().listen(), next.milter().headerName());
+                : new DaemonSettings.MilterDoor(started.milter().listen(), next.milter().headerName(),
+                        started.milter().transport());
         return new DaemonSettings(next.source(), next.engine(), socketmap, policy, milter, started.admin(),
                 started.transport(), started.metrics(), started.probe());
     }

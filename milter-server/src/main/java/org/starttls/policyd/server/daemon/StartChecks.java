@@ -161,6 +161,10 @@ public final class StartChecks {
         if (address.isUnix()) {
             Path socket = address.unixPath();
             Path parent = socket.getParent();
+            if (key.equals("admin.listen") && parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+                // The admin socket's directory is created at start (AdminDefaults), owner-only.
+                parent = parent.getParent();
+            }
             if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
                 throw new IOException(key + ": cannot listen on " + address + ": " + parent
                         + " is not a writable directory");

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.server.transport.ReplyProgress;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.RecipientDomain;
@@ -35,7 +36,7 @@ import org.starttls.policyd.server.metrics.AnswerRecorder;
  * executor they run there and the answer is written back on the event loop. Meanwhile later
  * commands wait in a short backlog, so answers always leave in order.
  */
-final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessage> {
+final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessage> implements ReplyProgress {
     /** The MTA waits for each answer, so only a few no-reply commands can arrive meanwhile. */
     static final int MAX_BACKLOG_COMMANDS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(MilterSessionHandler.class);
@@ -79,6 +80,12 @@ final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessa
     private static Supplier<ReceiptDecider> fixed(ReceiptDecider decider) {
         Objects.requireNonNull(decider, "decider");
         return () -> decider;
+    }
+
+    /** A decision runs on the executor, or commands wait behind it (the connection is not idle). */
+    @Override
+    public boolean replyPending() {
+        return deciding || !backlog.isEmpty();
     }
 
     @Override

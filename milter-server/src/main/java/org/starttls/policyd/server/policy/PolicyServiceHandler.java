@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.server.transport.ReplyProgress;
 
 /**
  * Answers each request as it is decoded, so replies leave in request order. Undecodable input
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * time per connection, and written back in order; a rejected or failed computation answers a
  * tempfail, never DUNNO.
  */
-final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyRequest> {
+final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyRequest> implements ReplyProgress {
     /** Postfix waits for each answer; a client that sends more unanswered requests than this is closed. */
     static final int MAX_PENDING_REQUESTS = 32;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyServiceHandler.class);
@@ -80,5 +81,11 @@ final class PolicyServiceHandler extends SimpleChannelInboundHandler<PolicyReque
                         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
                     }
                 }));
+    }
+
+    /** An answer is being computed on the executor (the connection is not idle). */
+    @Override
+    public boolean replyPending() {
+        return pending > 0;
     }
 }

@@ -31,10 +31,11 @@ public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
 
-    private EventLoops(boolean epoll, int workerThreads) {
+    private EventLoops(String threadPrefix, boolean epoll, int workerThreads) {
         this.epoll = epoll;
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("policyd-accept"), factory());
-        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("policyd-io"), factory());
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadPrefix + "-accept"), factory());
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory(threadPrefix + "-io"),
+                factory());
     }
 
     /**
@@ -42,6 +43,11 @@ public final class EventLoops implements AutoCloseable {
      * @param preferNative use epoll when available; false forces NIO
      */
     public static EventLoops create(int workerThreads, boolean preferNative) {
+        return create("policyd", workerThreads, preferNative);
+    }
+
+    /** As above, naming the threads {@code threadPrefix-accept-*} and {@code threadPrefix-io-*}. */
+    public static EventLoops create(String threadPrefix, int workerThreads, boolean preferNative) {
         if (workerThreads < 0) {
             throw new IllegalArgumentException("workerThreads must not be negative");
         }
@@ -49,7 +55,7 @@ public final class EventLoops implements AutoCloseable {
         if (preferNative && !useEpoll) {
             LOG.info("native epoll is not available ({}); using NIO", String.valueOf(Epoll.unavailabilityCause()));
         }
-        return new EventLoops(useEpoll, workerThreads);
+        return new EventLoops(threadPrefix, useEpoll, workerThreads);
     }
 
     private IoHandlerFactory factory() {

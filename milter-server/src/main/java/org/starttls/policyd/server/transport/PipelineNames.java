@@ -2,8 +2,10 @@ package org.starttls.policyd.server.transport;
 
 /** Names of the handlers in every door's pipeline, in pipeline order, so tests and logs can find them. */
 public final class PipelineNames {
-    /** {@link ConnectionLimitHandler}: closes connections over the limit. */
+    /** {@link ConnectionLimitHandler}: at the limit, closes the longest-idle connection for a newcomer. */
     public static final String CONNECTION_LIMIT = "connection-limit";
+    /** {@link ConnectionActivity}: when the connection was last active, and whether it is idle. */
+    public static final String ACTIVITY = "activity";
     /** {@link IdleConnectionCloser}: closes connections idle for the (long) idle timeout. */
     public static final String IDLE_TIMEOUT = "idle-timeout";
     /** {@link RequestDeadlineHandler}: closes connections whose started request does not finish in time. */

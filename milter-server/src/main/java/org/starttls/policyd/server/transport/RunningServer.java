@@ -67,9 +67,9 @@ public final class RunningServer implements AutoCloseable {
     public void close() {
         long timeout = CLOSE_TIMEOUT.toMillis();
         serverChannel.close().awaitUninterruptibly(timeout, TimeUnit.MILLISECONDS);
-        // Closing flushes what is queued. A decision still running off the event loop (a door
-        // waiting for a probe) finds its channel closed and drops its answer, as the handlers
-        // check; the MTA retries on its next connection.
+        // Closing flushes the replies already written. An answer still being decided off the event
+        // loop (a probe wait, a reload) is dropped with its connection: the MTA sees the connection
+        // close and retries the lookup on a new one, which is a deferral at worst, never a wrong answer.
         connections.close().awaitUninterruptibly(timeout, TimeUnit.MILLISECONDS);
         if (address.isUnix()) {
             try {

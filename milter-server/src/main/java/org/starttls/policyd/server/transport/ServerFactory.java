@@ -3,19 +3,12 @@ package org.starttls.policyd.server.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -45,28 +38,11 @@ public final class ServerFactory {
      */
     public RunningServer start(String name, ListenAddress address, TransportSettings settings,
             ProtocolPipeline protocol) throws IOException {
-        Objects.requireNonNull(protocol, "protocol");
-        ConnectionLimitHandler limit = new ConnectionLimitHandler(name, settings.maxConnections());
-        WriteBackpressureHandler backpressure = new WriteBackpressureHandler();
-        ConnectionErrorHandler errors = new ConnectionErrorHandler();
-        ChannelGroup connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
-
+        TransportPipeline connections = new TransportPipeline(name, settings, protocol);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
                 .channel(address.isUnix() ? loops.unixChannel() : loops.tcpChannel())
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        connections.add(channel);
-                        ChannelPipeline pipeline = channel.pipeline();
-                        pipeline.addLast(PipelineNames.CONNECTION_LIMIT, limit);
-                        pipeline.addLast(PipelineNames.IDLE_TIMEOUT, new IdleConnectionCloser(settings.idleTimeout()));
-                        pipeline.addLast(PipelineNames.REQUEST_DEADLINE, new RequestDeadlineHandler(settings.requestTimeout()));
-                        pipeline.addLast(PipelineNames.BACKPRESSURE, backpressure);
-                        protocol.addProtocolHandlers(pipeline);
-                        pipeline.addLast(PipelineNames.ERRORS, errors);
-                    }
-                });
+                .childHandler(connections);
         if (!address.isUnix()) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
         }
@@ -83,40 +59,24 @@ public final class ServerFactory {
         if (address.isUnix()) {
             restrictSocketFile(name, address.unixPath(), settings, bound.channel());
         }
-        RunningServer server = new RunningServer(name, address, bound.channel(), connections, limit);
+        RunningServer server = new RunningServer(name, address, bound.channel(), connections.connections(), connections.limit());
         LOG.info("{}: listening on {} ({})", name, address.isUnix() ? address : server.localAddress(),
                 loops.isNative() ? "epoll" : "nio");
         return server;
     }
 
     private SocketAddress unixSocketAddress(Path path) throws IOException {
-        removeStaleSocket(path);
+        UnixSocketFile.clearStale(path);
         return loops.isNative() ? new DomainSocketAddress(path.toFile()) : UnixDomainSocketAddress.of(path);
     }
 
-    /** A socket file left by a previous run would make bind fail; anything else at that path is left alone. */
-    private static void removeStaleSocket(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((mode & S_IFMT) != S_IFSOCK) {
-            throw new IOException("cannot listen on unix:" + path + ": a file that is not a socket is in the way");
-        }
-        Files.delete(path);
-    }
-
-    /*
-     * The socket exists with the process umask's permissions between bind and this chmod; put the
-     * socket in a directory only the daemon's user (and the MTA's group) can enter to close that gap.
-     */
     private static void restrictSocketFile(String name, Path path, TransportSettings settings, Channel channel)
             throws IOException {
         try {
-            Files.setPosixFilePermissions(path, settings.unixSocketMode());
+            UnixSocketFile.restrict(path, settings.unixSocketMode(), settings.unixSocketGroup());
         } catch (IOException | UnsupportedOperationException e) {
             channel.close().awaitUninterruptibly();
-            throw new IOException(name + ": cannot set the mode of " + path + ": " + e.getMessage(), e);
+            throw new IOException(name + ": cannot set the group and mode of " + path + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.starttls.policyd.server.transport;
 
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -16,17 +15,33 @@ import java.util.Set;
  * for {@code idleTimeout} (long); only a request that has started and not finished is held to the
  * short {@code requestTimeout}, which stops a client that trickles bytes from holding a slot.
  *
- * @param maxConnections connections served at once; one more is closed on arrival with a log line
+ * @param maxConnections connections served at once; at the limit a newcomer takes the place of the
+ *     connection idle the longest, and is refused only when every connection is mid-request
  * @param idleTimeout a connection with nothing read or written for this long is closed
  * @param requestTimeout a request whose first byte arrived this long ago and is still incomplete closes the connection
  * @param unixSocketMode permissions of a unix socket file (owner-only by default)
+ * @param unixSocketGroup the group a unix socket file is given after bind, or null for the daemon's own group
  * @param readBufferBytes fixed size of each socket read, or 0 for Netty's adaptive sizing (tests pin small sizes)
  */
 public record TransportSettings(int maxConnections, Duration idleTimeout, Duration requestTimeout,
-        Set<PosixFilePermission> unixSocketMode, int readBufferBytes) {
+        Set<PosixFilePermission> unixSocketMode, String unixSocketGroup, int readBufferBytes) {
 
-    public static final TransportSettings DEFAULTS = new TransportSettings(1_024, Duration.ofSeconds(300),
-            Duration.ofSeconds(10), PosixFilePermissions.fromString("rw-------"), 0);
+    /** The default of {@code limits.max-connections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    /** The default of {@code limits.idle-timeout-seconds}. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+    /** The default of {@code limits.request-timeout-seconds}. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The mode of a unix socket unless a door says otherwise: owner only (the admin socket's). */
+    public static final String DEFAULT_SOCKET_MODE = "0600";
+    /**
+     * The default of {@code socketmap/policy-service/milter.socket-mode}: owner and group, so the
+     * MTA reaches the door through the socket's group ({@code socket-group}).
+     */
+    public static final String DEFAULT_DOOR_SOCKET_MODE = "0660";
+
+    public static final TransportSettings DEFAULTS = new TransportSettings(DEFAULT_MAX_CONNECTIONS,
+            DEFAULT_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, parseMode(DEFAULT_SOCKET_MODE), null, 0);
 
     public TransportSettings {
         if (maxConnections < 1) {
@@ -37,6 +52,9 @@ public record TransportSettings(int maxConnections, Duration idleTimeout, Durati
         Objects.requireNonNull(unixSocketMode, "unixSocketMode");
         unixSocketMode = unixSocketMode.isEmpty()
                 ? Set.of() : Set.copyOf(EnumSet.copyOf(unixSocketMode));
+        if (unixSocketGroup != null && unixSocketGroup.isBlank()) {
+            unixSocketGroup = null;
+        }
         if (readBufferBytes < 0) {
             throw new IllegalArgumentException("readBufferBytes must not be negative, got " + readBufferBytes);
         }
@@ -70,22 +88,27 @@ public record TransportSettings(int maxConnections, Duration idleTimeout, Durati
     }
 
     public TransportSettings withMaxConnections(int value) {
-        return new TransportSettings(value, idleTimeout, requestTimeout, unixSocketMode, readBufferBytes);
+        return new TransportSettings(value, idleTimeout, requestTimeout, unixSocketMode, unixSocketGroup, readBufferBytes);
     }
 
     public TransportSettings withIdleTimeout(Duration value) {
-        return new TransportSettings(maxConnections, value, requestTimeout, unixSocketMode, readBufferBytes);
+        return new TransportSettings(maxConnections, value, requestTimeout, unixSocketMode, unixSocketGroup, readBufferBytes);
     }
 
     public TransportSettings withRequestTimeout(Duration value) {
-        return new TransportSettings(maxConnections, idleTimeout, value, unixSocketMode, readBufferBytes);
+        return new TransportSettings(maxConnections, idleTimeout, value, unixSocketMode, unixSocketGroup, readBufferBytes);
     }
 
     public TransportSettings withUnixSocketMode(Set<PosixFilePermission> value) {
-        return new TransportSettings(maxConnections, idleTimeout, requestTimeout, value, readBufferBytes);
+        return new TransportSettings(maxConnections, idleTimeout, requestTimeout, value, unixSocketGroup, readBufferBytes);
+    }
+
+    /** @param value a group name, or null for the daemon's own group */
+    public TransportSettings withUnixSocketGroup(String value) {
+        return new TransportSettings(maxConnections, idleTimeout, requestTimeout, unixSocketMode, value, readBufferBytes);
     }
 
     public TransportSettings withReadBufferBytes(int value) {
-        return new TransportSettings(maxConnections, idleTimeout, requestTimeout, unixSocketMode, value);
+        return new TransportSettings(maxConnections, idleTimeout, requestTimeout, unixSocketMode, unixSocketGroup, value);
     }
 }

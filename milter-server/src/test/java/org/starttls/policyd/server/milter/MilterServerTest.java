@@ -2,11 +2,15 @@ package org.starttls.policyd.server.milter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.starttls.policyd.server.milter.MilterBytes.cstrings;
 import static org.starttls.policyd.server.milter.MilterBytes.frame;
 import static org.starttls.policyd.server.milter.MilterBytes.macro;
 import static org.starttls.policyd.server.milter.MilterBytes.rcpt;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +31,7 @@ import org.starttls.policyd.server.transport.EventLoops;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.RunningServer;
 import org.starttls.policyd.server.transport.ServerFactory;
+import org.starttls.policyd.server.transport.TransportPipeline;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /** The milter door on the shared transport over real sockets, driven by a client that speaks raw milter bytes. */
@@ -123,19 +129,26 @@ class MilterServerTest {
     }
 
     @Test
-    void connectionsBeyondTheTransportLimitAreClosedAtOnce() throws Exception {
+    void atTheLimitASessionBetweenFramesMakesRoomAndOneMidFrameDoesNot() throws Exception {
         int port = start(MilterServer.TRANSPORT_DEFAULTS.withMaxConnections(1), TAGGING);
-        // The second client connects only once the first is served: two connections accepted at
-        // once may be counted in either order, on different event loops.
         try (RawClient first = new RawClient(port)) {
             first.send(MilterSessionHandlerTest.POSTFIX_OFFER);
             assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, first.reply());
             try (RawClient second = new RawClient(port)) {
-                second.assertClosed();
+                second.send(MilterSessionHandlerTest.POSTFIX_OFFER);
+                assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, second.reply());
+                first.assertClosed();
+                // The second is in the middle of a frame: a RCPT (answered) and half the next in one write.
+                byte[] rcpt = rcpt("<d@unlisted.example>");
+                second.send(MilterSessionHandlerTest.MAIL, rcpt, Arrays.copyOf(rcpt, 6));
+                assertEquals("c:", second.reply());
+                try (RawClient third = new RawClient(port)) {
+                    third.assertClosed();
+                }
+                second.send(Arrays.copyOfRange(rcpt, 6, rcpt.length));
+                assertEquals("c:", second.reply());
+                assertEquals(1, server.openConnections());
             }
-            first.send(rcpt("<d@unlisted.example>"));
-            assertEquals("c:", first.reply());
-            assertEquals(1, server.openConnections());
         }
     }
 
@@ -150,21 +163,50 @@ class MilterServerTest {
     }
 
     @Test
-    void aStartedFrameHasADeadlineButASilentSessionBetweenFramesIsKept() throws Exception {
-        int port = start(MilterServer.TRANSPORT_DEFAULTS.withRequestTimeout(Duration.ofMillis(200)), TAGGING);
-        try (RawClient silent = new RawClient(port); RawClient slow = new RawClient(port)) {
-            silent.send(MilterSessionHandlerTest.POSTFIX_OFFER);
-            assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, silent.reply());
-            slow.send(MilterSessionHandlerTest.POSTFIX_OFFER);
-            slow.reply();
-            byte[] rcpt = rcpt("<a@example.com>");
-            slow.send(Arrays.copyOf(rcpt, 6)); // the length and the command byte, then nothing
-            slow.assertClosed();
-            // Far longer than the request deadline has passed for the silent session by now.
-            assertFalse(silent.closedWithin(Duration.ofMillis(400)), "a session between frames is kept");
-            silent.send(MilterSessionHandlerTest.MAIL, rcpt);
-            assertEquals("c:", silent.reply());
-        }
+    void aStartedFrameHasADeadlineButASilentSessionBetweenFramesIsKeptUntilTheMilterIdleTimeout() {
+        TransportSettings transport = MilterServer.TRANSPORT_DEFAULTS.withRequestTimeout(Duration.ofSeconds(10));
+        EmbeddedChannel silent = connection(transport);
+        send(silent, MilterSessionHandlerTest.POSTFIX_OFFER);
+        assertEquals(MilterSessionHandlerTest.POSTFIX_AGREED, reply(silent));
+        advance(silent, MilterServer.DEFAULT_IDLE_TIMEOUT.minusSeconds(1));
+        assertTrue(silent.isOpen(), "a session between frames is kept far past the request deadline");
+        send(silent, MilterSessionHandlerTest.MAIL, rcpt("<a@example.com>"));
+        assertEquals("c:", reply(silent));
+        advance(silent, MilterServer.DEFAULT_IDLE_TIMEOUT);
+        assertFalse(silent.isOpen(), "closed once silent for the milter idle timeout");
+
+        EmbeddedChannel slow = connection(transport);
+        send(slow, MilterSessionHandlerTest.POSTFIX_OFFER);
+        reply(slow);
+        send(slow, Arrays.copyOf(rcpt("<a@example.com>"), 6)); // the length and the command byte, then nothing
+        advance(slow, Duration.ofMillis(9_999));
+        assertTrue(slow.isOpen());
+        advance(slow, Duration.ofMillis(1));
+        assertFalse(slow.isOpen(), "a started frame is cut off at the request deadline");
+    }
+
+    /** A milter connection as the door builds it, on an embedded channel whose clock moves only when told. */
+    private static EmbeddedChannel connection(TransportSettings transport) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(new TransportPipeline(MilterServer.NAME, transport,
+                new MilterProtocol(new TestDecider(), TAGGING, null)));
+        channel.pipeline().fireChannelActive();
+        return channel;
+    }
+
+    private static void send(EmbeddedChannel channel, byte[]... frames) {
+        channel.writeInbound(Unpooled.wrappedBuffer(MilterBytes.concat(frames)));
+    }
+
+    private static String reply(EmbeddedChannel channel) {
+        ByteBuf frame = channel.readOutbound();
+        return MilterBytes.describe(MilterBytes.drain(frame));
+    }
+
+    private static void advance(EmbeddedChannel channel, Duration by) {
+        channel.advanceTimeBy(by.toNanos(), TimeUnit.NANOSECONDS);
+        channel.runPendingTasks();
     }
 
     private int start(TransportSettings transport, MilterSettings settings) throws IOException {

@@ -18,12 +18,23 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.server.policy.PolicyResponder;
+import org.starttls.policyd.server.policy.PolicyServiceProtocol;
+import org.starttls.policyd.server.policy.PolicyServiceSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMaps;
 import org.starttls.policyd.server.socketmap.SocketmapProtocol;
 import org.starttls.policyd.server.socketmap.SocketmapResponder;
@@ -77,54 +88,92 @@ class ServerFactoryTest {
     }
 
     @Test
-    void enforcesTheConnectionLimit() throws IOException {
+    void atTheLimitTheLongestIdleConnectionMakesRoomForANewcomer() throws IOException {
         try (RunningServer server = start(TransportSettings.DEFAULTS.withMaxConnections(2));
                 LineClient one = new LineClient(server.port()); LineClient two = new LineClient(server.port())) {
             assertAnswers(one);
             assertAnswers(two);
+            assertAnswers(one); // now two has been idle the longest
             try (LineClient three = new LineClient(server.port())) {
-                assertTrue(three.closedWithin(5_000), "a third connection is closed on arrival");
+                assertAnswers(three);
+                assertTrue(two.closedWithin(5_000), "the longest-idle connection was closed for the newcomer");
+                assertAnswers(one);
+                assertAnswers(three);
+                assertEquals(2, server.openConnections());
             }
-            assertAnswers(one);
-            assertEquals(2, server.openConnections());
         }
     }
 
     @Test
-    void aStartedRequestHasADeadlineButAnIdleConnectionIsKept() throws IOException {
-        TransportSettings settings = TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofMillis(200));
-        try (RunningServer server = start(settings); LineClient idle = new LineClient(server.port());
-                LineClient slow = new LineClient(server.port())) {
-            assertAnswers(idle);
-            slow.send("15:sts exam");
-            assertTrue(slow.closedWithin(5_000), "an unfinished request is cut off");
-            // Much longer than the request deadline has passed for the idle one by now.
-            assertFalse(idle.closedWithin(400), "an idle connection between requests is kept");
-            assertAnswers(idle);
+    void aThousandAndTwentyFourIdleConnectionsDoNotLockOutANewLookup() throws IOException {
+        List<LineClient> idle = new ArrayList<>();
+        try (RunningServer server = start(TransportSettings.DEFAULTS)) {
+            try {
+                for (int i = 0; i < TransportSettings.DEFAULT_MAX_CONNECTIONS; i++) {
+                    idle.add(new LineClient(server.port()));
+                }
+                assertAnswers(idle.get(idle.size() - 1));
+                try (LineClient postfix = new LineClient(server.port())) {
+                    assertAnswers(postfix);
+                }
+                assertAnswers(idle.get(idle.size() - 1));
+            } finally {
+                for (LineClient client : idle) {
+                    client.close();
+                }
+            }
         }
     }
 
     @Test
-    void aRequestStartedInTheSameReadThatFinishedTheLastGetsAFullDeadline() throws IOException {
-        TransportSettings settings = TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofMillis(1_000));
-        try (RunningServer server = start(settings); LineClient client = new LineClient(server.port())) {
-            client.send("15:sts exam");
-            assertFalse(client.closedWithin(600));
-            client.send("ple.com,15:sts exam"); // finishes the first request and starts the second
-            assertEquals(NOTFOUND, client.read(NOTFOUND.length()));
-            // A deadline still counted from the first request's start would expire during this wait.
-            assertFalse(client.closedWithin(600), "the second request has its own deadline");
-            client.send("ple.com,");
-            assertEquals(NOTFOUND, client.read(NOTFOUND.length()));
+    void atTheLimitANewcomerIsRefusedOnlyWhenEveryConnectionIsMidRequest() throws IOException {
+        try (RunningServer server = start(TransportSettings.DEFAULTS.withMaxConnections(2));
+                LineClient one = new LineClient(server.port()); LineClient two = new LineClient(server.port())) {
+            // One write each: a whole request (answered, so the server has read it) and the start of the next.
+            one.send(netstring("sts example.com") + "15:sts exam");
+            assertEquals(NOTFOUND, one.read(NOTFOUND.length()));
+            two.send(netstring("sts example.com") + "15:sts exam");
+            assertEquals(NOTFOUND, two.read(NOTFOUND.length()));
+            try (LineClient three = new LineClient(server.port())) {
+                assertTrue(three.closedWithin(5_000), "no connection is idle: the newcomer is refused");
+            }
+            one.send("ple.com,");
+            assertEquals(NOTFOUND, one.read(NOTFOUND.length()));
+            two.send("ple.com,");
+            assertEquals(NOTFOUND, two.read(NOTFOUND.length()));
         }
     }
 
     @Test
-    void closesAConnectionIdleForTheIdleTimeout() throws IOException {
-        TransportSettings settings = TransportSettings.DEFAULTS.withIdleTimeout(Duration.ofMillis(300));
-        try (RunningServer server = start(settings); LineClient client = new LineClient(server.port())) {
-            assertAnswers(client);
-            assertTrue(client.closedWithin(5_000));
+    void aConnectionWaitingForAnAnswerIsNotIdle() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch decide = new CountDownLatch(1);
+        ExecutorService slowDecisions = Executors.newSingleThreadExecutor();
+        ReceiptDecider waiting = domain -> {
+            asked.countDown();
+            try {
+                decide.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Decision.noPolicy(domain, null, "not listed");
+        };
+        ProtocolPipeline policy = new PolicyServiceProtocol(
+                new PolicyResponder(waiting, PolicyServiceSettings.DEFAULTS), slowDecisions);
+        String dunno = "action=DUNNO\n\n";
+        try (RunningServer server = new ServerFactory(loops).start("policy", ListenAddress.parse("127.0.0.1:0"),
+                TransportSettings.DEFAULTS.withMaxConnections(1), policy);
+                LineClient postfix = new LineClient(server.port())) {
+            postfix.send("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=a@example.com\n\n");
+            assertTrue(asked.await(10, TimeUnit.SECONDS), "the request reached the decider");
+            try (LineClient newcomer = new LineClient(server.port())) {
+                assertTrue(newcomer.closedWithin(5_000), "the only connection waits for its answer: refused");
+            }
+            decide.countDown();
+            assertEquals(dunno, postfix.read(dunno.length()));
+        } finally {
+            decide.countDown();
+            slowDecisions.shutdownNow();
         }
     }
 
@@ -169,6 +218,33 @@ class ServerFactoryTest {
         }
     }
 
+
+    @Test
+    void aUnixSocketGetsItsGroupAndModeAfterBind(@TempDir Path dir) throws IOException {
+        String group = Files.readAttributes(Files.createTempFile(dir, "g", ""), PosixFileAttributes.class).group().getName();
+        // Root may hand the socket to any group; anyone else to a group of their own.
+        String target = group.equals("root") && groupExists("daemon") ? "daemon" : group;
+        Path socket = dir.resolve("door.sock");
+        TransportSettings settings = TransportSettings.DEFAULTS.withUnixSocketMode(TransportSettings.parseMode("0660"))
+                .withUnixSocketGroup(target);
+        try (RunningServer server = new ServerFactory(loops).start("unix", ListenAddress.unix(socket), settings, socketmap)) {
+            PosixFileAttributes attributes = Files.readAttributes(socket, PosixFileAttributes.class);
+            assertEquals(target, attributes.group().getName());
+            assertEquals(PosixFilePermissions.fromString("rw-rw----"), attributes.permissions());
+        }
+        IOException unknown = assertThrows(IOException.class, () -> new ServerFactory(loops).start("unix",
+                ListenAddress.unix(socket), settings.withUnixSocketGroup("no-such-group-here"), socketmap));
+        assertTrue(unknown.getMessage().contains("no-such-group-here"), unknown.getMessage());
+    }
+
+    private static boolean groupExists(String name) {
+        try {
+            java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     @Test
     void nioLoopsServeTcpAndUnixSocketsToo(@TempDir Path dir) throws IOException {

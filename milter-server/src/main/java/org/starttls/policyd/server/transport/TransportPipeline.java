@@ -1,0 +1,51 @@
+package org.starttls.policyd.server.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Objects;
+
+/**
+ * Builds each new connection's pipeline of one door: the transport's handlers around the
+ * protocol's, in {@link PipelineNames} order. Handlers shared by the door's connections (the
+ * limit, back-pressure, errors) are created once here.
+ */
+public final class TransportPipeline extends ChannelInitializer<Channel> {
+    private final TransportSettings settings;
+    private final ProtocolPipeline protocol;
+    private final ConnectionLimitHandler limit;
+    private final WriteBackpressureHandler backpressure = new WriteBackpressureHandler();
+    private final ConnectionErrorHandler errors = new ConnectionErrorHandler();
+    private final ChannelGroup connections;
+
+    public TransportPipeline(String name, TransportSettings settings, ProtocolPipeline protocol) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.limit = new ConnectionLimitHandler(name, settings.maxConnections());
+        this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        connections.add(channel);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(PipelineNames.CONNECTION_LIMIT, limit);
+        pipeline.addLast(PipelineNames.ACTIVITY, new ConnectionActivity());
+        pipeline.addLast(PipelineNames.IDLE_TIMEOUT, new IdleConnectionCloser(settings.idleTimeout()));
+        pipeline.addLast(PipelineNames.REQUEST_DEADLINE, new RequestDeadlineHandler(settings.requestTimeout()));
+        pipeline.addLast(PipelineNames.BACKPRESSURE, backpressure);
+        protocol.addProtocolHandlers(pipeline);
+        pipeline.addLast(PipelineNames.ERRORS, errors);
+    }
+
+    ConnectionLimitHandler limit() {
+        return limit;
+    }
+
+    ChannelGroup connections() {
+        return connections;
+    }
+}

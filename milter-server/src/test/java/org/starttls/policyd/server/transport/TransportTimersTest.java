@@ -1,0 +1,116 @@
+package org.starttls.policyd.server.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.starttls.policyd.server.testing.LineClient.netstring;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.socketmap.SocketmapProtocol;
+import org.starttls.policyd.server.socketmap.SocketmapResponder;
+import org.starttls.policyd.server.testing.TestLists;
+
+/**
+ * The transport's timers (request deadline, idle timeout) on the pipeline a door's connection
+ * gets, driven by the embedded event loop's clock instead of waiting.
+ */
+class TransportTimersTest {
+    private static final String NOTFOUND = netstring("NOTFOUND ");
+    private static final ProtocolPipeline SOCKETMAP =
+            new SocketmapProtocol(new SocketmapResponder(SocketmapMaps.allDefault(TestLists.effEngine())));
+
+    /** A connection as {@link ServerFactory} builds it, on an embedded channel whose clock moves only when told. */
+    static EmbeddedChannel connection(TransportSettings settings, ProtocolPipeline protocol) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(new TransportPipeline("test", settings, protocol));
+        channel.pipeline().fireChannelActive();
+        return channel;
+    }
+
+    static void send(EmbeddedChannel channel, String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    static void send(EmbeddedChannel channel, byte[] bytes) {
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /** Everything written to the client so far. */
+    static String replies(EmbeddedChannel channel) {
+        StringBuilder text = new StringBuilder();
+        ByteBuf buffer;
+        while ((buffer = channel.readOutbound()) != null) {
+            text.append(buffer.toString(StandardCharsets.UTF_8));
+            buffer.release();
+        }
+        return text.toString();
+    }
+
+    /** Moves the channel's clock on and runs what became due. */
+    static void advance(EmbeddedChannel channel, Duration by) {
+        channel.advanceTimeBy(by.toNanos(), TimeUnit.NANOSECONDS);
+        channel.runPendingTasks();
+    }
+
+    @Test
+    void aStartedRequestIsClosedAtItsDeadlineAndNotBefore() {
+        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(1)), SOCKETMAP);
+        send(channel, "15:sts exam");
+        advance(channel, Duration.ofMillis(999));
+        assertTrue(channel.isOpen(), "the deadline has not passed");
+        advance(channel, Duration.ofMillis(1));
+        assertFalse(channel.isOpen(), "an unfinished request is cut off at its deadline");
+        assertEquals("", replies(channel));
+    }
+
+    @Test
+    void anIdleConnectionBetweenRequestsIsKeptUntilTheIdleTimeout() {
+        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(1))
+                .withIdleTimeout(Duration.ofSeconds(300)), SOCKETMAP);
+        send(channel, netstring("sts example.com"));
+        assertEquals(NOTFOUND, replies(channel));
+        advance(channel, Duration.ofSeconds(299));
+        assertTrue(channel.isOpen(), "idle far past the request deadline, within the idle timeout: kept");
+        send(channel, netstring("sts example.com"));
+        assertEquals(NOTFOUND, replies(channel));
+        advance(channel, Duration.ofSeconds(299));
+        assertTrue(channel.isOpen(), "the idle timeout counts from the last activity");
+        advance(channel, Duration.ofSeconds(1));
+        assertFalse(channel.isOpen(), "closed once idle for the idle timeout");
+    }
+
+    @Test
+    void aRequestStartedInTheSameReadThatFinishedTheLastGetsAFullDeadline() {
+        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(1)), SOCKETMAP);
+        send(channel, "15:sts exam");
+        advance(channel, Duration.ofMillis(600));
+        send(channel, "ple.com,15:sts exam"); // finishes the first request and starts the second
+        assertEquals(NOTFOUND, replies(channel));
+        advance(channel, Duration.ofMillis(999));
+        assertTrue(channel.isOpen(), "a deadline counted from the first request would have expired");
+        advance(channel, Duration.ofMillis(1));
+        assertFalse(channel.isOpen(), "the second request's own deadline");
+    }
+
+    @Test
+    void aRequestTrickledInByteByByteIsHeldToTheDeadlineOfItsFirstByte() {
+        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(1)), SOCKETMAP);
+        String request = "15:sts example.com";
+        for (int i = 0; i < 16; i++) {
+            send(channel, request.substring(i, i + 1));
+            advance(channel, Duration.ofMillis(60));
+        }
+        assertTrue(channel.isOpen(), "960 ms after the first byte");
+        send(channel, request.substring(16, 17));
+        advance(channel, Duration.ofMillis(40));
+        assertFalse(channel.isOpen(), "a trickle does not extend the deadline of its first byte");
+    }
+}
