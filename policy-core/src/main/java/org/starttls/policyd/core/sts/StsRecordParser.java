@@ -24,8 +24,9 @@ import java.util.Objects;
  * be left, and it must parse; otherwise the domain has no policy.
  *
  * <p>Where the grammar is silent we choose: a second {@code id} field is ignored (first wins, as
- * for the policy file's keys; each must still be valid), and white space after the last field is accepted even without the
- * trailing {@code ;}. Both err towards using the policy the domain evidently meant to publish.
+ * for the policy file's keys; each must still be valid), and white space after the last field is
+ * accepted even without the trailing {@code ;}. Both err towards using the policy the domain
+ * evidently meant to publish.
  */
 final class StsRecordParser {
     private static final String VERSION = "v=STSv1";

@@ -252,7 +252,8 @@ class StsPolicyParserTest {
         assertEquals(StsPolicyProblem.NOT_UTF8, result.reason());
         assertEquals("the policy is not UTF-8 text", result.detail());
         // An overlong encoding of '/' and a lone surrogate are not UTF-8 either.
-        assertEquals(StsPolicyProblem.NOT_UTF8, invalidBytes(concat(HEAD + "x: ", new byte[] {(byte) 0xC0, (byte) 0xAF})));
+        assertEquals(StsPolicyProblem.NOT_UTF8,
+                invalidBytes(concat(HEAD + "x: ", new byte[] {(byte) 0xC0, (byte) 0xAF})));
         assertEquals(StsPolicyProblem.NOT_UTF8,
                 invalidBytes(concat(HEAD + "x: ", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})));
     }
