@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         exitCodeList = {
             "0:Success.",
             "1:Some arguments could not be answered (e.g. not a domain name); the rest were. "
-                + "export: the list expired, so the table enforces nothing.",
+                + "status: the daemon answered with warnings. export: the list expired, so the table enforces nothing.",
             "2:Invalid command line.",
             "3:Refused, nothing changed: the list could not be read or did not verify, an update was refused, "
                 + "or the daemon refused a reload's configuration or list.",
@@ -35,7 +35,8 @@ import picocli.CommandLine.Command;
             "74:A file could not be read or written (e.g. an unwritable --output); the path and reason are printed.",
             "78:The configuration file is missing or invalid (--config, or the default file)."},
         footer = {"", "With --json, every failure also prints one JSON object on standard output: "
-                + "{\"error\": MESSAGE, \"kind\": KIND, \"exit_code\": N}."})
+                + "{\"error\": MESSAGE, \"kind\": KIND, \"exit_code\": N}, except that a refused update "
+                + "prints its result (\"result\": \"refused\") and reload the daemon's reply."})
 public final class PolicyCtl {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:Stopped cleanly (or --check-config found no problem; it prints a WARNING line when the "
                 + "configuration enforces nothing).",
-            "2:Invalid command line.", "78:The configuration is invalid (the reason is printed).",
-            "71:A door could not listen on its address (in use, or no permission).", "70:Internal error."})
+            "2:Invalid command line.", "70:Internal error.",
+            "71:A door could not listen on its address (in use, or no permission).",
+            "78:The configuration is invalid (the reason is printed); the systemd unit does not restart on it."})
 public final class PolicydMain implements Callable<Integer> {
     static {
         LogTimestamps.configure(); // before the first logger below: slf4j-simple reads its settings once
@@ -85,7 +86,7 @@ public final class PolicydMain implements Callable<Integer> {
             description = "What an expired list does (default: enforce-nothing, EFF's rule).")
     String expiredList;
 
-    @Option(names = "--probe", description = "Turn on downgrade detection (probe: in the configuration; "
+    @Option(names = "--probe", description = "Turn on downgrade detection (probe.enabled in the configuration; "
             + "policyd then opens SMTP connections to the MXes of listed domains).")
     boolean probe;
 
