@@ -1,8 +1,8 @@
 package org.starttls.policyd.fetcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.ListVerifier;
 import org.starttls.policyd.core.testing.TestLists;
 
@@ -58,10 +57,9 @@ class CrashSafetyTest {
         // A restart that names no keyring verifies with the record sealed beside the pair.
         KeyringChoice keys = KeyringChoice.choose(null, new StateDirectory(root));
         assertNull(keys.problem(), keys.description());
-        StartupList restart = StartupList.load(new StateDirectory(root), new ListVerifier(keys.keyring()),
-                EmbeddedDefault::load);
-        assertFalse(restart.list().embeddedDefault(), "the pair after a crash at " + crashAt + " must verify");
-        assertNull(restart.notice());
+        InstalledList restart = InstalledList.read(new StateDirectory(root), new ListVerifier(keys.keyring()));
+        assertNull(restart.problem(), "the pair after a crash at " + crashAt + " must verify");
+        assertNotNull(restart.list(), "a pair is installed after a crash at " + crashAt);
         boolean committed = crashAt.compareTo(InstallStep.LINK_SWITCHED) >= 0;
         assertEquals(committed ? ListUpdaterTest.DAY2 : ListUpdaterTest.DAY1, restart.list().list().timestamp());
 
@@ -94,10 +92,9 @@ class CrashSafetyTest {
             InstalledPair pair = new StateDirectory(root).readInstalled().orElseThrow();
             assertTrue(pair.sameBytes(a.list(), a.signature()) || pair.sameBytes(b.list(), b.signature()),
                     "round " + round + ": the installed pair is neither A nor B");
-            StartupList restart = StartupList.load(new StateDirectory(root), verifier, () -> {
-                throw new AssertionError("round " + (Object) "" + ": the installed pair does not verify");
-            });
-            assertNull(restart.notice());
+            InstalledList restart = InstalledList.read(new StateDirectory(root), verifier);
+            assertNull(restart.problem(), "the installed pair does not verify");
+            assertNotNull(restart.list(), "a pair is installed");
         }
         // Whatever the last kill left behind, the next install cleans it up.
         new StateDirectory(root).install(a.list(), a.signature());

@@ -57,11 +57,10 @@ class RefreshSchedulerTest {
         TestLists.Signed day1 = ListUpdaterTest.day1();
         StateDirectory state = new StateDirectory(root);
         state.install(day1.list(), day1.signature());
-        StartupList startup = StartupList.load(state, verifier, () -> {
-            throw new AssertionError("the installed pair verifies; the embedded list is not needed");
-        });
+        InstalledList startup = InstalledList.read(state, verifier);
+        assertNotNull(startup.list(), "the installed pair verifies");
         engine = new PolicyEngine(clock, EngineSettings.DEFAULTS, startup.list());
-        health.activated(startup.list(), startup.notice());
+        health.activated(startup.list(), null);
     }
 
     private RefreshScheduler scheduler(java.net.URI list, Duration readTimeout) {

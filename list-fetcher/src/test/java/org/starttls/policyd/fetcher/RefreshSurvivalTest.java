@@ -1,6 +1,7 @@
 package org.starttls.policyd.fetcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,11 +55,10 @@ class RefreshSurvivalTest {
         TestLists.Signed day1 = ListUpdaterTest.day1();
         new StateDirectory(root).install(day1.list(), day1.signature());
         ListVerifier verifier = new ListVerifier(ListUpdaterTest.KEY.keyring());
-        StartupList startup = StartupList.load(new StateDirectory(root), verifier, () -> {
-            throw new AssertionError("the installed pair verifies");
-        });
+        InstalledList startup = InstalledList.read(new StateDirectory(root), verifier);
+        assertNotNull(startup.list(), "the installed pair verifies");
         engine = new PolicyEngine(time, EngineSettings.DEFAULTS, startup.list());
-        health.activated(startup.list(), startup.notice());
+        health.activated(startup.list(), null);
         TestLists.Signed day2 = ListUpdaterTest.day2();
         server.serve("/policy.json", TestHttpServer.Response.ok(day2.list()))
                 .serve("/policy.json.asc", TestHttpServer.Response.ok(day2.signature()));

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 + "the list; SIGTERM stops cleanly."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:Stopped cleanly (or --check-config found no problem; it prints a WARNING line when the "
-                + "configuration enforces nothing).",
+                + "configuration enforces nothing, or would defer all mail until a list verifies).",
             "2:Invalid command line.", "70:Internal error.",
             "71:A door could not listen on its address (in use, or no permission).",
             "78:The configuration is invalid (the reason is printed); the systemd unit does not restart on it."})
@@ -133,11 +133,11 @@ public final class PolicydMain implements Callable<Integer> {
         if (checkConfig) {
             // Everything start checks, without starting: a configuration error exits 78 and an
             // address the doors cannot listen on 71, as start would.
-            String enforcesNothing = StartChecks.checkConfig(settings, clock);
+            String warning = StartChecks.checkConfig(settings, clock);
             PrintWriter out = spec.commandLine().getOut();
             out.println("configuration OK" + (config == null ? " (no file; defaults and flags)" : ": " + config));
-            if (enforcesNothing != null) {
-                out.println("WARNING: this configuration enforces nothing: " + enforcesNothing);
+            if (warning != null) {
+                out.println("WARNING: " + warning);
             }
             out.flush();
             return 0;

@@ -145,6 +145,27 @@ class CheckConfigTest {
     }
 
     @Test
+    void aSourceWithNothingVerifiedWarnsThatStartDefersEverythingNotThatTheEmbeddedListAnswers() throws Exception {
+        Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json"));
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: no verified list at start: no list is installed in "), outcome.out());
+        assertTrue(outcome.out().contains("every lookup answers TEMP and outgoing mail is deferred"
+                + " (list.while-unverified: tempfail)"), outcome.out());
+        assertFalse(outcome.out().contains("embedded default"), outcome.out());
+    }
+
+    @Test
+    void aSourceWithNothingVerifiedUnderEmbeddedDefaultWarnsThatTheEmbeddedListEnforcesNothing() throws Exception {
+        Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json",
+                "while-unverified: embedded-default"));
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: this configuration enforces nothing: the embedded default list"),
+                outcome.out());
+        assertTrue(outcome.out().contains("once a fresh list from https://lists.example/policy.json verifies"),
+                outcome.out());
+    }
+
+    @Test
     void aFreshInstalledListUnderItsKeyIsOkWithoutAWarning() throws Exception {
         installFreshList();
         Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json"));

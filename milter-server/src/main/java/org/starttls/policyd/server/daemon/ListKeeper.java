@@ -143,17 +143,9 @@ final class ListKeeper implements AutoCloseable {
         return new RefreshSettings(interval, d.jitter(), firstRetry, maxRetry, d.startupDelay());
     }
 
-    /** The configured keyring, else the one recorded in the state directory, else the embedded key (KeyringChoice). */
+    /** The keyring to verify with, logged: see {@link #chooseKeyring}. */
     static PinnedKeyring keyring(ListSettings settings) throws ConfigException {
-        PinnedKeyring configured = null;
-        if (settings.keyring() != null) {
-            try {
-                configured = PinnedKeyring.read(settings.keyring());
-            } catch (SignatureVerificationException e) {
-                throw new ConfigException("list.keyring: " + e.getMessage(), e);
-            }
-        }
-        KeyringChoice choice = KeyringChoice.choose(configured, new StateDirectory(settings.stateDir()));
+        KeyringChoice choice = chooseKeyring(settings);
         if (choice.problem() != null) {
             LOG.error("list: verifying with {}", choice.description());
         } else if (choice.rotation()) {
@@ -162,6 +154,19 @@ final class ListKeeper implements AutoCloseable {
             LOG.info("list: verifying with {}", choice.description());
         }
         return choice.keyring();
+    }
+
+    /** The configured keyring, else the one recorded in the state directory, else the embedded key (KeyringChoice). */
+    static KeyringChoice chooseKeyring(ListSettings settings) throws ConfigException {
+        PinnedKeyring configured = null;
+        if (settings.keyring() != null) {
+            try {
+                configured = PinnedKeyring.read(settings.keyring());
+            } catch (SignatureVerificationException e) {
+                throw new ConfigException("list.keyring: " + e.getMessage(), e);
+            }
+        }
+        return KeyringChoice.choose(configured, new StateDirectory(settings.stateDir()));
     }
 
     static ListSource source(ListSettings settings) {

@@ -16,6 +16,7 @@ import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.server.admin.AdminActions;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.metrics.DaemonSnapshot;
 import org.starttls.policyd.server.metrics.MetricsServer;
@@ -82,8 +83,8 @@ public final class Policyd implements AutoCloseable, AdminActions {
                 }
             }
             daemon.startMetrics(settings.metrics());
-            LOG.info("policyd ready: testing-domains {}, expired-list {}", settings.engine().testingDomains(),
-                    settings.engine().expiredList());
+            LOG.info("policyd ready: testing-domains {}, expired-list {}",
+                    SettingNames.name(settings.engine().testingDomains()), SettingNames.name(settings.engine().expiredList()));
             return daemon;
         } catch (IOException | ConfigException | RuntimeException e) {
             if (probes != null) {

@@ -18,11 +18,12 @@ import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.ListVerifier;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.ExpiredList;
-import org.starttls.policyd.fetcher.StartupList;
+import org.starttls.policyd.fetcher.InstalledList;
 import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.DaemonSettings.ListSettings;
+import org.starttls.policyd.server.config.DaemonSettings.WhileUnverified;
 import org.starttls.policyd.server.probe.TrustAnchors;
 import org.starttls.policyd.server.transport.ListenAddress;
 
@@ -42,15 +43,16 @@ public final class StartChecks {
 
     /** Throws what start would refuse with; returns normally when start would get past its checks. */
     public static void refuseWhatStartWouldRefuse(DaemonSettings settings) throws ConfigException, IOException {
-        ListKeeper.keyring(settings.source());
+        ListKeeper.chooseKeyring(settings.source());
         checkStateDirectory(settings.source());
         checkTrustStore(settings);
         checkListenAddresses(settings);
     }
 
     /**
-     * For {@code --check-config}: runs {@link #refuseWhatStartWouldRefuse}, then says why the
-     * daemon would enforce nothing at start, or null when it would enforce something. Reads the
+     * For {@code --check-config}: runs {@link #refuseWhatStartWouldRefuse}, then a warning when
+     * the daemon would start enforcing nothing or deferring everything, or null when it would
+     * start enforcing what its list says. Reads the
      * state directory and verifies the installed list as start does; writes nothing.
      */
     public static String checkConfig(DaemonSettings settings, Clock clock) throws ConfigException, IOException {
@@ -58,28 +60,43 @@ public final class StartChecks {
         return whyNothingIsEnforced(settings, clock);
     }
 
+    /**
+     * What start would answer from, judged as {@link StartupLoad} judges it: the installed list if
+     * it verifies, else with a source what {@code list.while-unverified} says, else the embedded
+     * default. Null when that enforces something.
+     */
     private static String whyNothingIsEnforced(DaemonSettings settings, Clock clock) throws ConfigException {
         if (settings.socketmap() == null && settings.policyService() == null && settings.milter() == null) {
-            return "every door (socketmap, policy-service, milter) is disabled";
+            return "this configuration enforces nothing: every door (socketmap, policy-service, milter) is disabled";
         }
         ListSettings source = settings.source();
         boolean fetches = source.url() != null || source.file() != null;
-        if (!fetches && settings.engine().expiredList() != ExpiredList.ENFORCE_NOTHING) {
-            return null;
+        String from = source.url() != null ? source.url().toString() : String.valueOf(source.file());
+        InstalledList installed = InstalledList.read(new StateDirectory(source.stateDir()),
+                new ListVerifier(ListKeeper.chooseKeyring(source).keyring()));
+        VerifiedList list = installed.list();
+        if (list == null && fetches) {
+            String why = installed.nothingInstalled() ? "no list is installed in " + source.stateDir() + " yet"
+                    : installed.problem();
+            if (source.whileUnverified() != WhileUnverified.EMBEDDED_DEFAULT) {
+                return "no verified list at start: " + why + "; until a list from " + from
+                        + " verifies, every lookup answers TEMP and outgoing mail is deferred"
+                        + " (list.while-unverified: tempfail)";
+            }
+            list = EmbeddedDefault.load();
+        } else if (list == null) {
+            list = EmbeddedDefault.load();
         }
-        StartupList startup = StartupList.load(new StateDirectory(source.stateDir()),
-                new ListVerifier(ListKeeper.keyring(source)), EmbeddedDefault::load);
-        VerifiedList list = startup.list();
         Instant now = clock.instant();
         if (!list.list().isExpiredAt(now) || settings.engine().expiredList() != ExpiredList.ENFORCE_NOTHING) {
             return null;
         }
         String which = list.embeddedDefault() ? "the embedded default list" : "the installed list (" + list.source() + ")";
         String after = fetches
-                ? "; it enforces again once a fresh list from " + (source.url() != null ? source.url() : source.file())
-                        + " verifies"
+                ? "; it enforces again once a fresh list from " + from + " verifies"
                 : "; neither list.url nor list.file is set, so no fresher list will come";
-        return which + " expired at " + list.list().expires() + " and policy.expired-list is enforce-nothing" + after;
+        return "this configuration enforces nothing: " + which + " expired at " + list.list().expires()
+                + " and policy.expired-list is enforce-nothing" + after;
     }
 
     /** The daemon installs every list it fetches here, so with a source it must be able to write. */
