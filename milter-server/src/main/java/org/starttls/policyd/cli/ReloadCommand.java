@@ -80,7 +80,7 @@ final class ReloadCommand implements Callable<Integer> {
         }
         String list = "list: " + text(result.path("list_result"), "(not reported)");
         if (result.path("list_refused").asBoolean()) {
-            err.println(list + " (REFUSED: the daemon keeps its last good list)");
+            err.println(list + " (REFUSED: the daemon keeps answering from the list it had, or TEMP while none has verified)");
         } else {
             out.println(list);
         }
