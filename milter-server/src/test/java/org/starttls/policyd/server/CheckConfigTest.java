@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +108,18 @@ class CheckConfigTest {
     void aUnixSocketInADirectoryThatDoesNotExistCannotBeListenedOn() throws Exception {
         String yaml = withList() + "socketmap:\n  listen: unix:" + dir.resolve("no-such-dir/socketmap.sock") + "\n";
         assertRefused(checkConfig(yaml), PolicydMain.EXIT_CANNOT_LISTEN, "is not a writable directory");
+    }
+
+    @Test
+    void anAdminSocketDirectoryUnderTmpThatStartWouldRefuseIsRefused() throws Exception {
+        // The test's folder is under /tmp, where start refuses an admin socket directory open to others.
+        Path socketDir = Files.createDirectory(dir.resolve("run"));
+        Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String yaml = withList() + "admin:\n  listen: unix:" + socketDir.resolve("admin.sock") + "\n";
+        assumeTrue(socketDir.toAbsolutePath().startsWith("/tmp"), "needs a /tmp folder");
+        assertRefused(checkConfig(yaml), PolicydMain.EXIT_CANNOT_LISTEN, "admin.listen: cannot listen on unix:");
+        Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
+        assertEquals(0, checkConfig(yaml).exit());
     }
 
     @Test
