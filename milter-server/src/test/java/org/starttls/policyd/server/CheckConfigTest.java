@@ -167,6 +167,35 @@ class CheckConfigTest {
     }
 
     @Test
+    void aSourceWithNothingInstalledWarnsThatEveryLookupIsATempfailAsAtStart() throws Exception {
+        Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json"));
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: this configuration enforces nothing: no list is installed in "
+                + dir.resolve("state") + " yet; until a list from https://lists.example/policy.json verifies, every"
+                + " lookup answers TEMP"), outcome.out());
+        assertFalse(outcome.err().contains("falling back to the embedded default"), outcome.err());
+    }
+
+    @Test
+    void aDamagedInstalledCopyWarnsThatEveryLookupIsATempfailEvenWhenExpiredListsKeepEnforcing() throws Exception {
+        installFreshList();
+        try (var files = Files.walk(dir.resolve("state"))) {
+            for (Path list : files.filter(f -> f.getFileName().toString().equals("policy.json")).toList()) {
+                Files.writeString(list, "damaged");
+            }
+        }
+        String yaml = withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json")
+                + "policy:\n  expired-list: keep-enforcing\n";
+        Outcome outcome = checkConfig(yaml);
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: this configuration enforces nothing: the installed list does not"
+                + " verify"), outcome.out());
+        assertTrue(outcome.out().contains("every lookup answers TEMP"), outcome.out());
+        Outcome embedded = checkConfig(yaml.replace("  url:", "  while-unverified: embedded-default\n  url:"));
+        assertFalse(embedded.out().contains("WARNING"), embedded.out()); // the expired embedded list keeps enforcing
+    }
+
+    @Test
     void startRefusesWhatTheCheckRefuses() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "");
         Path yaml = Files.writeString(dir.resolve("policyd.yaml"), "list:\n  state-dir: " + file.resolve("state")

@@ -18,12 +18,13 @@ import org.starttls.policyd.core.EmbeddedDefault;
 import org.starttls.policyd.core.ListVerifier;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.ExpiredList;
-import org.starttls.policyd.fetcher.StartupList;
+import org.starttls.policyd.fetcher.InstalledList;
 import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.DaemonSettings.ListSettings;
+import org.starttls.policyd.server.config.DaemonSettings.WhileUnverified;
 import org.starttls.policyd.server.probe.TrustAnchors;
 import org.starttls.policyd.server.transport.ListenAddress;
 
@@ -68,17 +69,28 @@ public final class StartChecks {
         if (!fetches && settings.engine().expiredList() != ExpiredList.ENFORCE_NOTHING) {
             return null;
         }
-        StartupList startup = StartupList.load(new StateDirectory(source.stateDir()),
-                new ListVerifier(ListKeeper.keyring(source)), EmbeddedDefault::load);
-        VerifiedList list = startup.list();
+        // The same choice as start (StartupLoad): the installed list if it verifies; else, with a
+        // source, what list.while-unverified says until one from the source verifies.
+        InstalledList installed = InstalledList.read(new StateDirectory(source.stateDir()),
+                new ListVerifier(ListKeeper.keyring(source)));
+        String from = fetches ? (source.url() != null ? source.url().toString() : source.file().toString()) : null;
+        VerifiedList list = installed.list();
+        if (list == null && fetches && source.whileUnverified() != WhileUnverified.EMBEDDED_DEFAULT) {
+            String why = installed.nothingInstalled() ? "no list is installed in " + source.stateDir() + " yet"
+                    : installed.problem();
+            return why + "; until a list from " + from + " verifies, every lookup answers TEMP and all mail"
+                    + " to other domains is deferred too (list.while-unverified: tempfail)";
+        }
+        if (list == null) {
+            list = EmbeddedDefault.load();
+        }
         Instant now = clock.instant();
         if (!list.list().isExpiredAt(now) || settings.engine().expiredList() != ExpiredList.ENFORCE_NOTHING) {
             return null;
         }
         String which = list.embeddedDefault() ? "the embedded default list" : "the installed list (" + list.source() + ")";
         String after = fetches
-                ? "; it enforces again once a fresh list from " + (source.url() != null ? source.url() : source.file())
-                        + " verifies"
+                ? "; it enforces again once a fresh list from " + from + " verifies"
                 : "; neither list.url nor list.file is set, so no fresher list will come";
         return which + " expired at " + list.list().expires() + " and policy.expired-list is enforce-nothing" + after;
     }
