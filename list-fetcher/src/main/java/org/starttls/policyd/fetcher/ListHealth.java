@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.starttls.policyd.core.EmbeddedDefault;
+import org.starttls.policyd.core.HumanDuration;
 import org.starttls.policyd.core.VerifiedList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,8 +121,9 @@ public final class ListHealth {
         }
     }
 
+    /** Whole days from two days on, else hours and minutes (or minutes and seconds): never "0 hours". */
     private static String days(Duration duration) {
         long hours = duration.toHours();
-        return hours >= 48 ? hours / 24 + " days" : hours + " hours";
+        return hours >= 48 ? hours / 24 + " days" : HumanDuration.format(duration);
     }
 }

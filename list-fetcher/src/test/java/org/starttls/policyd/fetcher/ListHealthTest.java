@@ -70,6 +70,20 @@ class ListHealthTest {
     }
 
     @Test
+    void saysHowLongIsLeftInHumanUnitsNotZeroHours() throws Exception {
+        health.activated(list(false), null);
+        clock.set(EXPIRES.minus(Duration.ofSeconds(90)));
+        assertTrue(health.status().warnings().contains("the active list expires at " + EXPIRES + ", in 1 min 30 s"),
+                health.status().warnings().toString());
+        clock.set(EXPIRES.minus(Duration.ofHours(6).plusMinutes(25)));
+        assertTrue(health.status().warnings().contains("the active list expires at " + EXPIRES + ", in 6 h 25 min"),
+                health.status().warnings().toString());
+        clock.set(EXPIRES.plus(Duration.ofMinutes(3)));
+        assertTrue(health.status().warnings().stream().anyMatch(w -> w.contains("(3 min ago)")),
+                health.status().warnings().toString());
+    }
+
+    @Test
     void warnsAfterTheConfiguredNumberOfFailuresInARowAndClearsOnSuccess() throws Exception {
         health.activated(list(false), null);
         health.recordAttempt(refused());

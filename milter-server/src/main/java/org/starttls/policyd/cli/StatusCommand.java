@@ -96,6 +96,9 @@ final class StatusCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder("answers:  " + door.getKey());
             door.getValue().fields().forEachRemaining(kind -> line.append(", ").append(kind.getKey()).append(' ')
                     .append(kind.getValue().asLong()));
+            if (door.getValue().isEmpty()) {
+                line.append(", none yet");
+            }
             out.println(line);
         }
         JsonNode metrics = status.path("metrics");

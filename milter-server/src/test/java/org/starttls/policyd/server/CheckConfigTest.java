@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,6 +111,18 @@ class CheckConfigTest {
     }
 
     @Test
+    void anAdminSocketDirectoryUnderTmpThatStartWouldRefuseIsRefused() throws Exception {
+        // The test's folder is under /tmp, where start refuses an admin socket directory open to others.
+        Path socketDir = Files.createDirectory(dir.resolve("run"));
+        Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String yaml = withList() + "admin:\n  listen: unix:" + socketDir.resolve("admin.sock") + "\n";
+        assumeTrue(socketDir.toAbsolutePath().startsWith("/tmp"), "needs a /tmp folder");
+        assertRefused(checkConfig(yaml), PolicydMain.EXIT_CANNOT_LISTEN, "admin.listen: cannot listen on unix:");
+        Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
+        assertEquals(0, checkConfig(yaml).exit());
+    }
+
+    @Test
     void twoDoorsOnOneAddressAreAConfigurationError() throws Exception {
         String yaml = withList() + "policy-service:\n  listen: 127.0.0.1:5461\n";
         assertRefused(checkConfig(yaml), 78, "socketmap.listen and policy-service.listen are both 127.0.0.1:5461");
@@ -171,6 +185,35 @@ class CheckConfigTest {
         Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json"));
         assertEquals(0, outcome.exit(), outcome.err());
         assertEquals("configuration OK: " + dir.resolve("policyd.yaml") + "\n", outcome.out().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void aSourceWithNothingInstalledWarnsThatEveryLookupIsATempfailAsAtStart() throws Exception {
+        Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json"));
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: no verified list at start: no list is installed in "
+                + dir.resolve("state") + " yet; until a list from https://lists.example/policy.json verifies, every"
+                + " lookup answers TEMP"), outcome.out());
+        assertFalse(outcome.err().contains("falling back to the embedded default"), outcome.err());
+    }
+
+    @Test
+    void aDamagedInstalledCopyWarnsThatEveryLookupIsATempfailEvenWhenExpiredListsKeepEnforcing() throws Exception {
+        installFreshList();
+        try (var files = Files.walk(dir.resolve("state"))) {
+            for (Path list : files.filter(f -> f.getFileName().toString().equals("policy.json")).toList()) {
+                Files.writeString(list, "damaged");
+            }
+        }
+        String yaml = withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json")
+                + "policy:\n  expired-list: keep-enforcing\n";
+        Outcome outcome = checkConfig(yaml);
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: no verified list at start: the installed list does not"
+                + " verify"), outcome.out());
+        assertTrue(outcome.out().contains("every lookup answers TEMP"), outcome.out());
+        Outcome embedded = checkConfig(yaml.replace("  url:", "  while-unverified: embedded-default\n  url:"));
+        assertFalse(embedded.out().contains("WARNING"), embedded.out()); // the expired embedded list keeps enforcing
     }
 
     @Test

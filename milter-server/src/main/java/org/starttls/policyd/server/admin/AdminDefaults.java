@@ -99,6 +99,28 @@ public final class AdminDefaults {
             Files.setPosixFilePermissions(directory, OWNER_ONLY); // whatever the umask took away or left
             return;
         }
+        refuseUnsafe(directory, sharedTmp);
+    }
+
+    /**
+     * For {@code --check-config}: refuses what {@link #prepareDirectory} would refuse at start,
+     * without creating anything (a missing directory is created at start, so it passes here).
+     *
+     * @throws IOException with the reason when start could not use the directory
+     */
+    public static void checkDirectory(ListenAddress address) throws IOException {
+        if (address.isUnix()) {
+            checkDirectory(address.unixPath().getParent(), SHARED_TMP);
+        }
+    }
+
+    static void checkDirectory(Path directory, Path sharedTmp) throws IOException {
+        if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            refuseUnsafe(directory, sharedTmp);
+        }
+    }
+
+    private static void refuseUnsafe(Path directory, Path sharedTmp) throws IOException {
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(directory + " is not a directory (the admin socket goes there)");
         }
@@ -108,7 +130,9 @@ public final class AdminDefaults {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS);
             if (owner != me || !OWNER_ONLY.containsAll(mode)) {
                 throw new IOException(directory + " belongs to another user or is open to others (mode "
-                        + PosixFilePermissions.toString(mode) + "); remove it, or set admin.listen");
+                        + PosixFilePermissions.toString(mode) + "): under " + sharedTmp + " the admin socket's"
+                        + " directory must be this user's with mode 0700 (chmod 700 it, remove it to have it"
+                        + " created, or set admin.listen elsewhere)");
             }
         }
     }

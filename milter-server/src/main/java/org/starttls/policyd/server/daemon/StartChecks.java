@@ -20,6 +20,7 @@ import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.ExpiredList;
 import org.starttls.policyd.fetcher.InstalledList;
 import org.starttls.policyd.fetcher.StateDirectory;
+import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.DaemonSettings.ListSettings;
@@ -185,6 +186,13 @@ public final class StartChecks {
             if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
                 throw new IOException(key + ": cannot listen on " + address + ": " + parent
                         + " is not a writable directory");
+            }
+            if (key.equals("admin.listen")) {
+                try {
+                    AdminDefaults.checkDirectory(address);
+                } catch (IOException e) {
+                    throw new IOException(key + ": cannot listen on " + address + ": " + e.getMessage());
+                }
             }
             if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(key + ": cannot listen on " + address + ": a file that is not a socket is in"

@@ -167,6 +167,7 @@ class PolicydMetricsTest {
             String text = policyctl("status", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
             assertTrue(text.contains("WARNING:  metrics endpoint: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
                     text);
+            assertTrue(text.contains("answers:  policy, none yet\n"), text); // a door no one asked yet
         }
     }
 }
