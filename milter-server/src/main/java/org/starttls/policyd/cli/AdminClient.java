@@ -1,5 +1,6 @@
 package org.starttls.policyd.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -33,16 +34,29 @@ final class AdminClient {
     }
 
     static JsonNode call(ListenAddress address, String command, Duration timeout) throws UnreachableException {
-        try (SocketChannel channel = open(address)) {
+        SocketChannel channel;
+        try {
+            channel = open(address);
+        } catch (IOException e) {
+            throw new UnreachableException("cannot reach policyd's admin endpoint at " + address + ": " + e.getMessage()
+                    + " (is policyd running, with admin.listen at this address?)", e);
+        }
+        try (channel) {
             // Channel reads ignore socket timeouts: a watchdog closes the channel instead.
             Thread watchdog = new Thread(() -> closeAfter(channel, timeout), "admin-timeout");
             watchdog.setDaemon(true);
             watchdog.start();
             channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
             return JSON.readTree(readLine(channel, timeout));
+        } catch (JsonProcessingException e) {
+            throw new UnreachableException("policyd's admin endpoint at " + address + " answered something that is not"
+                    + " JSON: " + e.getOriginalMessage() + " (is admin.listen this daemon's admin endpoint?)", e);
         } catch (IOException e) {
-            throw new UnreachableException("cannot reach policyd's admin endpoint at " + address + ": " + e.getMessage()
-                    + " (is policyd running, with admin.listen at this address?)", e);
+            // Something listens there, so policyd runs; at its connection limit, with every
+            // connection busy, it closes a newcomer at once.
+            throw new UnreachableException("policyd's admin endpoint at " + address + " accepted the connection but gave"
+                    + " no reply: " + e.getMessage() + " (policyd may be busy or at its connection limit; try again"
+                    + " in a few seconds)", e);
         }
     }
 

@@ -17,6 +17,10 @@ import java.util.Map;
  * asks the protocol and must run on the channel's event loop; {@link #lastActivityNanos()} and
  * {@link #looksIdle()} are what the loop last saw, readable from any thread, good for choosing a
  * candidate that {@link #idleNow()} then confirms.
+ *
+ * <p>It also records when a connection's incomplete request began, with no answer of ours owed:
+ * MTAs, scrapers and {@code policyctl} write a request whole, so one left half-sent past a short
+ * grace is a stalled or hostile client, and the limit may close it for a newcomer too.
  */
 final class ConnectionActivity extends ChannelDuplexHandler {
     private Channel channel;
@@ -24,6 +28,9 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     private ReplyProgress replies;
     private volatile long lastActivityNanos;
     private volatile boolean looksIdle = true;
+    private volatile boolean looksHalfSent;
+    private volatile long halfSentSinceNanos;
+    private long requestsSeen;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -49,8 +56,25 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         long readAt = now(ctx);
+        boolean wasPartial = requests != null && requests.requestInProgress();
         ctx.fireChannelRead(msg);
+        noteRequestStart(readAt, wasPartial);
         record(readAt);
+    }
+
+    /*
+     * An incomplete request begins at the read that brought its first byte: a read that finishes
+     * one request and starts the next begins a new one, as the request deadline counts it.
+     */
+    private void noteRequestStart(long readAt, boolean wasPartial) {
+        if (requests == null) {
+            return;
+        }
+        long decoded = requests.requestsDecoded();
+        if (requests.requestInProgress() && (!wasPartial || decoded != requestsSeen)) {
+            halfSentSinceNanos = readAt;
+        }
+        requestsSeen = decoded;
     }
 
     @Override
@@ -90,11 +114,31 @@ final class ConnectionActivity extends ChannelDuplexHandler {
         return looksIdle;
     }
 
+    /** What the event loop last saw: an incomplete request read, and no answer owed. */
+    boolean looksHalfSent() {
+        return looksHalfSent;
+    }
+
+    /** When the incomplete request began (its first byte was read), on the event loop's ticker. */
+    long halfSentSinceNanos() {
+        return halfSentSinceNanos;
+    }
+
     /** Whether no request is in progress right now (and publishes it); call on the channel's event loop. */
     boolean idleNow() {
         boolean partial = requests != null && requests.requestInProgress();
         boolean owed = replies != null && replies.replyPending();
+        looksHalfSent = partial && !owed;
         looksIdle = !partial && !owed;
         return looksIdle;
+    }
+
+    /**
+     * Whether the client left a request half-sent for at least {@code graceNanos}, with no answer
+     * of ours owed (and publishes what it sees); call on the channel's event loop.
+     */
+    boolean halfSentForNow(long graceNanos) {
+        idleNow();
+        return looksHalfSent && channel.eventLoop().ticker().nanoTime() - halfSentSinceNanos >= graceNanos;
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,13 +15,17 @@ import org.slf4j.LoggerFactory;
  * Holds one listening door to its connection limit without locking clients out. At the limit a
  * newcomer is served and the connection idle the longest (no request in progress, see
  * {@link ConnectionActivity}) is closed for it: Postfix reconnects when it finds a cached
- * connection closed, while a refused newcomer is a lookup error and deferred mail. A newcomer is
- * refused only when every connection is in the middle of a request; those end within the request
- * deadline. What happened is logged once per {@link LimitReport#INTERVAL}, not per connection.
+ * connection closed, while a refused newcomer is a lookup error and deferred mail. When no
+ * connection is idle, the one whose request has been left half-sent the longest is closed instead,
+ * once it has been so for {@link #halfSentGraceFor the grace}: real clients write a request whole,
+ * and otherwise a handful of half-sent requests would lock every newcomer out until the request
+ * deadline, again and again. A connection waiting for our answer is never closed. A newcomer is
+ * refused only when every connection is waiting for an answer or within the grace of a request.
+ * What happened is logged once per {@link LimitReport#INTERVAL}, not per connection.
  *
  * <p>One instance is shared by all connections of a door, which live on several event loops: a
- * candidate is chosen from what each loop last published, then confirmed idle on its own loop
- * before it is closed, and the newcomer is let in once its slot is free. The newcomer reads
+ * candidate is chosen from what each loop last published, then confirmed idle (or half-sent past
+ * the grace) on its own loop before it is closed, and the newcomer is let in once its slot is free. The newcomer reads
  * nothing meanwhile.
  */
 @ChannelHandler.Sharable
@@ -28,17 +33,29 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimitHandler.class);
     /** Candidates tried for one newcomer before it is refused (each may turn busy meanwhile). */
     private static final int EVICTION_ATTEMPTS = 4;
+    /** The longest a request may stay half-sent before its connection may make room for a newcomer. */
+    static final Duration MAX_HALF_SENT_GRACE = Duration.ofSeconds(1);
 
     private final int maxConnections;
+    private final long halfSentGraceNanos;
     private final LimitReport report;
     private final AtomicInteger open = new AtomicInteger();
     private final Set<ConnectionActivity> admitted = ConcurrentHashMap.newKeySet();
 
     public ConnectionLimitHandler(String doorName, int maxConnections) {
+        this(doorName, maxConnections, MAX_HALF_SENT_GRACE);
+    }
+
+    /** @param halfSentGrace how long a request must have stayed half-sent before its connection may be closed */
+    public ConnectionLimitHandler(String doorName, int maxConnections, Duration halfSentGrace) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1");
         }
+        if (halfSentGrace.isNegative()) {
+            throw new IllegalArgumentException("halfSentGrace must not be negative");
+        }
         this.maxConnections = maxConnections;
+        this.halfSentGraceNanos = halfSentGrace.toNanos();
         this.report = new LimitReport(doorName, maxConnections, LimitReport.INTERVAL);
     }
 
@@ -83,34 +100,59 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Closes the longest-idle connection and admits {@code ctx} into its slot, or refuses it. */
+    /**
+     * The grace a door gives a half-sent request before its connection may make room: a second,
+     * or half the request deadline when that is shorter.
+     */
+    public static Duration halfSentGraceFor(Duration requestTimeout) {
+        Duration half = requestTimeout.dividedBy(2);
+        return half.compareTo(MAX_HALF_SENT_GRACE) < 0 ? half : MAX_HALF_SENT_GRACE;
+    }
+
+    /**
+     * Closes the longest-idle connection, or failing one the longest half-sent past the grace, and
+     * admits {@code ctx} into its slot, or refuses it.
+     */
     private void makeRoomFor(ChannelHandlerContext ctx, int attemptsLeft) {
-        ConnectionActivity victim = attemptsLeft > 0 ? longestIdle() : null;
+        ConnectionActivity victim = null;
+        if (attemptsLeft > 0) {
+            victim = longestIdle();
+            if (victim == null) {
+                victim = longestHalfSent(ticker(ctx));
+            }
+        }
         if (victim == null) {
             refuse(ctx);
             return;
         }
-        victim.channel().eventLoop().execute(() -> {
-            if (!victim.idleNow() || !victim.channel().isActive() || !admitted.remove(victim)) {
-                // Busy since it was chosen, or already closing: try the next one.
-                ctx.executor().execute(() -> makeRoomFor(ctx, attemptsLeft - 1));
+        ConnectionActivity chosen = victim;
+        chosen.channel().eventLoop().execute(() -> closeToServe(ctx, chosen, attemptsLeft));
+    }
+
+    /** On the victim's event loop: confirms it may go, closes it, and admits {@code ctx} once its slot is free. */
+    private void closeToServe(ChannelHandlerContext ctx, ConnectionActivity victim, int attemptsLeft) {
+        boolean idle = victim.idleNow();
+        boolean stalled = !idle && victim.halfSentForNow(halfSentGraceNanos);
+        if ((!idle && !stalled) || !victim.channel().isActive() || !admitted.remove(victim)) {
+            // Busy since it was chosen, or already closing: try the next one.
+            ctx.executor().execute(() -> makeRoomFor(ctx, attemptsLeft - 1));
+            return;
+        }
+        long now = ticker(ctx);
+        log(idle ? report.evicted(now) : report.halfSentClosed(now));
+        LOG.debug("closing {} {} to serve {}", idle ? "idle" : "half-sent", Connections.describe(victim.channel()),
+                Connections.describe(ctx.channel()));
+        victim.channel().close().addListener(closed -> ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
                 return;
             }
-            log(report.evicted(ticker(ctx)));
-            LOG.debug("closing idle {} to serve {}", Connections.describe(victim.channel()),
-                    Connections.describe(ctx.channel()));
-            victim.channel().close().addListener(closed -> ctx.executor().execute(() -> {
-                if (!ctx.channel().isActive()) {
-                    return;
-                }
-                if (reserveSlot()) {
-                    admit(ctx);
-                } else {
-                    // Another newcomer took the slot first.
-                    makeRoomFor(ctx, attemptsLeft - 1);
-                }
-            }));
-        });
+            if (reserveSlot()) {
+                admit(ctx);
+            } else {
+                // Another newcomer took the slot first.
+                makeRoomFor(ctx, attemptsLeft - 1);
+            }
+        }));
     }
 
     private ConnectionActivity longestIdle() {
@@ -118,6 +160,18 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         for (ConnectionActivity candidate : admitted) {
             if (candidate.looksIdle()
                     && (oldest == null || candidate.lastActivityNanos() - oldest.lastActivityNanos() < 0)) {
+                oldest = candidate;
+            }
+        }
+        return oldest;
+    }
+
+    /** The connection whose request has been half-sent the longest, if longer than the grace, by what the loops last saw. */
+    private ConnectionActivity longestHalfSent(long nowNanos) {
+        ConnectionActivity oldest = null;
+        for (ConnectionActivity candidate : admitted) {
+            if (candidate.looksHalfSent() && nowNanos - candidate.halfSentSinceNanos() >= halfSentGraceNanos
+                    && (oldest == null || candidate.halfSentSinceNanos() - oldest.halfSentSinceNanos() < 0)) {
                 oldest = candidate;
             }
         }

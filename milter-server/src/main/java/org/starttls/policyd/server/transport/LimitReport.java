@@ -17,6 +17,7 @@ final class LimitReport {
     private boolean reportedBefore;
     private long lastReportNanos;
     private long evicted;
+    private long halfSentClosed;
     private long refused;
 
     LimitReport(String doorName, int maxConnections, Duration interval) {
@@ -28,6 +29,12 @@ final class LimitReport {
     /** Counts an idle connection closed for a newcomer; returns the line to log now, or null. */
     synchronized String evicted(long nowNanos) {
         evicted++;
+        return reportIfDue(nowNanos);
+    }
+
+    /** Counts a connection closed for a newcomer after leaving a request half-sent past the grace; returns the line to log now, or null. */
+    synchronized String halfSentClosed(long nowNanos) {
+        halfSentClosed++;
         return reportIfDue(nowNanos);
     }
 
@@ -44,6 +51,10 @@ final class LimitReport {
         StringBuilder line = new StringBuilder(doorName).append(": at the limit of ").append(plural(maxConnections, "connection"))
                 .append(": closed ").append(plural(evicted, "idle connection"))
                 .append(" to serve newcomers");
+        if (halfSentClosed > 0) {
+            line.append(", closed ").append(plural(halfSentClosed, "connection"))
+                    .append(" that left a request half-sent");
+        }
         if (refused > 0) {
             line.append(", refused ").append(plural(refused, "newcomer")).append(" while every connection was busy");
         }
@@ -56,6 +67,7 @@ final class LimitReport {
         reportedBefore = true;
         lastReportNanos = nowNanos;
         evicted = 0;
+        halfSentClosed = 0;
         refused = 0;
         return line.toString();
     }

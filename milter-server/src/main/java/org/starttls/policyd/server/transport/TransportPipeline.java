@@ -24,7 +24,8 @@ public final class TransportPipeline extends ChannelInitializer<Channel> {
     public TransportPipeline(String name, TransportSettings settings, ProtocolPipeline protocol) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.protocol = Objects.requireNonNull(protocol, "protocol");
-        this.limit = new ConnectionLimitHandler(name, settings.maxConnections());
+        this.limit = new ConnectionLimitHandler(name, settings.maxConnections(),
+                ConnectionLimitHandler.halfSentGraceFor(settings.requestTimeout()));
         this.connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
     }
 

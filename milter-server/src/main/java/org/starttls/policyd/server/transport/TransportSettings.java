@@ -16,7 +16,8 @@ import java.util.Set;
  * short {@code requestTimeout}, which stops a client that trickles bytes from holding a slot.
  *
  * @param maxConnections connections served at once; at the limit a newcomer takes the place of the
- *     connection idle the longest, and is refused only when every connection is mid-request
+ *     connection idle the longest (failing that, the one with a request half-sent the longest past a short
+ *     grace), and is refused only when every connection awaits an answer or is within that grace
  * @param idleTimeout a connection with nothing read or written for this long is closed
  * @param requestTimeout a request whose first byte arrived this long ago and is still incomplete closes the connection
  * @param unixSocketMode permissions of a unix socket file (owner-only by default)

@@ -33,4 +33,17 @@ class LimitReportTest {
                 + " to serve newcomers, refused 1 newcomer while every connection was busy;"
                 + " until this stops, one line every 60 s sums it up", report.refused(-3 * SECOND));
     }
+
+    @Test
+    void halfSentRequestsClosedAreCountedApart() {
+        LimitReport report = new LimitReport("metrics", 16, Duration.ofSeconds(60));
+        assertEquals("metrics: at the limit of 16 connections: closed 0 idle connections to serve newcomers,"
+                + " closed 1 connection that left a request half-sent;"
+                + " until this stops, one line every 60 s sums it up", report.halfSentClosed(0));
+        assertNull(report.halfSentClosed(SECOND));
+        assertNull(report.evicted(2 * SECOND));
+        assertEquals("metrics: at the limit of 16 connections: closed 1 idle connection to serve newcomers,"
+                + " closed 1 connection that left a request half-sent, refused 1 newcomer while every connection"
+                + " was busy in the last 60 s", report.refused(60 * SECOND));
+    }
 }

@@ -145,6 +145,32 @@ class ServerFactoryTest {
     }
 
     @Test
+    void requestsLeftHalfSentOnEveryConnectionDoNotLockOutANewcomerPastTheGrace() throws Exception {
+        int max = 4;
+        List<LineClient> stalled = new ArrayList<>();
+        // Request deadline 10 s, so the grace is 1 s: the newcomer comes well before any deadline.
+        try (RunningServer server = start(TransportSettings.DEFAULTS.withMaxConnections(max))) {
+            try {
+                for (int i = 0; i < max; i++) {
+                    LineClient client = new LineClient(server.port());
+                    stalled.add(client);
+                    client.send(netstring("sts example.com") + "15:sts exam");
+                    assertEquals(NOTFOUND, client.read(NOTFOUND.length()));
+                }
+                Thread.sleep(ConnectionLimitHandler.MAX_HALF_SENT_GRACE.toMillis() + 200);
+                try (LineClient newcomer = new LineClient(server.port())) {
+                    assertAnswers(newcomer);
+                }
+                assertTrue(stalled.get(0).closedWithin(5_000), "the oldest half-sent request made room");
+            } finally {
+                for (LineClient client : stalled) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aConnectionWaitingForAnAnswerIsNotIdle() throws Exception {
         CountDownLatch asked = new CountDownLatch(1);
         CountDownLatch decide = new CountDownLatch(1);
