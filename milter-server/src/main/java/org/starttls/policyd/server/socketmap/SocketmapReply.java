@@ -50,8 +50,11 @@ public record SocketmapReply(Status status, String data) {
         return new SocketmapReply(Status.OK, data);
     }
 
+    /** The commonest answer by far; one instance serves every connection (a record is immutable). */
+    private static final SocketmapReply NOT_FOUND = new SocketmapReply(Status.NOTFOUND, "");
+
     public static SocketmapReply notFound() {
-        return new SocketmapReply(Status.NOTFOUND, "");
+        return NOT_FOUND;
     }
 
     public static SocketmapReply temp(String reason) {
@@ -80,6 +83,11 @@ public record SocketmapReply(Status status, String data) {
     /** The netstring payload: {@code OK secure ...}, {@code NOTFOUND }, {@code TEMP reason}. */
     public String wireText() {
         return status.name() + " " + data;
+    }
+
+    /** The length of {@link #wireText()} in bytes (the data is ASCII). */
+    public int wireLength() {
+        return status.name().length() + 1 + data.length();
     }
 
     public byte[] wireBytes() {

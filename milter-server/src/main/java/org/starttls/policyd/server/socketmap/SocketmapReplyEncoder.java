@@ -1,12 +1,16 @@
 package org.starttls.policyd.server.socketmap;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
-import java.nio.charset.StandardCharsets;
 
-/** Writes a {@link SocketmapReply} as one netstring: {@code LENGTH:PAYLOAD,} with no line ending. */
+/**
+ * Writes a {@link SocketmapReply} as one netstring: {@code LENGTH:PAYLOAD,} with no line ending.
+ * The text goes straight into a buffer of the exact size (reply data is ASCII, so one char is one
+ * byte): no intermediate strings or arrays per answer.
+ */
 @ChannelHandler.Sharable
 public final class SocketmapReplyEncoder extends MessageToByteEncoder<SocketmapReply> {
     public SocketmapReplyEncoder() {
@@ -14,11 +18,41 @@ public final class SocketmapReplyEncoder extends MessageToByteEncoder<SocketmapR
     }
 
     @Override
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, SocketmapReply reply, boolean preferDirect) {
+        int length = reply.wireLength();
+        int size = decimalDigits(length) + 1 + length + 1;
+        return preferDirect ? ctx.alloc().ioBuffer(size) : ctx.alloc().heapBuffer(size);
+    }
+
+    @Override
     protected void encode(ChannelHandlerContext ctx, SocketmapReply reply, ByteBuf out) {
-        byte[] payload = reply.wireBytes();
-        out.writeCharSequence(Integer.toString(payload.length), StandardCharsets.US_ASCII);
+        writeDecimal(out, reply.wireLength());
         out.writeByte(':');
-        out.writeBytes(payload);
+        ByteBufUtil.writeAscii(out, reply.status().name());
+        out.writeByte(' ');
+        ByteBufUtil.writeAscii(out, reply.data());
         out.writeByte(',');
+    }
+
+    static int decimalDigits(int value) {
+        int digits = 1;
+        for (int rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
+    private static void writeDecimal(ByteBuf out, int value) {
+        for (int unit = pow10(decimalDigits(value) - 1); unit > 0; unit /= 10) {
+            out.writeByte('0' + (value / unit) % 10);
+        }
+    }
+
+    private static int pow10(int exponent) {
+        int result = 1;
+        for (int i = 0; i < exponent; i++) {
+            result *= 10;
+        }
+        return result;
     }
 }

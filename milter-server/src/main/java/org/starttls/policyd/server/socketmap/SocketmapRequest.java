@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.socketmap;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,26 @@ public record SocketmapRequest(String mapName, String key) {
         requireNoControl(key, "key");
     }
 
-    /** Parses a netstring payload; the bytes must be UTF-8 (keys may carry U-label domains). */
+    /**
+     * Parses a netstring payload; the bytes must be UTF-8 (keys may carry U-label domains). Plain
+     * ASCII, what MTAs send nearly always, is split on the bytes and each part copied once; only a
+     * payload with other bytes goes through the strict UTF-8 decoder.
+     */
     public static SocketmapRequest parse(ByteBuf payload) {
+        int start = payload.readerIndex();
+        int length = payload.readableBytes();
+        if (!ByteBufUtil.isText(payload, start, length, StandardCharsets.US_ASCII)) {
+            return parse(decodeUtf8(payload));
+        }
+        int space = payload.indexOf(start, start + length, (byte) ' ');
+        if (space < 0) {
+            throw noSpace();
+        }
+        return new SocketmapRequest(payload.toString(start, space - start, StandardCharsets.US_ASCII),
+                payload.toString(space + 1, start + length - space - 1, StandardCharsets.US_ASCII));
+    }
+
+    private static String decodeUtf8(ByteBuf payload) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -37,15 +56,19 @@ public record SocketmapRequest(String mapName, String key) {
         } catch (CharacterCodingException e) {
             throw new SocketmapCodecException("socketmap request is not valid UTF-8");
         }
-        return parse(text);
+        return text;
     }
 
     public static SocketmapRequest parse(String text) {
         int space = text.indexOf(' ');
         if (space < 0) {
-            throw new SocketmapCodecException("socketmap request has no space between map name and key");
+            throw noSpace();
         }
         return new SocketmapRequest(text.substring(0, space), text.substring(space + 1));
+    }
+
+    private static SocketmapCodecException noSpace() {
+        return new SocketmapCodecException("socketmap request has no space between map name and key");
     }
 
     private static void requireNoControl(String text, String what) {

@@ -1,7 +1,6 @@
 package org.starttls.policyd.server.socketmap;
 
 import java.util.Objects;
-import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
@@ -71,7 +70,10 @@ public final class SocketmapResponder {
         }
         Decision decision = maps.decide(request.mapName(), domain);
         SocketmapReply reply = translate(decision, maps.settingsFor(request.mapName()));
-        LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());
+        if (LOG.isDebugEnabled()) {
+            // Guarded: three arguments mean an array per request even when debug is off.
+            LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());
+        }
         return reply;
     }
 
@@ -114,10 +116,15 @@ public final class SocketmapResponder {
 
     /** {@code secure match=mx1.example.com:.example.net servername=hostname}, patterns in list order. */
     static String secureValue(TlsPolicy policy, boolean servername) {
-        StringJoiner match = new StringJoiner(":", "secure match=", "");
+        StringBuilder value = new StringBuilder(80).append("secure match=");
+        String separator = "";
         for (MxPattern pattern : policy.mxs()) {
-            match.add(pattern.asString());
+            value.append(separator).append(pattern.asString());
+            separator = ":";
         }
-        return servername ? match + " servername=hostname" : match.toString();
+        if (servername) {
+            value.append(" servername=hostname");
+        }
+        return value.toString();
     }
 }

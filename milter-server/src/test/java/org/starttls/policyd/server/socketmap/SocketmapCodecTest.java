@@ -37,6 +37,30 @@ class SocketmapCodecTest {
         assertEquals("8:PERM bad,", encode(SocketmapReply.perm("bad")));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 6, 7, 96, 97, 996, 997, SocketmapReply.MAX_REPLY_BYTES - 3})
+    void lengthPrefixIsRightAtEveryDigitCount(int dataLength) {
+        // "OK " plus the data: payloads of 4, 9, 10, 99, 100, 999, 1000 and the largest reply bytes
+        String data = "d".repeat(dataLength);
+        String payload = "OK " + data;
+        assertEquals(payload.length() + ":" + payload + ",", encode(SocketmapReply.ok(data)));
+    }
+
+    @Test
+    void encodesIntoADirectBufferOfExactlyTheReplysSize() {
+        EmbeddedChannel channel = new EmbeddedChannel(new SocketmapReplyEncoder());
+        channel.writeOutbound(SocketmapReply.ok("secure match=.example.com servername=hostname"));
+        ByteBuf out = channel.readOutbound();
+        try {
+            assertTrue(out.isDirect());
+            assertEquals("48:OK secure match=.example.com servername=hostname,", out.toString(StandardCharsets.US_ASCII));
+            assertEquals(out.readableBytes(), out.capacity());
+        } finally {
+            out.release();
+            assertFalse(channel.finish());
+        }
+    }
+
     @Test
     void replyLimitIsPinnedAtTheLimitAndOneMore() {
         String fits = "x".repeat(SocketmapReply.MAX_REPLY_BYTES - "OK ".length());
@@ -66,6 +90,30 @@ class SocketmapCodecTest {
         }
     }
 
+    /** The payload as the netstring decoder hands it on: a slice of a direct read buffer, not at index 0. */
+    private static SocketmapRequest decodeDirectSlice(byte[] payload) {
+        ByteBuf read = Unpooled.directBuffer(payload.length + 8).writeBytes("3:ab,".getBytes(StandardCharsets.US_ASCII))
+                .writeBytes(payload).writeByte(',');
+        try {
+            return SocketmapRequest.parse(read.slice(5, payload.length));
+        } finally {
+            read.release();
+        }
+    }
+
+    @Test
+    void parsesFromADirectBufferSliceAsFromAnArray() {
+        assertEquals(new SocketmapRequest("starttls", "example.com:25"),
+                decodeDirectSlice("starttls example.com:25".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(new SocketmapRequest("sts", "a b"), decodeDirectSlice("sts a b".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(new SocketmapRequest("sts", "bücher.example"),
+                decodeDirectSlice("sts bücher.example".getBytes(StandardCharsets.UTF_8)));
+        SocketmapCodecException noSpace = assertThrows(SocketmapCodecException.class,
+                () -> decodeDirectSlice("stsexample.com".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("socketmap request has no space between map name and key", noSpace.getMessage());
+        assertThrows(SocketmapCodecException.class, () -> decodeDirectSlice(new byte[] {'s', ' ', (byte) 0xc3}));
+    }
+
     @Test
     void parsesNameAndKey() {
         assertEquals(new SocketmapRequest("sts", "example.com"), decodeRequest("sts example.com".getBytes(StandardCharsets.UTF_8)));
@@ -74,7 +122,7 @@ class SocketmapCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "sts", "sts ", " example.com", "st\u0001s example.com", "sts exa\u0000mple.com", "sts a\tb"})
+    @ValueSource(strings = {"", "sts", "sts ", " example.com", "st\u0001s example.com", "sts exa\u0000mple.com", "sts a\tb", "sts a\u007fb", "s\u00e9 a\u0001b"})
     void refusesMalformedRequests(String text) {
         assertThrows(DecoderException.class, () -> decodeRequest(text.getBytes(StandardCharsets.UTF_8)));
     }
