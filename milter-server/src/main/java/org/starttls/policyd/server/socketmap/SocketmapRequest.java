@@ -32,26 +32,45 @@ public record SocketmapRequest(String mapName, String key) {
      * payload with other bytes goes through the strict UTF-8 decoder.
      */
     public static SocketmapRequest parse(ByteBuf payload) {
-        int start = payload.readerIndex();
-        int length = payload.readableBytes();
-        if (!ByteBufUtil.isText(payload, start, length, StandardCharsets.US_ASCII)) {
-            return parse(decodeUtf8(payload));
+        return parse(payload, payload.readerIndex(), payload.readableBytes(), "");
+    }
+
+    /**
+     * As {@link #parse(ByteBuf)}, for the {@code length} bytes at {@code index}; when the map name
+     * is {@code knownMapName} that string is reused rather than copied again.
+     */
+    static SocketmapRequest parse(ByteBuf buffer, int index, int length, String knownMapName) {
+        if (!ByteBufUtil.isText(buffer, index, length, StandardCharsets.US_ASCII)) {
+            return parse(decodeUtf8(buffer, index, length));
         }
-        int space = payload.indexOf(start, start + length, (byte) ' ');
+        int space = buffer.indexOf(index, index + length, (byte) ' ');
         if (space < 0) {
             throw noSpace();
         }
-        return new SocketmapRequest(payload.toString(start, space - start, StandardCharsets.US_ASCII),
-                payload.toString(space + 1, start + length - space - 1, StandardCharsets.US_ASCII));
+        String mapName = sameAscii(buffer, index, space - index, knownMapName)
+                ? knownMapName : buffer.toString(index, space - index, StandardCharsets.US_ASCII);
+        return new SocketmapRequest(mapName, buffer.toString(space + 1, index + length - space - 1, StandardCharsets.US_ASCII));
     }
 
-    private static String decodeUtf8(ByteBuf payload) {
+    private static boolean sameAscii(ByteBuf buffer, int index, int length, String text) {
+        if (text.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (buffer.getByte(index + i) != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String decodeUtf8(ByteBuf buffer, int index, int length) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(payload.nioBuffer())
+                    .decode(buffer.nioBuffer(index, length))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new SocketmapCodecException("socketmap request is not valid UTF-8");

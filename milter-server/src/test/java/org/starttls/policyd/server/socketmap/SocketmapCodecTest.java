@@ -2,6 +2,7 @@ package org.starttls.policyd.server.socketmap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,9 +79,18 @@ class SocketmapCodecTest {
         assertThrows(IllegalArgumentException.class, () -> new SocketmapReply(SocketmapReply.Status.NOTFOUND, "x"));
     }
 
+    private static EmbeddedChannel requestChannel() {
+        return new EmbeddedChannel(new NetstringDecoder(SocketmapProtocol.MAX_QUERY_BYTES, new SocketmapRequestDecoder()));
+    }
+
+    private static ByteBuf netstring(byte[] payload) {
+        return Unpooled.buffer(payload.length + 8).writeBytes((payload.length + ":").getBytes(StandardCharsets.US_ASCII))
+                .writeBytes(payload).writeByte(',');
+    }
+
     private static SocketmapRequest decodeRequest(byte[] payload) {
-        EmbeddedChannel channel = new EmbeddedChannel(new SocketmapRequestDecoder());
-        ByteBuf in = Unpooled.buffer(payload.length + 1).writeBytes(payload);
+        EmbeddedChannel channel = requestChannel();
+        ByteBuf in = netstring(payload);
         try {
             channel.writeInbound(in);
             return channel.readInbound();
@@ -112,6 +122,32 @@ class SocketmapCodecTest {
                 () -> decodeDirectSlice("stsexample.com".getBytes(StandardCharsets.UTF_8)));
         assertEquals("socketmap request has no space between map name and key", noSpace.getMessage());
         assertThrows(SocketmapCodecException.class, () -> decodeDirectSlice(new byte[] {'s', ' ', (byte) 0xc3}));
+    }
+
+    @Test
+    void aConnectionReusesItsMapNameWhileTheBytesMatch() {
+        EmbeddedChannel channel = requestChannel();
+        channel.writeInbound(netstring("starttls a.example".getBytes(StandardCharsets.US_ASCII)),
+                netstring("starttls b.example".getBytes(StandardCharsets.US_ASCII)),
+                netstring("starttlz c.example".getBytes(StandardCharsets.US_ASCII)));
+        SocketmapRequest first = channel.readInbound();
+        SocketmapRequest second = channel.readInbound();
+        SocketmapRequest third = channel.readInbound();
+        assertSame(first.mapName(), second.mapName());
+        assertEquals(new SocketmapRequest("starttls", "b.example"), second);
+        assertEquals(new SocketmapRequest("starttlz", "c.example"), third);
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aRefusedRequestLeavesFramingInStep() {
+        EmbeddedChannel channel = requestChannel();
+        assertThrows(SocketmapCodecException.class,
+                () -> channel.writeInbound(netstring("stsexample.com".getBytes(StandardCharsets.US_ASCII))));
+        channel.writeInbound(netstring("sts example.com".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(new SocketmapRequest("sts", "example.com"), channel.readInbound());
+        assertEquals(2, ((NetstringDecoder) channel.pipeline().first()).requestsDecoded());
+        assertFalse(channel.finish());
     }
 
     @Test
