@@ -2,19 +2,41 @@ package org.starttls.policyd.server.socketmap;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
  * Writes a {@link SocketmapReply} as one netstring: {@code LENGTH:PAYLOAD,} with no line ending.
  * The text goes straight into a buffer of the exact size (reply data is ASCII, so one char is one
- * byte): no intermediate strings or arrays per answer.
+ * byte): no intermediate strings or arrays per answer. {@code NOTFOUND}, most answers, is written
+ * from one shared buffer that was encoded once: no allocation and no release per answer.
  */
 @ChannelHandler.Sharable
 public final class SocketmapReplyEncoder extends MessageToByteEncoder<SocketmapReply> {
+    /** {@code 9:NOTFOUND ,}; never released, each write sends a duplicate with its own indexes. */
+    private static final ByteBuf NOT_FOUND_NETSTRING = Unpooled.unreleasableBuffer(encoded(SocketmapReply.notFound()));
+
     public SocketmapReplyEncoder() {
         super(SocketmapReply.class);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof SocketmapReply && ((SocketmapReply) msg).status() == SocketmapReply.Status.NOTFOUND) {
+            ctx.write(NOT_FOUND_NETSTRING.duplicate(), promise);
+            return;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    private static ByteBuf encoded(SocketmapReply reply) {
+        int length = reply.wireLength();
+        ByteBuf out = Unpooled.directBuffer(decimalDigits(length) + 1 + length + 1);
+        writeNetstring(reply, out);
+        return out;
     }
 
     @Override
@@ -26,6 +48,10 @@ public final class SocketmapReplyEncoder extends MessageToByteEncoder<SocketmapR
 
     @Override
     protected void encode(ChannelHandlerContext ctx, SocketmapReply reply, ByteBuf out) {
+        writeNetstring(reply, out);
+    }
+
+    private static void writeNetstring(SocketmapReply reply, ByteBuf out) {
         writeDecimal(out, reply.wireLength());
         out.writeByte(':');
         ByteBufUtil.writeAscii(out, reply.status().name());

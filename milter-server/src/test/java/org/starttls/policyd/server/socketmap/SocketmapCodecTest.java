@@ -23,10 +23,26 @@ class SocketmapCodecTest {
         channel.writeOutbound(reply);
         ByteBuf out = channel.readOutbound();
         String text = out.toString(StandardCharsets.US_ASCII);
-        out.release();
-        assertEquals(0, out.refCnt());
+        boolean released = out.release();
+        // NOTFOUND is the one shared buffer no write can release; every other reply is its own
+        assertEquals(reply.status() != SocketmapReply.Status.NOTFOUND, released);
         assertFalse(channel.finish());
         return text;
+    }
+
+    @Test
+    void everyNotFoundIsTheSameBytesWithItsOwnIndexes() {
+        EmbeddedChannel channel = new EmbeddedChannel(new SocketmapReplyEncoder());
+        channel.writeOutbound(SocketmapReply.notFound(), new SocketmapReply(SocketmapReply.Status.NOTFOUND, ""));
+        ByteBuf first = channel.readOutbound();
+        ByteBuf second = channel.readOutbound();
+        assertTrue(first.isDirect());
+        first.skipBytes(first.readableBytes());
+        first.release();
+        assertEquals("9:NOTFOUND ,", second.toString(StandardCharsets.US_ASCII));
+        second.release();
+        assertEquals("9:NOTFOUND ,", encode(SocketmapReply.notFound()));
+        assertFalse(channel.finish());
     }
 
     @Test
