@@ -28,6 +28,7 @@ export GNUPGHOME="$dir/gnupg"; mkdir -p -m 700 "$GNUPGHOME"
 gpg --batch --passphrase '' --quick-gen-key "Benchmark list <bench@example.org>" rsa3072 sign 1y 2> /dev/null
 gpg --armor --export bench@example.org > "$dir/signer.asc"
 gpg --batch --yes --armor --detach-sign -u bench@example.org -o "$dir/policy.json.asc" "$dir/policy.json"
+gpgconf --kill gpg-agent   # the agent gpg started for the throwaway key
 cat > "$dir/policyd.yaml" <<YAML
 list: {file: $dir/policy.json, keyring: $dir/signer.asc, state-dir: $dir/state}
 socketmap: {listen: 127.0.0.1:25461}
