@@ -48,8 +48,11 @@ public record SocketmapReply(Status status, String data) {
         return new SocketmapReply(Status.OK, data);
     }
 
+    /** The commonest answer by far; one instance serves every connection (a record is immutable). */
+    private static final SocketmapReply NOT_FOUND = new SocketmapReply(Status.NOTFOUND, "");
+
     public static SocketmapReply notFound() {
-        return new SocketmapReply(Status.NOTFOUND, "");
+        return NOT_FOUND;
     }
 
     public static SocketmapReply temp(String reason) {
@@ -73,6 +76,11 @@ public record SocketmapReply(Status status, String data) {
     /** The netstring payload: {@code OK secure ...}, {@code NOTFOUND }, {@code TEMP reason}. */
     public String wireText() {
         return status.name() + " " + data;
+    }
+
+    /** The length of {@link #wireText()} in bytes (the data is ASCII). */
+    int wireLength() {
+        return status.name().length() + 1 + data.length();
     }
 
     byte[] wireBytes() {

@@ -1,18 +1,19 @@
 package org.starttls.policyd.server.socketmap;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.MessageToMessageDecoder;
-import java.util.List;
 
-/** Turns each netstring payload into a {@link SocketmapRequest}; the payload buffer is released by the superclass. */
-final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteBuf> {
-    public SocketmapRequestDecoder() {
-        super(ByteBuf.class);
-    }
+/**
+ * Turns each netstring payload into a {@link SocketmapRequest}, straight from the read buffer (no
+ * slice, no handler of its own). One per connection: an MTA asks one map name over and over on a
+ * connection, so the last name is kept and reused while the bytes match.
+ */
+final class SocketmapRequestDecoder implements NetstringDecoder.PayloadReader {
+    private String lastMapName = "";
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf payload, List<Object> out) {
-        out.add(SocketmapRequest.parse(payload));
+    public SocketmapRequest read(ByteBuf buffer, int index, int length) {
+        SocketmapRequest request = SocketmapRequest.parse(buffer, index, length, lastMapName);
+        lastMapName = request.mapName();
+        return request;
     }
 }

@@ -70,7 +70,10 @@ public final class SocketmapResponder {
         }
         Decision decision = maps.decide(request.mapName(), domain);
         SocketmapReply reply = AnswerRenderer.socketmap(decision, maps.settingsFor(request.mapName()));
-        LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());
+        if (LOG.isDebugEnabled()) {
+            // Guarded: three arguments mean an array per request even when debug is off.
+            LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());
+        }
         return reply;
     }
 

@@ -21,11 +21,17 @@ import org.slf4j.LoggerFactory;
  * The event loop groups every door shares: one thread accepts, a few do the I/O. Native epoll is
  * used when Netty can load it (Linux), NIO otherwise; both serve TCP and unix sockets (NIO through
  * the JDK's unix-domain channels). Create one per process and close it last.
+ *
+ * <p>By default there is one I/O thread per core, not Netty's two: a request is a lookup answered
+ * on the loop that read it, so a loop is never waiting on anything but its sockets, and more loops
+ * than cores only add context switches and thread stacks (docs/benchmarks.md has the figures).
  */
 public final class EventLoops implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoops.class);
     private static final Duration QUIET_PERIOD = Duration.ofMillis(100);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** Netty's own switch for its default loop count; honoured here so it still overrides ours. */
+    static final String THREADS_PROPERTY = "io.netty.eventLoopThreads";
 
     private final boolean epoll;
     private final EventLoopGroup acceptors;
@@ -39,7 +45,7 @@ public final class EventLoops implements AutoCloseable {
     }
 
     /**
-     * @param workerThreads I/O threads, or 0 for Netty's default (twice the cores)
+     * @param workerThreads I/O threads, or 0 for {@link #defaultWorkerThreads()}
      * @param preferNative use epoll when available; false forces NIO
      */
     public static EventLoops create(int workerThreads, boolean preferNative) {
@@ -55,7 +61,14 @@ public final class EventLoops implements AutoCloseable {
         if (preferNative && !useEpoll) {
             LOG.info("native epoll is not available ({}); using NIO", String.valueOf(Epoll.unavailabilityCause()));
         }
-        return new EventLoops(threadPrefix, useEpoll, workerThreads);
+        return new EventLoops(threadPrefix, useEpoll, workerThreads == 0 ? defaultWorkerThreads() : workerThreads);
+    }
+
+    /** One per core, or the {@code io.netty.eventLoopThreads} system property when it is set to a positive number. */
+    public static int defaultWorkerThreads() {
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int configured = Integer.getInteger(THREADS_PROPERTY, cores);
+        return configured > 0 ? configured : cores;
     }
 
     private IoHandlerFactory factory() {
@@ -72,6 +85,11 @@ public final class EventLoops implements AutoCloseable {
 
     EventLoopGroup workers() {
         return workers;
+    }
+
+    /** The number of I/O threads. */
+    public int workerThreads() {
+        return ((MultiThreadIoEventLoopGroup) workers).executorCount();
     }
 
     Class<? extends ServerChannel> tcpChannel() {

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Socketmap door against the C limit server (../shared/bench), as its README says: one run,
+# limit and door alternated (the order swapped every round), 16 and 64 connections.
+# Prints one line per run, then per connection count the medians and the per-round ratios.
+# Usage: limit-vs-door.sh DOOR_PID DOOR_PORT KEYFILE [ROUNDS] [SECONDS]
+#   DOOR_PID: the policyd process (for its CPU per request). Needs /tmp/limitserver and /tmp/loadgen
+#   built as ../shared/bench/README.md shows. Environment: LIMIT_PORT (25471), WARM seconds (10).
+set -euo pipefail
+door_pid=$1; door_port=$2; keys=$3; rounds=${4:-5}; secs=${5:-5}
+limit_port=${LIMIT_PORT:-25471}
+/tmp/limitserver "$limit_port" socketmap 2 & limit_pid=$!
+trap 'kill $limit_pid' EXIT
+sleep 0.3
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The JIT settles within about 6 s of load; measuring earlier penalises the door, not the limit.
+/tmp/loadgen socketmap 127.0.0.1 "$door_port" 64 "${WARM:-10}" "$keys" starttls > /dev/null
+/tmp/loadgen socketmap 127.0.0.1 "$limit_port" 16 1 "$keys" starttls > /dev/null
+out=$(mktemp)
+for conns in 16 64; do
+  for round in $(seq 1 "$rounds"); do
+    order="limit door"; [ $((round % 2)) -eq 0 ] && order="door limit"
+    for target in $order; do
+      if [ "$target" = limit ]; then port=$limit_port; pid=$limit_pid; else port=$door_port; pid=$door_pid; fi
+      load=$(cut -d' ' -f1 /proc/loadavg); c0=$(cpu "$pid")
+      line=$(/tmp/loadgen socketmap 127.0.0.1 "$port" "$conns" "$secs" "$keys" starttls)
+      c1=$(cpu "$pid"); n=$(echo "$line" | sed 's/.*requests=\([0-9]*\).*/\1/')
+      echo "round=$round target=$target load=$load cpu_us=$(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN{printf "%.2f", (b-a)*1e6/100/n}') rss_kb=$(awk '/VmRSS/{print $2}' "/proc/$pid/status") $line" | tee -a "$out"
+    done
+  done
+done
+python3 - "$out" <<'PY'
+import collections, statistics as st, sys
+rows = [dict(f.split('=', 1) for f in line.split()) for line in open(sys.argv[1])]
+rounds = collections.defaultdict(dict)
+for r in rows:
+    rounds[(int(r['conns']), int(r['round']))][r['target']] = r
+for conns in sorted({k[0] for k in rounds}):
+    rs = [v for k, v in rounds.items() if k[0] == conns]
+    med = lambda t, f: st.median(float(v[t][f]) for v in rs)
+    thr = [float(v['door']['rps']) / float(v['limit']['rps']) for v in rs]
+    p99 = [float(v['door']['p99_us']) / float(v['limit']['p99_us']) for v in rs]
+    print(f"conns={conns} rounds={len(rs)} limit: rps={med('limit','rps'):.0f} p50={med('limit','p50_us'):.0f} "
+          f"p99={med('limit','p99_us'):.0f} cpu={med('limit','cpu_us'):.2f}us | door: rps={med('door','rps'):.0f} "
+          f"p50={med('door','p50_us'):.0f} p99={med('door','p99_us'):.0f} cpu={med('door','cpu_us'):.2f}us "
+          f"errors={sum(int(v['door']['errors']) for v in rs)} | throughput ratio {st.median(thr):.2f} "
+          f"({' '.join('%.2f' % x for x in thr)}) | p99 ratio {st.median(p99):.2f} ({' '.join('%.2f' % x for x in p99)})")
+PY
+rm -f "$out"
