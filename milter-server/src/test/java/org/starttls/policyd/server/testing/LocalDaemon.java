@@ -3,8 +3,6 @@ package org.starttls.policyd.server.testing;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,25 +58,8 @@ public final class LocalDaemon {
 
     /** One socketmap query ({@code starttls KEY}) on a new connection; returns the reply's payload. */
     public static String socketmap(Policyd daemon, String key) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port(daemon, "socketmap"))) {
-            String query = "starttls " + key;
-            OutputStream out = socket.getOutputStream();
-            out.write((query.length() + ":" + query + ",").getBytes(US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder length = new StringBuilder();
-            int b;
-            while ((b = in.read()) != ':') {
-                if (b < 0) {
-                    throw new IOException("connection closed before a reply");
-                }
-                length.append((char) b);
-            }
-            String reply = new String(in.readNBytes(Integer.parseInt(length.toString())), US_ASCII);
-            if (in.read() != ',') {
-                throw new IOException("reply not ended by ','");
-            }
-            return reply;
+        try (SocketmapClient client = new SocketmapClient(port(daemon, "socketmap"), 30_000)) {
+            return client.query(key);
         }
     }
 }
