@@ -1,0 +1,50 @@
+package org.starttls.policyd.fetcher.sts;
+
+import java.util.Objects;
+import org.starttls.policyd.core.sts.StsRecordRefusal;
+
+/** What MTA-STS says about a domain, as the doors decide with it. */
+public sealed interface StsOutcome {
+
+    /** How a known policy was obtained. */
+    enum Freshness {
+        /** Fetched for this request. */
+        FETCHED,
+        /** From the cache, its {@code id} re-checked within the recheck interval (or being re-checked). */
+        CACHED,
+        /** From the cache, although DNS or HTTPS failed when it was re-checked or refreshed (used until max_age). */
+        STALE
+    }
+
+    /** A valid policy in any mode; {@code enforce}, {@code testing} and {@code none} all take precedence over the list. */
+    record Known(CachedStsPolicy policy, Freshness freshness) implements StsOutcome {
+        public Known {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(freshness, "freshness");
+        }
+    }
+
+    /** The domain publishes no usable TXT record (DNS answered): it has no MTA-STS. */
+    record NoPolicy(StsRecordRefusal reason, String detail) implements StsOutcome {
+        public NoPolicy {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /**
+     * The domain may have MTA-STS, but no policy could be had and none is cached.
+     *
+     * @param recordSeen whether a valid TXT record was seen (the domain says it has MTA-STS)
+     */
+    record Unusable(StsFailure kind, String detail, boolean recordSeen) implements StsOutcome {
+        public Unusable {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /** MTA-STS is switched off ({@code mta-sts.enabled: false}). */
+    record Disabled() implements StsOutcome {
+    }
+}
