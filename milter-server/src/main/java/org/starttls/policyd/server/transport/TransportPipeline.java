@@ -38,7 +38,7 @@ public final class TransportPipeline extends ChannelInitializer<Channel> {
         pipeline.addLast(PipelineNames.IDLE_TIMEOUT, new IdleConnectionCloser(settings.idleTimeout()));
         pipeline.addLast(PipelineNames.REQUEST_DEADLINE, new RequestDeadlineHandler(settings.requestTimeout()));
         pipeline.addLast(PipelineNames.BACKPRESSURE, backpressure);
-        protocol.addProtocolHandlers(pipeline);
+        protocol.addProtocolHandlers(pipeline, settings);
         pipeline.addLast(PipelineNames.ERRORS, errors);
     }
 
