@@ -45,6 +45,8 @@ import org.starttls.policyd.server.socketmap.SocketmapReply;
 public final class AnswerRenderer {
     /** The milter's tag header value: with a name of at most 64 characters the line stays under 998. */
     public static final int MAX_MILTER_HEADER_VALUE_CHARS = 900;
+    /** An MTA-STS answer carries at most this many of the policy's MX patterns. */
+    public static final int MAX_STS_MX_PATTERNS = StsAnswer.MAX_MX_PATTERNS;
 
     private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();
     private static final String DOWNGRADE_STATUS = "4.7.5";
