@@ -136,6 +136,20 @@ class CheckConfigTest {
     }
 
     @Test
+    void theDeprecatedProbeResolverIsOkWithAWarning() throws Exception {
+        Outcome outcome = checkConfig(withList() + "probe:\n  resolver: 127.0.0.1:5353\n");
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: " + dir.resolve("policyd.yaml")
+                + ": probe.resolver is deprecated; write dns.resolver instead"), outcome.out());
+    }
+
+    @Test
+    void twoDifferentResolversAreAConfigurationError() throws Exception {
+        assertRefused(checkConfig(withList() + "dns:\n  resolver: 127.0.0.1:53\nprobe:\n  resolver: 127.0.0.2:53\n"), 78,
+                "dns.resolver and probe.resolver");
+    }
+
+    @Test
     void anEmptySectionIsAConfigurationErrorNotAnInternalOne() throws Exception {
         assertRefused(checkConfig("list: ~\n"), 78, "list: the section is empty");
         assertRefused(checkConfig("socketmap:\n"), 78, "socketmap: the section is empty");

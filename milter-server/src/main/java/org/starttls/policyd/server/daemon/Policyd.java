@@ -66,6 +66,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(settingsSource, "settingsSource");
         StartChecks.refuseWhatStartWouldRefuse(settings);
+        settings.warnings().forEach(warning -> LOG.warn("{}", warning));
         AnswerMeters meters = new AnswerMeters();
         DowngradeDetector probes = startProbes(settings, clock);
         ControlPlane control = null;
