@@ -18,7 +18,8 @@ import org.starttls.policyd.server.answer.HeaderField;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
 import org.starttls.policyd.fetcher.sts.StsSettings;
 import org.starttls.policyd.server.probe.ProbeSettings;
-import org.starttls.policyd.server.probe.ResolverAddress;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
+import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.TransportSettings;
@@ -36,14 +37,14 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * @param transport connection limits and timeouts shared by the doors
  * @param metrics the loopback address of the /metrics and /health HTTP endpoint, or null when disabled
  * @param probe downgrade detection ({@link ProbeSettings#DISABLED} unless the admin opts in)
- * @param dns the resolver of MTA-STS and the probe
+ * @param dns the resolver of MTA-STS and the probe ({@code dns.*})
  * @param mtaSts live MTA-STS
  * @param warnings what the configuration says that works but should change (a deprecated key), one
  *     sentence each: logged at start, printed by {@code --check-config}
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
         PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
-        ListenAddress metrics, ProbeSettings probe, Dns dns, MtaSts mtaSts, List<String> warnings) {
+        ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings) {
 
     public DaemonSettings {
         Objects.requireNonNull(probe, "probe");
@@ -56,7 +57,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
     public DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
             PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
             ListenAddress metrics, ProbeSettings probe) {
-        this(source, engine, socketmap, policyService, milter, admin, transport, metrics, probe, Dns.SYSTEM,
+        this(source, engine, socketmap, policyService, milter, admin, transport, metrics, probe, DnsSettings.system(),
                 MtaSts.DISABLED, List.of());
     }
 
@@ -118,20 +119,6 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
     }
 
     /**
-     * The DNS resolver every DNS user shares ({@code dns.resolver}, {@code dns.timeout-ms}).
-     *
-     * @param resolver IP and port of the server, or null for the servers in /etc/resolv.conf
-     * @param timeout one query's timeout
-     */
-    public record Dns(InetSocketAddress resolver, Duration timeout) {
-        public static final Dns SYSTEM = new Dns(null, MtaStsDefaults.DNS_TIMEOUT);
-
-        public Dns {
-            Objects.requireNonNull(timeout, "timeout");
-        }
-    }
-
-    /**
      * Live MTA-STS ({@code mta-sts.*}).
      *
      * @param enabled whether the doors consult MTA-STS
@@ -176,7 +163,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                             positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
             List<String> warnings = new ArrayList<>();
             ProbeSettings probe = ProbeConfig.validate(c.probe, transport, this::error);
-            Dns dns = dns(c.dns, probe, warnings);
+            DnsSettings dns = dns(c.dns, probe, warnings);
             if (probe.resolver() == null && dns.resolver() != null) {
                 probe = new ProbeSettings(probe.enabled(), dns.resolver(), probe.port(), probe.ehloName(),
                         probe.connectTimeout(), probe.commandTimeout(), probe.probeTimeout(), probe.goodLifetime(),
@@ -188,7 +175,7 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         }
 
         /** {@code dns.*}; {@code probe.resolver} is its deprecated alias (already validated into {@code probe}). */
-        private Dns dns(PolicydConfig.DnsSection d, ProbeSettings probe, List<String> warnings) throws ConfigException {
+        private DnsSettings dns(PolicydConfig.DnsSection d, ProbeSettings probe, List<String> warnings) throws ConfigException {
             InetSocketAddress resolver = null;
             if (d.resolver != null && !d.resolver.isBlank()) {
                 try {
@@ -208,11 +195,11 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     resolver = probe.resolver();
                 }
             }
-            long max = MtaStsDefaults.MAX_DNS_TIMEOUT.toMillis();
+            long max = DnsSettings.MAX_TIMEOUT.toMillis();
             if (d.timeoutMs < 1 || d.timeoutMs > max) {
                 throw error("dns.timeout-ms", d.timeoutMs + " is not between 1 and " + max);
             }
-            return new Dns(resolver, Duration.ofMillis(d.timeoutMs));
+            return new DnsSettings(resolver, Duration.ofMillis(d.timeoutMs));
         }
 
         private MtaSts mtaSts(PolicydConfig.MtaStsSection m) throws ConfigException {

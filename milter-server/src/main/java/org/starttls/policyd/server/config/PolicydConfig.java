@@ -7,6 +7,7 @@ import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.fetcher.FetchSettings;
 import org.starttls.policyd.fetcher.RefreshSettings;
 import org.starttls.policyd.fetcher.StateDirectory;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
 import org.starttls.policyd.fetcher.sts.StsSettings;
 import org.starttls.policyd.server.probe.ProbeSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
@@ -146,7 +147,7 @@ public final class PolicydConfig {
         public String resolver = "";
         /** One query's timeout. */
         @JsonProperty("timeout-ms")
-        public int timeoutMs = (int) MtaStsDefaults.DNS_TIMEOUT.toMillis();
+        public int timeoutMs = (int) DnsSettings.DEFAULT_TIMEOUT.toMillis();
     }
 
     /** Live MTA-STS (RFC 8461). */
