@@ -35,13 +35,15 @@ public final class Policyd implements AutoCloseable, AdminActions {
     private final Doors doors;
     private final DowngradeDetector probes;
     private final AnswerMeters meters;
+    private final StsService sts;
     /** The /metrics endpoint, or null when disabled or when it could not bind ({@link #metricsProblem}). */
     private volatile MetricsServer metricsServer;
     private volatile String metricsProblem;
     private volatile String metricsListen;
 
-    private Policyd(ControlPlane control, Doors doors, AnswerMeters meters, DowngradeDetector probes) {
+    private Policyd(ControlPlane control, Doors doors, AnswerMeters meters, DowngradeDetector probes, StsService sts) {
         this.control = control;
+        this.sts = sts;
         this.doors = doors;
         this.meters = meters;
         this.probes = probes;
@@ -63,18 +65,27 @@ public final class Policyd implements AutoCloseable, AdminActions {
      */
     public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer) throws IOException, ConfigException {
+        return start(settings, settingsSource, clock, receiptLayer, StsNetwork.DAEMON);
+    }
+
+    /** As above, MTA-STS's DNS and HTTPS sides opened by {@code stsNetwork} (tests point it at a local world). */
+    static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, StsService.SourcesFactory stsNetwork)
+            throws IOException, ConfigException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(settingsSource, "settingsSource");
         StartChecks.refuseWhatStartWouldRefuse(settings);
         settings.warnings().forEach(warning -> LOG.warn("{}", warning));
         AnswerMeters meters = new AnswerMeters();
-        DowngradeDetector probes = startProbes(settings, clock);
+        StsService sts = StsService.start(settings, clock, meters.sts(), stsNetwork);
+        DowngradeDetector probes = null;
         ControlPlane control = null;
         try {
+            probes = startProbes(settings, clock);
             UnaryOperator<ReceiptDecider> layer = probes == null ? receiptLayer : withProbes(receiptLayer, probes);
-            control = ControlPlane.start(settings, () -> reread(settingsSource), clock, layer, meters);
+            control = ControlPlane.start(settings, () -> reread(settingsSource), clock, layer, meters, sts.waiter());
             Doors doors = Doors.start(settings, control.snapshots(), meters);
-            Policyd daemon = new Policyd(control, doors, meters, probes);
+            Policyd daemon = new Policyd(control, doors, meters, probes, sts);
             if (settings.admin() != null) {
                 try {
                     doors.startAdmin(settings.admin(), daemon);
@@ -94,6 +105,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
             if (control != null) {
                 control.close();
             }
+            sts.close();
             throw e;
         }
     }
@@ -225,6 +237,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
             probes.close();
         }
         control.close();
+        sts.close();
         LOG.info("policyd stopped");
     }
 

@@ -12,7 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.PolicyEngine;
+import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.StsEvidence;
+import org.starttls.policyd.core.list.DomainName;
+import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.fetcher.sts.StsLookup;
 import org.starttls.policyd.fetcher.sts.StsOutcome;
 import org.starttls.policyd.fetcher.sts.StsResolution;
@@ -82,6 +86,23 @@ public final class StsWaiter {
             Thread.currentThread().interrupt();
             return pending(resolution, budget);
         }
+    }
+
+    /**
+     * Receipt-time decisions (policy delegation, milter) in the engine's order, MTA-STS first. It
+     * waits on the calling thread, so the doors must run it on their decision threads.
+     */
+    public ReceiptDecider receiptDecider(PolicyEngine engine, Duration budget) {
+        Objects.requireNonNull(engine, "engine");
+        return domain -> {
+            String normalized;
+            try {
+                normalized = DomainName.normalize(domain);
+            } catch (InvalidNameException e) {
+                return engine.decide(domain);
+            }
+            return engine.decide(normalized, evidenceWaiting(normalized, budget));
+        };
     }
 
     private static StsEvidence now(CompletableFuture<StsOutcome> done) {
