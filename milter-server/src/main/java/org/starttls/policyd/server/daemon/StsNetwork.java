@@ -1,15 +1,57 @@
 package org.starttls.policyd.server.daemon;
 
+import java.io.IOException;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.sts.DnsStsRecordSource;
+import org.starttls.policyd.fetcher.sts.HttpsStsPolicySource;
+import org.starttls.policyd.fetcher.sts.PolicyHostTrust;
+import org.starttls.policyd.fetcher.sts.StsFetchSettings;
+import org.starttls.policyd.fetcher.sts.StsPolicySource;
+import org.starttls.policyd.fetcher.sts.StsRecordSource;
 import org.starttls.policyd.server.config.ConfigException;
+import org.starttls.policyd.server.config.DaemonSettings;
 
-/** The daemon's MTA-STS network sides: the DNS client's TXT lookups and the HTTPS policy fetch on port 443. */
-final class StsNetwork {
-    /** Opens the sources the daemon uses. */
-    static final StsService.SourcesFactory DAEMON = settings -> {
-        throw new ConfigException("mta-sts: the DNS and HTTPS sources are not built into this version; set "
-                + "mta-sts.enabled: false");
-    };
+/**
+ * MTA-STS's network sides: TXT lookups through the DNS client of {@code dns.*}, and the HTTPS
+ * policy fetch verified against {@code mta-sts.trust-store} (or the JDK's trust store).
+ */
+final class StsNetwork implements StsService.Sources {
+    /** The daemon's: policy hosts on port 443. */
+    static final StsService.SourcesFactory DAEMON = settings -> open(settings, StsFetchSettings.defaults());
 
-    private StsNetwork() {
+    private final DnsStsRecordSource records;
+    private final HttpsStsPolicySource policies;
+
+    private StsNetwork(DnsStsRecordSource records, HttpsStsPolicySource policies) {
+        this.records = records;
+        this.policies = policies;
+    }
+
+    /** The sources with these fetch settings (tests give the local world's HTTPS port). */
+    static StsService.Sources open(DaemonSettings settings, StsFetchSettings fetch) throws ConfigException {
+        PolicyHostTrust trust;
+        try {
+            trust = settings.mtaSts().trustStore() == null ? PolicyHostTrust.jdkDefault()
+                    : PolicyHostTrust.pemBundle(settings.mtaSts().trustStore());
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("mta-sts.trust-store: " + e.getMessage());
+        }
+        DnsClient dns = new DnsClient(settings.dns());
+        return new StsNetwork(new DnsStsRecordSource(dns), new HttpsStsPolicySource(dns, trust, fetch));
+    }
+
+    @Override
+    public StsRecordSource records() {
+        return records;
+    }
+
+    @Override
+    public StsPolicySource policies() {
+        return policies;
+    }
+
+    @Override
+    public void close() {
+        policies.close();
     }
 }
