@@ -25,6 +25,8 @@ import org.starttls.policyd.fetcher.testworld.StsWorld;
 import org.starttls.policyd.fetcher.testworld.TestDnsServer;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.metrics.PrometheusText;
+import org.starttls.policyd.server.testing.LineClient;
 import org.starttls.policyd.server.testing.LocalDaemon;
 import org.starttls.policyd.server.testing.SocketmapClient;
 
@@ -215,6 +217,29 @@ class PolicydMtaStsTest {
         start(config);
         assertEquals("OK secure match=mx.enforce.test servername=hostname", ask("enforce.test"));
         assertEquals(1, world.policyRequests("enforce.test"), "answered from the cache file, not fetched again");
+    }
+
+    @Test
+    void thePolicyDoorTagsByTheSameDecisionAndMetricsCountTheSource() throws Exception {
+        world.publish("enforce.test", "1", StsWorld.policy("enforce", 86400, "mx.enforce.test"));
+        PolicydConfig config = config();
+        config.policyService.prependHeader = "X-STARTTLS-Policy";
+        start(config);
+
+        String expected = "action=PREPEND X-STARTTLS-Policy: enforce.test=enforce(match=mx.enforce.test)\n\n";
+        try (LineClient postfix = new LineClient(LocalDaemon.port(daemon, "policy"))) {
+            postfix.send("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=user@enforce.test\n\n");
+            assertEquals(expected, postfix.read(expected.length()));
+        }
+        assertEquals("OK secure match=mx.enforce.test servername=hostname", ask("enforce.test"));
+        assertEquals("NOTFOUND ", ask("nothing.test"));
+
+        String metrics = PrometheusText.render(daemon.meters(), daemon.snapshot());
+        assertTrue(metrics.contains("policyd_answers_by_source_total{door=\"socketmap\",source=\"mta-sts\"} 1"), metrics);
+        assertTrue(metrics.contains("policyd_answers_by_source_total{door=\"socketmap\",source=\"none\"} 1"), metrics);
+        assertTrue(metrics.contains("policyd_answers_by_source_total{door=\"policy\",source=\"mta-sts\"} 1"), metrics);
+        assertTrue(metrics.contains("policyd_mta_sts_cache_entries 1"), metrics);
+        assertTrue(metrics.contains("policyd_mta_sts_cache_hits_total 1"), metrics);
     }
 
     /** Asks until the reply starts with {@code prefix}; the resolution runs on its own, so this waits for it, bounded. */
