@@ -14,6 +14,8 @@ import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.server.admin.AdminActions;
+import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.SettingNames;
@@ -21,6 +23,11 @@ import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.metrics.DaemonSnapshot;
 import org.starttls.policyd.server.metrics.MetricsServer;
 import org.starttls.policyd.server.probe.DowngradeDetector;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.socketmap.SocketmapReply;
+import org.starttls.policyd.server.sts.LookupReport;
+import org.starttls.policyd.server.sts.StsNetwork;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /**
@@ -65,7 +72,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
      */
     public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer) throws IOException, ConfigException {
-        return start(settings, settingsSource, clock, receiptLayer, StsNetwork.DAEMON);
+        return start(settings, settingsSource, clock, receiptLayer, StsNetwork::open);
     }
 
     /** As above, MTA-STS's DNS and HTTPS sides opened by {@code stsNetwork} (tests point it at a local world). */
@@ -201,6 +208,27 @@ public final class Policyd implements AutoCloseable, AdminActions {
     @Override
     public CompletableFuture<ObjectNode> reload() {
         return reloadAll().thenApply(DaemonStatus::ofReload);
+    }
+
+    /**
+     * What map {@code map} answers for {@code domain}, as the socketmap door would (a first contact
+     * waits as the map does), with its explanation; completes off the event loops.
+     */
+    @Override
+    public CompletableFuture<ObjectNode> lookup(String domain, String map) {
+        AnsweringSnapshot now = control.snapshot();
+        DaemonSettings settings = now.settings();
+        DaemonSettings.SocketmapDoor door = settings.socketmap();
+        SocketmapMaps maps = door == null
+                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.waiter())
+                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter());
+        String key = domain.strip();
+        return maps.decideWithSts(map, key).toCompletableFuture().thenApply(decision -> {
+            SocketmapReply answer = AnswerRenderer.socketmap(decision, maps.settingsFor(map));
+            TlsPolicy listed = now.list() == null ? null : now.list().list().lookup(decision.domain());
+            return LookupReport.of(map, decision, answer, listed,
+                    sts.resolver() == null ? null : sts.resolver().state(decision.domain()), control.clock().instant());
+        });
     }
 
     public ListStatus listStatus() {

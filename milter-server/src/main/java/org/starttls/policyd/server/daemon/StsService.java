@@ -9,12 +9,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.fetcher.sts.StsLookup;
-import org.starttls.policyd.fetcher.sts.StsPolicySource;
-import org.starttls.policyd.fetcher.sts.StsRecordSource;
 import org.starttls.policyd.fetcher.sts.StsResolver;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.metrics.StsMeters;
+import org.starttls.policyd.server.sts.StsNetwork;
 import org.starttls.policyd.server.sts.StsWaiter;
 
 /**
@@ -30,28 +29,18 @@ final class StsService implements AutoCloseable {
     /** How often the proactive refresh looks for policies close to expiry. */
     static final Duration REFRESH_EVERY = Duration.ofMinutes(1);
 
-    /** The network sides of the resolver: the DNS client's TXT lookups and the HTTPS policy fetch. */
-    interface Sources extends AutoCloseable {
-        StsRecordSource records();
-
-        StsPolicySource policies();
-
-        @Override
-        void close();
-    }
-
-    /** Opens the sources for the settings; the daemon's opens the real DNS client and HTTPS fetcher. */
+    /** Opens the network sides for the settings; the daemon's is {@link StsNetwork#open(DaemonSettings)}. */
     @FunctionalInterface
     interface SourcesFactory {
-        Sources open(DaemonSettings settings) throws ConfigException;
+        StsNetwork open(DaemonSettings settings) throws ConfigException;
     }
 
-    private final Sources sources;
+    private final StsNetwork sources;
     private final StsResolver resolver;
     private final ScheduledThreadPoolExecutor thread;
     private final StsWaiter waiter;
 
-    private StsService(Sources sources, StsResolver resolver, ScheduledThreadPoolExecutor thread) {
+    private StsService(StsNetwork sources, StsResolver resolver, ScheduledThreadPoolExecutor thread) {
         this.sources = sources;
         this.resolver = resolver;
         this.thread = thread;
@@ -64,7 +53,7 @@ final class StsService implements AutoCloseable {
             LOG.info("MTA-STS off (mta-sts.enabled: false): answers come from the list alone");
             return new StsService(null, null, null);
         }
-        Sources sources = factory.open(settings);
+        StsNetwork sources = factory.open(settings);
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "policyd-mta-sts");
             t.setDaemon(true);

@@ -62,7 +62,8 @@ public final class SocketmapMaps {
         return new SocketmapMaps(engine, SocketmapMapSettings.DEFAULTS, Map.of());
     }
 
-    SocketmapMapSettings settingsFor(String mapName) {
+    /** The settings map {@code mapName} answers with. */
+    public SocketmapMapSettings settingsFor(String mapName) {
         return view(mapName).settings;
     }
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.starttls.policyd.cli.PolicyCtl;
 import org.starttls.policyd.core.testing.MutableClock;
 import org.starttls.policyd.core.testing.TestKeys;
 import org.starttls.policyd.core.testing.TestLists;
@@ -83,7 +88,7 @@ class PolicydMtaStsTest {
         StsFetchSettings fetch = StsFetchSettings.defaults().withPort(world.httpsPort())
                 .withDeadline(Duration.ofSeconds(10));
         daemon = Policyd.start(settings, () -> settings, clock, UnaryOperator.identity(),
-                s -> StsNetwork.open(s, fetch));
+                s -> org.starttls.policyd.server.sts.StsNetwork.open(s, fetch));
         return daemon;
     }
 
@@ -240,6 +245,46 @@ class PolicydMtaStsTest {
         assertTrue(metrics.contains("policyd_answers_by_source_total{door=\"policy\",source=\"mta-sts\"} 1"), metrics);
         assertTrue(metrics.contains("policyd_mta_sts_cache_entries 1"), metrics);
         assertTrue(metrics.contains("policyd_mta_sts_cache_hits_total 1"), metrics);
+    }
+
+    @Test
+    void policyctlLookupAsksTheRunningDaemonAndExplainsTheCache() throws Exception {
+        world.publish("enforce.test", "20240101", StsWorld.policy("enforce", 86400, "mx.enforce.test", "*.enforce.test"));
+        start(config());
+        assertTrue(ask("enforce.test").startsWith("OK "));
+        clock.advance(Duration.ofSeconds(30));
+
+        String admin = "127.0.0.1:" + LocalDaemon.port(daemon, "admin");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = PolicyCtl.run(clock, new PrintWriter(out, true), new PrintWriter(err, true),
+                "lookup", "--json", "--admin", admin, "ENFORCE.test.", "listed.test");
+        assertEquals(0, exit, err.toString());
+        String[] lines = out.toString().split("\n");
+        JsonNode sts = new ObjectMapper().readTree(lines[0]);
+        assertEquals("enforce.test", sts.path("domain").asText());
+        assertEquals("mta-sts", sts.path("source").asText());
+        assertEquals("OK secure match=mx.enforce.test:.enforce.test servername=hostname", sts.path("socketmap_answer").asText());
+        assertEquals("cached", sts.path("mta_sts").path("state").asText());
+        assertEquals("20240101", sts.path("mta_sts").path("record_id").asText());
+        assertEquals("enforce", sts.path("mta_sts").path("policy_mode").asText());
+        assertEquals(86400, sts.path("mta_sts").path("max_age_seconds").asLong());
+        assertEquals("[\"mx.enforce.test\",\"*.enforce.test\"]", sts.path("mta_sts").path("policy_mx").toString());
+        assertEquals(30, sts.path("mta_sts").path("age_seconds").asLong());
+        assertTrue(sts.path("answered_by").asText().contains(admin), sts.toString());
+
+        JsonNode listed = new ObjectMapper().readTree(lines[1]);
+        assertEquals("list", listed.path("source").asText());
+        assertEquals(LISTED_ANSWER, listed.path("socketmap_answer").asText());
+        assertEquals("no-record", listed.path("mta_sts").path("state").asText());
+        assertTrue(listed.path("mta_sts").path("unusable_because").asText().contains("no-record"), listed.toString());
+
+        StringWriter text = new StringWriter();
+        PolicyCtl.run(clock, new PrintWriter(text, true), new PrintWriter(new StringWriter(), true),
+                "lookup", "--admin", admin, "enforce.test");
+        assertTrue(text.toString().contains("mta-sts:     cached policy, record id 20240101, mode enforce, max_age 86400 s"),
+                text.toString());
+        assertTrue(text.toString().contains("decided by:  mta-sts"), text.toString());
     }
 
     /** Asks until the reply starts with {@code prefix}; the resolution runs on its own, so this waits for it, bounded. */

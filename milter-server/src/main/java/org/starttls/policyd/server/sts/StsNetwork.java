@@ -1,4 +1,4 @@
-package org.starttls.policyd.server.daemon;
+package org.starttls.policyd.server.sts;
 
 import java.io.IOException;
 import org.starttls.policyd.fetcher.dns.DnsClient;
@@ -15,9 +15,7 @@ import org.starttls.policyd.server.config.DaemonSettings;
  * MTA-STS's network sides: TXT lookups through the DNS client of {@code dns.*}, and the HTTPS
  * policy fetch verified against {@code mta-sts.trust-store} (or the JDK's trust store).
  */
-final class StsNetwork implements StsService.Sources {
-    /** The daemon's: policy hosts on port 443. */
-    static final StsService.SourcesFactory DAEMON = settings -> open(settings, StsFetchSettings.defaults());
+public final class StsNetwork implements AutoCloseable {
 
     private final DnsStsRecordSource records;
     private final HttpsStsPolicySource policies;
@@ -27,8 +25,13 @@ final class StsNetwork implements StsService.Sources {
         this.policies = policies;
     }
 
+    /** The daemon's sources: policy hosts on port 443. */
+    public static StsNetwork open(DaemonSettings settings) throws ConfigException {
+        return open(settings, StsFetchSettings.defaults());
+    }
+
     /** The sources with these fetch settings (tests give the local world's HTTPS port). */
-    static StsService.Sources open(DaemonSettings settings, StsFetchSettings fetch) throws ConfigException {
+    public static StsNetwork open(DaemonSettings settings, StsFetchSettings fetch) throws ConfigException {
         PolicyHostTrust trust;
         try {
             trust = settings.mtaSts().trustStore() == null ? PolicyHostTrust.jdkDefault()
@@ -40,12 +43,10 @@ final class StsNetwork implements StsService.Sources {
         return new StsNetwork(new DnsStsRecordSource(dns), new HttpsStsPolicySource(dns, trust, fetch));
     }
 
-    @Override
     public StsRecordSource records() {
         return records;
     }
 
-    @Override
     public StsPolicySource policies() {
         return policies;
     }
