@@ -167,10 +167,11 @@ public final class StsResolver implements StsLookup, AutoCloseable {
         return entry.answer;
     }
 
+    /** The cached policy of {@code domain} if it is within its {@code max_age} (what a request would get). */
     @Override
     public Optional<CachedStsPolicy> cached(String domain) {
         CacheEntry entry = cache.getIfPresent(domain);
-        return entry == null ? Optional.empty() : Optional.of(entry.policy);
+        return entry == null || !entry.usableAt(clock.millis()) ? Optional.empty() : Optional.of(entry.policy);
     }
 
     /** What the cache knows about a domain, for {@code policyctl lookup}; starts nothing. */
