@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,6 +73,8 @@ import org.starttls.policyd.core.sts.StsRecordResult;
 public final class StsResolver implements StsLookup, AutoCloseable {
     /** The cache file's name in the state directory. */
     public static final String CACHE_FILE_NAME = "mta-sts-cache.json";
+    /** How often the daemon should call {@link #refreshDue()}: refresh windows are hours long, so a minute is plenty. */
+    public static final Duration REFRESH_DUE_PERIOD = Duration.ofMinutes(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(StsResolver.class);
 
@@ -222,13 +225,6 @@ public final class StsResolver implements StsLookup, AutoCloseable {
     private boolean backedOff(String domain, long now) {
         Remembered memo = remembered.getIfPresent(domain);
         return memo != null && memo.holdsAt(now) && memo.isFailure();
-    }
-
-    /** Writes the cache file now if a change is waiting (the daemon's writer thread does it after a delay). */
-    public void flush() {
-        if (writer != null) {
-            writer.writeIfPending();
-        }
     }
 
     /** Writes what is pending and stops the writer thread; resolving still works, without persistence. */
