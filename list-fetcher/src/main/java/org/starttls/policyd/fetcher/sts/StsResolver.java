@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,9 @@ public final class StsResolver implements StsLookup, AutoCloseable {
      */
     public StsResolver(StsRecordSource records, StsPolicySource policies, Clock clock, StsSettings settings,
             StsEvents events, Optional<Path> cacheFile) {
-        this(records, policies, clock, settings, events, cacheFile, RandomGenerator.getDefault(), null);
+        // Entries are made on whatever thread a source completes on: one generator per thread.
+        this(records, policies, clock, settings, events, cacheFile, () -> ThreadLocalRandom.current().nextLong(),
+                null);
     }
 
     /** @param writerExecutor runs the delayed writes of the cache file (not shut down here), or null for a thread of its own */

@@ -269,4 +269,31 @@ class StsResolverPersistenceTest {
         cachedAtOnce(resolver.resolve("a.example"));
         cachedAtOnce(resolver.resolve("b.example"));
     }
+
+    @Test
+    void aTemporaryFileLeftByACrashIsNeitherReadNorInTheWay() throws IOException {
+        byte[] valid = validFile(2);
+        Path temp = stateDirectory.resolve(StsResolver.CACHE_FILE_NAME + ".tmp");
+        Files.writeString(temp, "half a write");
+        StsResolver resolver = resolver();
+        assertEquals(2, resolver.size());
+        publish("new.example", "one", "enforce", WEEK, "mx.new.example");
+        resolver.resolve("new.example");
+        resolver.close();
+        assertFalse(Files.exists(temp));
+        assertTrue(Files.size(cacheFile()) > valid.length);
+        assertEquals(3, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+    }
+
+    @Test
+    void theDaemonsConstructorWritesOnItsOwnThreadAndCloseWaitsForIt() {
+        publish("example.com", "one", "enforce", WEEK, "mx.example.com");
+        StsResolver resolver = new StsResolver(records, policies, clock,
+                StsSettings.DEFAULTS.withWriteDelay(Duration.ofDays(1)), new RecordingEvents(),
+                Optional.of(cacheFile()));
+        resolver.resolve("example.com");
+        assertFalse(Files.exists(cacheFile()), "the write waits for its delay");
+        resolver.close();
+        assertEquals(1, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+    }
 }
