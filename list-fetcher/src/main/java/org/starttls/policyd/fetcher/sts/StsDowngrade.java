@@ -23,7 +23,8 @@ final class StsDowngrade {
         if (rank(fresh.mode()) < rank(old.mode())) {
             return "mode " + old.mode().wireName() + " -> " + fresh.mode().wireName();
         }
-        if (fresh.mode() == StsMode.NONE) {
+        if (fresh.mode() == StsMode.NONE || old.mode() == StsMode.NONE) {
+            // Nothing to narrow: "none" names no MX hosts, and protected nothing before.
             return null;
         }
         List<String> wider = new ArrayList<>();

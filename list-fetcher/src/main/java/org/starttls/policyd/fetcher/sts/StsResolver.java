@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +74,8 @@ import org.starttls.policyd.core.sts.StsRecordResult;
 public final class StsResolver implements StsLookup, AutoCloseable {
     /** The cache file's name in the state directory. */
     public static final String CACHE_FILE_NAME = "mta-sts-cache.json";
+    /** How often the daemon should call {@link #refreshDue()}: refresh windows are hours long, so a minute is plenty. */
+    public static final Duration REFRESH_DUE_PERIOD = Duration.ofMinutes(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(StsResolver.class);
 
@@ -92,7 +96,9 @@ public final class StsResolver implements StsLookup, AutoCloseable {
      */
     public StsResolver(StsRecordSource records, StsPolicySource policies, Clock clock, StsSettings settings,
             StsEvents events, Optional<Path> cacheFile) {
-        this(records, policies, clock, settings, events, cacheFile, RandomGenerator.getDefault(), null);
+        // Entries are made on whatever thread a source completes on: one generator per thread.
+        this(records, policies, clock, settings, events, cacheFile, () -> ThreadLocalRandom.current().nextLong(),
+                null);
     }
 
     /** @param writerExecutor runs the delayed writes of the cache file (not shut down here), or null for a thread of its own */
@@ -167,10 +173,11 @@ public final class StsResolver implements StsLookup, AutoCloseable {
         return entry.answer;
     }
 
+    /** The cached policy of {@code domain} if it is within its {@code max_age} (what a request would get). */
     @Override
     public Optional<CachedStsPolicy> cached(String domain) {
         CacheEntry entry = cache.getIfPresent(domain);
-        return entry == null ? Optional.empty() : Optional.of(entry.policy);
+        return entry == null || !entry.usableAt(clock.millis()) ? Optional.empty() : Optional.of(entry.policy);
     }
 
     /** What the cache knows about a domain, for {@code policyctl lookup}; starts nothing. */
@@ -221,13 +228,6 @@ public final class StsResolver implements StsLookup, AutoCloseable {
     private boolean backedOff(String domain, long now) {
         Remembered memo = remembered.getIfPresent(domain);
         return memo != null && memo.holdsAt(now) && memo.isFailure();
-    }
-
-    /** Writes the cache file now if a change is waiting (the daemon's writer thread does it after a delay). */
-    public void flush() {
-        if (writer != null) {
-            writer.writeIfPending();
-        }
     }
 
     /** Writes what is pending and stops the writer thread; resolving still works, without persistence. */

@@ -24,7 +24,7 @@ public record StsSettings(Duration txtRecheck, Duration failureRetry, int maxEnt
         double refreshFraction, Duration writeDelay, long maxFileBytes) {
 
     public static final StsSettings DEFAULTS = new StsSettings(Duration.ofSeconds(300), Duration.ofMinutes(5),
-            20_000, Duration.ofDays(1), 0.25, Duration.ofSeconds(10), 32L * 1024 * 1024);
+            20_000, Duration.ofDays(1), 0.25, Duration.ofSeconds(30), 32L * 1024 * 1024);
 
     public StsSettings {
         atLeastOneSecond(txtRecheck, "txtRecheck");
