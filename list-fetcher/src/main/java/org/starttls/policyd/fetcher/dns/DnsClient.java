@@ -184,7 +184,8 @@ public final class DnsClient {
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
                 DnsFailure reason = rcode == Rcode.SERVFAIL ? DnsFailure.SERVFAIL
                         : rcode == Rcode.REFUSED ? DnsFailure.REFUSED : DnsFailure.ERROR_RCODE;
-                return done(failed(reason, resolverName + " answered " + Rcode.string(rcode) + " for " + question()));
+                String where = shown(asked).equals(name) ? "" : " (asking its CNAME target " + shown(asked) + ")";
+                return done(failed(reason, resolverName + " answered " + Rcode.string(rcode) + " for " + question() + where));
             }
             List<Record> answers = response.getSection(Section.ANSWER);
             Name at = asked;

@@ -108,8 +108,9 @@ public final class HttpsStsPolicySource implements StsPolicySource, AutoCloseabl
     }
 
     private StsPolicyFetch timedOut(String host) {
+        long millis = settings.deadline().toMillis();
         return new StsPolicyFetch.Failed(StsFailure.TIMEOUT, "the policy of " + host + " was not fetched within "
-                + settings.deadline().toMillis() + " ms");
+                + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms"));
     }
 
     private static StsPolicyFetch unexpected(String host, Throwable error) {

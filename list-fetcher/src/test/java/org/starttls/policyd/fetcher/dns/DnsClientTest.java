@@ -184,6 +184,17 @@ class DnsClientTest {
     }
 
     @Test
+    void aBrokenCnameTargetIsAFailure() throws Exception {
+        dns.cname("_mta-sts.example.test", "_mta-sts.hoster.test").txt("_mta-sts.hoster.test", "v=STSv1; id=1;");
+        dns.fault("_mta-sts.hoster.test", Fault.SERVFAIL);
+
+        assertFailure(DnsFailure.SERVFAIL, "SERVFAIL", await(client.txt("_mta-sts.example.test")));
+        dns.chaseCnames(false);
+        assertFailure(DnsFailure.SERVFAIL, "asking its CNAME target _mta-sts.hoster.test",
+                await(client.txt("_mta-sts.example.test")));
+    }
+
+    @Test
     void aResolverThatIsNotThereIsAFailure() throws Exception {
         InetSocketAddress nobody;
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

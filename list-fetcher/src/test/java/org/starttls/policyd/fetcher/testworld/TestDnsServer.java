@@ -44,7 +44,8 @@ import org.xbill.DNS.Type;
  *       none of that type: NOERROR without records (NODATA);</li>
  *   <li>any other name: NXDOMAIN;</li>
  *   <li>a CNAME: the CNAME, then what its target answers (the server follows the chain, as a
- *       recursive resolver does, unless {@link #chaseCnames(boolean) told not to});</li>
+ *       recursive resolver does, unless {@link #chaseCnames(boolean) told not to}; a broken
+ *       target answers SERVFAIL);</li>
  *   <li>an answer larger than the query's UDP size (512 bytes, or its EDNS size): truncated with
  *       the TC flag over UDP, whole over TCP.</li>
  * </ul>
@@ -242,6 +243,11 @@ public final class TestDnsServer implements AutoCloseable {
     private void resolve(Name name, int type, Message response) {
         Name at = name;
         for (int step = 0; step < MAX_CHAIN; step++) {
+            if (step > 0 && faults.containsKey(at)) {
+                // a broken CNAME target: the resolver could not get its answer
+                response.getHeader().setRcode(Rcode.SERVFAIL);
+                return;
+            }
             List<Record> here = records.getOrDefault(at, List.of());
             List<Record> matching = new ArrayList<>();
             Record cname = null;
