@@ -51,6 +51,10 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
     private boolean closed;
     private boolean flushDue;
     private boolean readsHeld;
+    /** Inside {@link #channelRead}. */
+    private boolean inRead;
+    /** The latest reply of the current read, not written yet (see {@link #writeReply}). */
+    private SocketmapReply held;
 
     /**
      * @param answers read once per request, so each request sees the daemon's current settings and list
@@ -79,6 +83,7 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
         }
         ByteBuf in = cumulation == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, data);
         cumulation = null;
+        inRead = true;
         try {
             int length;
             while (!failed && !closed && (length = framer.next(in)) >= 0) {
@@ -87,12 +92,33 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
         } catch (SocketmapCodecException e) {
             refuse(e);
         } finally {
+            inRead = false;
             if (in.isReadable() && !failed && !closed) {
                 cumulation = in;
-            } else {
+                writeHeld();
+            } else if (!replyInto(in)) {
+                writeHeld();
                 in.release();
             }
         }
+    }
+
+    /**
+     * Writes the reply held back during the read into the buffer the request came in, when the
+     * request bytes are all consumed and the reply fits: the buffer is ours, so the reply costs no
+     * allocation (and the write releases it). False, and nothing done, when that cannot be.
+     */
+    private boolean replyInto(ByteBuf in) {
+        if (held == null || closed || in.refCnt() != 1 || in.isReadOnly()
+                || SocketmapReplyEncoder.encodedLength(held) > in.capacity()) {
+            return false;
+        }
+        in.clear();
+        SocketmapReplyEncoder.encodeInto(held, in);
+        held = null;
+        ctx.write(in, ctx.voidPromise());
+        flushDue = true;
+        return true;
     }
 
     private void answer(ByteBuf in, int index, int length) {
@@ -143,21 +169,41 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
         }
     }
 
-    /** Writes one reply; flushed when the read burst ends or by {@link #drained}. */
+    /**
+     * Writes one reply, in order after every earlier one; flushed when the read burst ends or by
+     * {@link #drained}. During a read the latest reply is held back, so that it can go out in the
+     * read buffer when the read ends (the common case: one request per read).
+     */
     void writeReply(SocketmapReply reply) {
+        writeHeld();
+        if (inRead) {
+            held = reply;
+            return;
+        }
         ctx.write(SocketmapReplyEncoder.encode(ctx.alloc(), reply), ctx.voidPromise());
         flushDue = true;
     }
 
+    private void writeHeld() {
+        if (held != null) {
+            SocketmapReply reply = held;
+            held = null;
+            ctx.write(SocketmapReplyEncoder.encode(ctx.alloc(), reply), ctx.voidPromise());
+            flushDue = true;
+        }
+    }
+
     /** Writes the refusal, flushes, and closes the connection once it is written. */
     void writeRefusal(SocketmapReply refusal) {
+        writeHeld();
         flushDue = false;
         ctx.writeAndFlush(SocketmapReplyEncoder.encode(ctx.alloc(), refusal)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The queue wrote what was ready (outside a read burst, or a stage that completed at once). */
     void drained() {
-        if (flushDue) {
+        // During a read, the read flushes when it ends.
+        if (flushDue && !inRead) {
             flushDue = false;
             ctx.flush();
         }
@@ -190,6 +236,7 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
 
     private void letGo() {
         closed = true;
+        held = null;
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * The text goes straight into an I/O buffer of the exact size (reply data is ASCII, so one char is
  * one byte): no intermediate strings or arrays per answer. {@code NOTFOUND}, most answers, is
  * copied from bytes encoded once. Called by {@link SocketmapHandler}, which writes the buffer
- * itself (no encoder stage in the pipeline).
+ * itself (no encoder stage in the pipeline), into a new buffer or into the read buffer the request
+ * came in once the request has been consumed.
  */
 final class SocketmapReplyEncoder {
     /** {@code 9:NOTFOUND ,}. */
@@ -21,18 +22,32 @@ final class SocketmapReplyEncoder {
 
     /** The reply as a netstring in a new buffer from {@code alloc}, which the caller writes (and so releases). */
     static ByteBuf encode(ByteBufAllocator alloc, SocketmapReply reply) {
+        ByteBuf out = alloc.ioBuffer(encodedLength(reply));
+        encodeInto(reply, out);
+        return out;
+    }
+
+    /** The bytes of the reply's netstring. */
+    static int encodedLength(SocketmapReply reply) {
         if (reply.status() == SocketmapReply.Status.NOTFOUND) {
-            return alloc.ioBuffer(NOT_FOUND_NETSTRING.length).writeBytes(NOT_FOUND_NETSTRING);
+            return NOT_FOUND_NETSTRING.length;
         }
         int length = reply.wireLength();
-        ByteBuf out = alloc.ioBuffer(decimalDigits(length) + 1 + length + 1);
-        writeDecimal(out, length);
+        return decimalDigits(length) + 1 + length + 1;
+    }
+
+    /** Appends the reply's netstring to {@code out}, which has room for {@link #encodedLength}. */
+    static void encodeInto(SocketmapReply reply, ByteBuf out) {
+        if (reply.status() == SocketmapReply.Status.NOTFOUND) {
+            out.writeBytes(NOT_FOUND_NETSTRING);
+            return;
+        }
+        writeDecimal(out, reply.wireLength());
         out.writeByte(':');
         ByteBufUtil.writeAscii(out, reply.status().name());
         out.writeByte(' ');
         ByteBufUtil.writeAscii(out, reply.data());
         out.writeByte(',');
-        return out;
     }
 
     static int decimalDigits(int value) {
