@@ -1,57 +1,60 @@
 package org.starttls.policyd.server.socketmap;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.server.transport.ReplyProgress;
+import org.starttls.policyd.server.transport.RequestProgress;
 
 /**
- * Answers each decoded request and writes the replies strictly in request order, however many
- * requests a client pipelines and in whatever order pending answers ({@link SocketmapAnswer#later})
- * complete.
+ * The socketmap door's one stage per connection: frames each netstring ({@link NetstringFramer}),
+ * parses it ({@link SocketmapRequestDecoder}), asks for its answer and writes the reply
+ * ({@link SocketmapReplyEncoder}), straight from the read buffer. One stage instead of a decoder,
+ * a request handler and an encoder: no message objects between stages, no output list, one write.
  *
- * <p>The fast path, an immediate answer with nothing waiting before it, is written at once with
- * no allocation here; replies written during one read burst are flushed once, when the burst ends
- * ({@code channelReadComplete}). Otherwise the request takes a place in the connection's queue of
- * waiting replies; a reply leaves when everything before it has left. A pending answer completes on
- * any thread and is handed back to the connection's event loop. It is answered {@code TEMP} when
- * it fails, is cancelled or completes with null, and when it is still pending after the request
- * deadline. With {@link #MAX_WAITING_REPLIES} replies waiting the connection stops reading (a read
- * already under way is still decoded, so a queue may briefly hold one read's worth more) and reads
- * again once the queue is below the cap. A connection that closes cancels and forgets whatever is
- * pending.
+ * <p>Replies leave strictly in request order, however many requests a client pipelines and in
+ * whatever order pending answers ({@link SocketmapAnswer#later}) complete. The fast path, an
+ * immediate answer with nothing waiting before it, is written at once; everything written during
+ * one read burst is flushed once, when the burst ends ({@code channelReadComplete}). Otherwise
+ * the reply takes its place in the connection's {@link ReplyQueue}. With
+ * {@link #MAX_WAITING_REPLIES} replies waiting the connection stops reading (the read under way is
+ * still answered, so a queue may briefly hold one read's worth more) and reads again once the
+ * queue is below the cap. A connection that closes cancels and forgets whatever is pending.
  *
  * <p>A request that breaks the protocol gets {@code PERM}, after the replies owed before it, and
- * the connection is closed; other errors go on to the transport's error handler. While any reply
- * is waiting the connection is busy ({@link ReplyProgress}), so the connection limit never closes
- * it as idle.
+ * the connection is closed; nothing after it is read. While a request is incomplete
+ * ({@link RequestProgress}) or any reply is owed ({@link ReplyProgress}) the connection is busy,
+ * so the connection limit never closes it as idle.
  */
-final class SocketmapHandler extends ChannelInboundHandlerAdapter implements ReplyProgress {
+final class SocketmapHandler extends ChannelInboundHandlerAdapter implements RequestProgress, ReplyProgress {
     /** Replies a connection may have waiting before it stops reading; Postfix waits for each answer. */
     static final int MAX_WAITING_REPLIES = 32;
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapHandler.class);
 
     private final Supplier<? extends SocketmapAnswerSource> answers;
     private final long deadlineNanos;
+    private final NetstringFramer framer = new NetstringFramer(SocketmapProtocol.MAX_QUERY_BYTES);
+    private final SocketmapRequestDecoder decoder = new SocketmapRequestDecoder();
     private ChannelHandlerContext ctx;
-    /** Replies that must wait for an earlier one; null until a connection first needs it. */
-    private ArrayDeque<Waiting> queue;
+    /** Bytes of an incomplete netstring, kept between reads; null when a read ended on a boundary. */
+    private ByteBuf cumulation;
+    /** Null until a connection first has a reply that must wait. */
+    private ReplyQueue queue;
     private boolean failed;
     private boolean closed;
     private boolean flushDue;
     private boolean readsHeld;
+    /** Inside {@link #channelRead}. */
+    private boolean inRead;
+    /** The latest reply of the current read, not written yet (see {@link #writeReply}). */
+    private SocketmapReply held;
 
     /**
      * @param answers read once per request, so each request sees the daemon's current settings and list
@@ -69,34 +72,81 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Rep
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof SocketmapRequest)) {
+        if (!(msg instanceof ByteBuf)) {
             ctx.fireChannelRead(msg);
             return;
         }
+        ByteBuf data = (ByteBuf) msg;
         if (failed || closed) {
+            data.release();
             return;
         }
-        SocketmapRequest request = (SocketmapRequest) msg;
+        ByteBuf in = cumulation == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, data);
+        cumulation = null;
+        inRead = true;
+        try {
+            int length;
+            while (!failed && !closed && (length = framer.next(in)) >= 0) {
+                answer(in, in.readerIndex() - length - 1, length);
+            }
+        } catch (SocketmapCodecException e) {
+            refuse(e);
+        } finally {
+            inRead = false;
+            if (in.isReadable() && !failed && !closed) {
+                cumulation = in;
+                writeHeld();
+            } else if (!replyInto(in)) {
+                writeHeld();
+                in.release();
+            }
+        }
+    }
+
+    /**
+     * Writes the reply held back during the read into the buffer the request came in, when the
+     * request bytes are all consumed and the reply fits: the buffer is ours, so the reply costs no
+     * allocation (and the write releases it). False, and nothing done, when that cannot be.
+     */
+    private boolean replyInto(ByteBuf in) {
+        if (held == null || closed || in.refCnt() != 1 || in.isReadOnly()
+                || SocketmapReplyEncoder.encodedLength(held) > in.capacity()) {
+            return false;
+        }
+        in.clear();
+        SocketmapReplyEncoder.encodeInto(held, in);
+        held = null;
+        ctx.write(in, ctx.voidPromise());
+        flushDue = true;
+        return true;
+    }
+
+    private void answer(ByteBuf in, int index, int length) {
+        SocketmapRequest request = decoder.read(in, index, length);
         SocketmapAnswerSource source = answers.get();
         SocketmapAnswer answer;
         try {
             answer = source.answer(request);
         } catch (RuntimeException e) {
             LOG.warn("socketmap {} -> TEMP internal error", request, e);
-            answer = internalError(source);
+            SocketmapReply temp = SocketmapReply.temp("internal error");
+            source.answeredByDoor(temp);
+            answer = temp;
         }
         SocketmapReply now = answer.immediate();
-        if (now != null && (queue == null || queue.isEmpty())) {
-            ctx.write(now, ctx.voidPromise());
-            flushDue = true;
-            return;
+        if (queue == null || queue.isEmpty()) {
+            if (now != null) {
+                writeReply(now);
+                return;
+            }
+            if (queue == null) {
+                queue = new ReplyQueue(this, ctx, deadlineNanos);
+            }
         }
-        Waiting waiting = new Waiting(request, source);
-        queue().addLast(waiting);
         if (now != null) {
-            waiting.reply = now;
+            queue.addReady(now);
         } else {
-            waiting.await(((SocketmapAnswer.Pending) answer).reply());
+            queue.addPending(request, source, ((SocketmapAnswer.Pending) answer).reply());
         }
         if (queue.size() >= MAX_WAITING_REPLIES && !readsHeld) {
             readsHeld = true;
@@ -104,17 +154,64 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Rep
         }
     }
 
-    private static SocketmapReply internalError(SocketmapAnswerSource source) {
-        SocketmapReply temp = SocketmapReply.temp("internal error");
-        source.answeredByDoor(temp);
-        return temp;
+    private void refuse(SocketmapCodecException error) {
+        failed = true;
+        LOG.info("socketmap: closing connection from {} after a malformed request: {}",
+                ctx.channel().remoteAddress(), error.getMessage());
+        SocketmapReply refusal = SocketmapReply.perm("malformed request: " + error.getMessage());
+        answers.get().answeredByDoor(refusal);
+        ctx.channel().config().setAutoRead(false);
+        if (queue == null || queue.isEmpty()) {
+            writeRefusal(refusal);
+        } else {
+            // After the replies owed to the requests before it.
+            queue.addRefusal(refusal);
+        }
     }
 
-    private ArrayDeque<Waiting> queue() {
-        if (queue == null) {
-            queue = new ArrayDeque<>(4);
+    /**
+     * Writes one reply, in order after every earlier one; flushed when the read burst ends or by
+     * {@link #drained}. During a read the latest reply is held back, so that it can go out in the
+     * read buffer when the read ends (the common case: one request per read).
+     */
+    void writeReply(SocketmapReply reply) {
+        writeHeld();
+        if (inRead) {
+            held = reply;
+            return;
         }
-        return queue;
+        ctx.write(SocketmapReplyEncoder.encode(ctx.alloc(), reply), ctx.voidPromise());
+        flushDue = true;
+    }
+
+    private void writeHeld() {
+        if (held != null) {
+            SocketmapReply reply = held;
+            held = null;
+            ctx.write(SocketmapReplyEncoder.encode(ctx.alloc(), reply), ctx.voidPromise());
+            flushDue = true;
+        }
+    }
+
+    /** Writes the refusal, flushes, and closes the connection once it is written. */
+    void writeRefusal(SocketmapReply refusal) {
+        writeHeld();
+        flushDue = false;
+        ctx.writeAndFlush(SocketmapReplyEncoder.encode(ctx.alloc(), refusal)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The queue wrote what was ready (outside a read burst, or a stage that completed at once). */
+    void drained() {
+        // During a read, the read flushes when it ends.
+        if (flushDue && !inRead) {
+            flushDue = false;
+            ctx.flush();
+        }
+        if (readsHeld && !failed && queue.size() < MAX_WAITING_REPLIES) {
+            readsHeld = false;
+            // The write back-pressure keeps reads off while the client is not reading our replies.
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
     }
 
     @Override
@@ -126,176 +223,42 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Rep
         ctx.fireChannelReadComplete();
     }
 
-    /** Writes the replies at the head of the queue that are ready; on the event loop. */
-    private void drain() {
-        while (!closed && !queue.isEmpty() && queue.peekFirst().reply != null) {
-            Waiting head = queue.pollFirst();
-            if (head.closeAfter) {
-                ctx.write(head.reply).addListener(ChannelFutureListener.CLOSE);
-                flushDue = true;
-                break;
-            }
-            ctx.write(head.reply, ctx.voidPromise());
-            flushDue = true;
-        }
-        if (readsHeld && queue.size() < MAX_WAITING_REPLIES && !failed) {
-            readsHeld = false;
-            // The write back-pressure keeps reads off while the client is not reading our replies.
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof DecoderException)) {
-            ctx.fireExceptionCaught(cause);
-            return;
-        }
-        if (failed) {
-            return;
-        }
-        failed = true;
-        Throwable reason = cause.getCause() != null ? cause.getCause() : cause;
-        LOG.info("socketmap: closing connection from {} after a malformed request: {}",
-                ctx.channel().remoteAddress(), reason.getMessage());
-        SocketmapReply refusal = SocketmapReply.perm("malformed request: " + reason.getMessage());
-        SocketmapAnswerSource source = answers.get();
-        source.answeredByDoor(refusal);
-        if (queue == null || queue.isEmpty()) {
-            ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
-        // After the replies owed to the requests before it.
-        ctx.channel().config().setAutoRead(false);
-        Waiting last = new Waiting(null, source);
-        last.reply = refusal;
-        last.closeAfter = true;
-        queue.addLast(last);
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        forgetWaiting();
+        letGo();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        forgetWaiting();
+        letGo();
     }
 
-    private void forgetWaiting() {
+    private void letGo() {
         closed = true;
-        if (queue == null) {
-            return;
+        held = null;
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
         }
-        for (Waiting waiting : queue) {
-            waiting.abandon();
+        if (queue != null) {
+            queue.abandon();
         }
-        queue.clear();
+    }
+
+    @Override
+    public boolean requestInProgress() {
+        return framer.inProgress();
+    }
+
+    @Override
+    public long requestsDecoded() {
+        return framer.framed();
     }
 
     /** A reply is owed and not written yet (the connection is busy, not idle). */
     @Override
     public boolean replyPending() {
         return queue != null && !queue.isEmpty();
-    }
-
-    /** One place in the queue: a reply that is ready but must wait, or a pending answer. */
-    private final class Waiting implements BiConsumer<SocketmapReply, Throwable> {
-        private final SocketmapRequest request;
-        private final SocketmapAnswerSource source;
-        private SocketmapReply reply;
-        private boolean closeAfter;
-        private CompletionStage<SocketmapReply> pending;
-        private ScheduledFuture<?> deadline;
-
-        Waiting(SocketmapRequest request, SocketmapAnswerSource source) {
-            this.request = request;
-            this.source = source;
-        }
-
-        void await(CompletionStage<SocketmapReply> stage) {
-            pending = stage;
-            deadline = ctx.executor().schedule(this::expire, deadlineNanos, TimeUnit.NANOSECONDS);
-            // May run at once, here on the event loop, when the stage is already complete.
-            stage.whenComplete(this);
-        }
-
-        /** The stage completed, on whatever thread completed it. */
-        @Override
-        public void accept(SocketmapReply result, Throwable error) {
-            if (ctx.executor().inEventLoop()) {
-                settle(result, error);
-                return;
-            }
-            try {
-                ctx.executor().execute(() -> settle(result, error));
-            } catch (RejectedExecutionException stopping) {
-                // The event loop is shutting down: the connection goes with it, no reply is owed.
-            }
-        }
-
-        private void settle(SocketmapReply result, Throwable error) {
-            if (reply != null || closed) {
-                return;
-            }
-            cancelDeadline();
-            if (result != null && error == null) {
-                reply = result;
-            } else {
-                if (error != null) {
-                    LOG.warn("socketmap {} -> TEMP: answering failed", request, error);
-                }
-                reply = SocketmapReply.temp("internal error");
-                source.answeredByDoor(reply);
-            }
-            drainAndFlush();
-        }
-
-        private void expire() {
-            deadline = null;
-            if (reply != null || closed) {
-                return;
-            }
-            LOG.warn("socketmap {} -> TEMP: no answer within the request deadline", request);
-            reply = SocketmapReply.temp("no answer in time");
-            source.answeredByDoor(reply);
-            cancelPending();
-            drainAndFlush();
-        }
-
-        private void drainAndFlush() {
-            drain();
-            if (flushDue) {
-                flushDue = false;
-                ctx.flush();
-            }
-        }
-
-        void abandon() {
-            cancelDeadline();
-            if (reply == null) {
-                cancelPending();
-            }
-        }
-
-        private void cancelDeadline() {
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
-            }
-        }
-
-        private void cancelPending() {
-            if (pending == null) {
-                return;
-            }
-            try {
-                pending.toCompletableFuture().cancel(false);
-            } catch (UnsupportedOperationException notCancellable) {
-                // A stage that cannot be a future: its late completion is ignored (reply is set or the connection closed).
-            }
-        }
     }
 }

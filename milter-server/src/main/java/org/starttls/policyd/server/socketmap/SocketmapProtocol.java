@@ -8,13 +8,13 @@ import org.starttls.policyd.server.transport.ProtocolPipeline;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
- * The socketmap door's handlers: netstring framing that parses each query as it is framed (queries
- * capped at {@link #MAX_QUERY_BYTES}), the reply encoder and the responder.
+ * The socketmap door's handler: one stage that frames each netstring query (capped at
+ * {@link #MAX_QUERY_BYTES}), parses it, asks the responder and writes the reply
+ * ({@link SocketmapHandler}).
  */
 public final class SocketmapProtocol implements ProtocolPipeline {
     /** Postfix never sends a query longer than this many bytes (netstring payload). */
     public static final int MAX_QUERY_BYTES = 10_000;
-    private static final SocketmapReplyEncoder ENCODER = new SocketmapReplyEncoder();
 
     private final Supplier<? extends SocketmapAnswerSource> responder;
 
@@ -44,9 +44,7 @@ public final class SocketmapProtocol implements ProtocolPipeline {
 
     @Override
     public void addProtocolHandlers(ChannelPipeline pipeline, TransportSettings settings) {
-        // Parsing in the framing step saves a slice, its reference counting and a handler per request.
-        pipeline.addLast(PipelineNames.FRAMING, new NetstringDecoder(MAX_QUERY_BYTES, new SocketmapRequestDecoder()));
-        pipeline.addLast(PipelineNames.REPLY_ENCODER, ENCODER);
+        // Framing, parsing, answering and encoding in one stage: no message objects between stages.
         pipeline.addLast(PipelineNames.REQUESTS, new SocketmapHandler(responder, settings.requestTimeout()));
     }
 }
