@@ -75,9 +75,12 @@ public final class Policyd implements AutoCloseable, AdminActions {
         return start(settings, settingsSource, clock, receiptLayer, StsNetwork::open);
     }
 
-    /** As above, MTA-STS's DNS and HTTPS sides opened by {@code stsNetwork} (tests point it at a local world). */
-    static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
-            UnaryOperator<ReceiptDecider> receiptLayer, StsService.SourcesFactory stsNetwork)
+    /**
+     * As above, MTA-STS's DNS and HTTPS sides opened by {@code stsNetwork} (the daemon's is
+     * {@link StsNetwork#open(DaemonSettings)}; tests give a local world's HTTPS port).
+     */
+    public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, StsNetwork.Factory stsNetwork)
             throws IOException, ConfigException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(settingsSource, "settingsSource");

@@ -29,12 +29,6 @@ final class StsService implements AutoCloseable {
     /** How often the proactive refresh looks for policies close to expiry. */
     static final Duration REFRESH_EVERY = Duration.ofMinutes(1);
 
-    /** Opens the network sides for the settings; the daemon's is {@link StsNetwork#open(DaemonSettings)}. */
-    @FunctionalInterface
-    interface SourcesFactory {
-        StsNetwork open(DaemonSettings settings) throws ConfigException;
-    }
-
     private final StsNetwork sources;
     private final StsResolver resolver;
     private final ScheduledThreadPoolExecutor thread;
@@ -47,7 +41,7 @@ final class StsService implements AutoCloseable {
         this.waiter = resolver == null ? null : new StsWaiter(resolver, thread);
     }
 
-    static StsService start(DaemonSettings settings, Clock clock, StsMeters meters, SourcesFactory factory)
+    static StsService start(DaemonSettings settings, Clock clock, StsMeters meters, StsNetwork.Factory factory)
             throws ConfigException {
         if (!settings.mtaSts().enabled()) {
             LOG.info("MTA-STS off (mta-sts.enabled: false): answers come from the list alone");

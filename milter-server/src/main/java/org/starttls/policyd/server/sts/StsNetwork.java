@@ -16,6 +16,11 @@ import org.starttls.policyd.server.config.DaemonSettings;
  * policy fetch verified against {@code mta-sts.trust-store} (or the JDK's trust store).
  */
 public final class StsNetwork implements AutoCloseable {
+    /** Opens the network sides for the settings; the daemon's is {@link StsNetwork#open(DaemonSettings)}. */
+    @FunctionalInterface
+    public interface Factory {
+        StsNetwork open(DaemonSettings settings) throws ConfigException;
+    }
 
     private final DnsStsRecordSource records;
     private final HttpsStsPolicySource policies;
