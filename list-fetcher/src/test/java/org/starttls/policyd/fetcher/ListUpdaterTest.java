@@ -238,6 +238,44 @@ class ListUpdaterTest {
     }
 
     @Test
+    void anOlderListIsRefusedEvenWhenTheInstalledCopyIsDamaged() throws IOException {
+        installNewer(day2());
+        // The installed copy loses a byte: it no longer verifies, and no daemon holds it in memory.
+        Path installedList = root.resolve(StateDirectory.CURRENT_LINK).resolve(StateDirectory.LIST_FILE);
+        byte[] bytes = java.nio.file.Files.readAllBytes(installedList);
+        bytes[bytes.length / 2] ^= 1;
+        java.nio.file.Files.write(installedList, bytes);
+        serve(installed, "\"day1-again\""); // day 1's list: validly signed, but older than day 2's
+
+        UpdateResult.Refused refused = refusedLeavingStateAlone(updater(), RefusalReason.ROLLBACK, "rollback refused");
+        assertTrue(refused.message().contains("the newest list installed in"), refused.message());
+    }
+
+    @Test
+    void theRollbackRecordOnlyRises() throws IOException {
+        installNewer(day2());
+        RollbackFloor.Times afterDay2 = new RollbackFloor(root).read().orElseThrow();
+
+        assertEquals(DAY2.plusSeconds(60), afterDay2.signedAt());
+        assertEquals(DAY2, afterDay2.timestamp());
+    }
+
+    @Test
+    void anUnreadableRollbackRecordIsNoFloorAtAll() throws IOException {
+        java.nio.file.Files.writeString(root.resolve(RollbackFloor.FILE_NAME), "signed-at=yesterday\ntimestamp=?\n");
+        serve(day2(), "\"day2\"");
+
+        assertInstanceOf(UpdateResult.Installed.class, updater().update());
+        assertEquals(DAY2, new RollbackFloor(root).read().orElseThrow().timestamp());
+    }
+
+    private void installNewer(TestLists.Signed pair) {
+        serve(pair, "\"newer\"");
+        assertInstanceOf(UpdateResult.Installed.class, updater().update());
+        server.requests().clear();
+    }
+
+    @Test
     void malformedJson() {
         serve(TestLists.signed(KEY, DAY2, "{\"version\": \"0.1\", \"policies\": {".getBytes(StandardCharsets.UTF_8)),
                 "\"broken\"");
