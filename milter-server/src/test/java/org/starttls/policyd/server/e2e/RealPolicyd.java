@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.Verdict;
@@ -45,6 +46,12 @@ final class RealPolicyd implements PolicydUnderTest {
     }
 
     static RealPolicyd start() throws IOException {
+        return start(config -> {
+        });
+    }
+
+    /** As {@link #start()}, with {@code adjust} changing the configuration first (e.g. a door on a unix socket). */
+    static RealPolicyd start(Consumer<PolicydConfig> adjust) throws IOException {
         Path dir = Files.createTempDirectory("policyd-e2e-");
         try {
             Instant now = Instant.now();
@@ -53,6 +60,7 @@ final class RealPolicyd implements PolicydUnderTest {
                     .writeTo(dir, "policy.json");
             PolicydConfig config = LocalDaemon.config(dir, list);
             config.policyService.prependHeader = TAG_HEADER;
+            adjust.accept(config);
             DaemonSettings settings = DaemonSettings.from(config, null);
             Policyd daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), RealPolicyd::markDowngraded);
             return new RealPolicyd(dir, daemon);
