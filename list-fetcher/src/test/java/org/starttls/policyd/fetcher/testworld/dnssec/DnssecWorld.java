@@ -2,6 +2,7 @@ package org.starttls.policyd.fetcher.testworld.dnssec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +113,7 @@ public final class DnssecWorld implements AutoCloseable {
     public static final class Builder {
         private final Map<String, TestZone> zones = new LinkedHashMap<>();
         private boolean nonValidatingResolver;
+        private InetAddress validatingAlsoOn;
 
         private Builder() {}
 
@@ -134,6 +136,18 @@ public final class DnssecWorld implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The validating unbound also answers on {@code localAddress} (an address of this host that is
+         * not loopback), same port: to show that AD from such an address is not trusted.
+         */
+        public Builder withValidatingResolverAlsoOn(InetAddress localAddress) {
+            if (localAddress.isLoopbackAddress()) {
+                throw new IllegalArgumentException(localAddress + " is a loopback address");
+            }
+            this.validatingAlsoOn = localAddress;
+            return this;
+        }
+
         /** Skips the test (or fails it under {@code -Dpolicyd.e2e.required=true}) when the programs are missing. */
         public DnssecWorld start() {
             DnssecTools tools = DnssecTools.findOrSkip();
@@ -146,10 +160,10 @@ public final class DnssecWorld implements AutoCloseable {
                 NsdServer nsd = startWithRetries(port -> NsdServer.start(tools, directory, served, port),
                         NsdServer::process, NsdServer::address, running);
                 UnboundResolver validating = startWithRetries(port -> UnboundResolver.start(tools, directory,
-                        "unbound-validating", port, nsd.address(), directory.resolve("root.anchor")),
+                        "unbound-validating", port, nsd.address(), directory.resolve("root.anchor"), validatingAlsoOn),
                         UnboundResolver::process, UnboundResolver::address, running);
                 UnboundResolver plain = !nonValidatingResolver ? null : startWithRetries(port ->
-                        UnboundResolver.start(tools, directory, "unbound-plain", port, nsd.address(), null),
+                        UnboundResolver.start(tools, directory, "unbound-plain", port, nsd.address(), null, null),
                         UnboundResolver::process, UnboundResolver::address, running);
                 return new DnssecWorld(directory, anchor, nsd, validating, plain,
                         Duration.ofNanos(System.nanoTime() - started));

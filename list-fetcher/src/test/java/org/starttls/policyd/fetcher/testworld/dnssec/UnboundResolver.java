@@ -24,9 +24,12 @@ final class UnboundResolver implements AutoCloseable {
         this.config = config;
     }
 
-    /** {@code trustAnchor}: a file of the root's DS record, or null for a resolver that does not validate. */
+    /**
+     * {@code trustAnchor}: a file of the root's DS record, or null for a resolver that does not
+     * validate; {@code alsoOn}: another local address to answer on too, or null.
+     */
     static UnboundResolver start(DnssecTools tools, Path directory, String name, int port,
-            InetSocketAddress authoritative, Path trustAnchor) {
+            InetSocketAddress authoritative, Path trustAnchor, InetAddress alsoOn) {
         Path config = directory.resolve(name + ".conf");
         StringBuilder text = new StringBuilder();
         text.append("server:\n")
@@ -41,7 +44,12 @@ final class UnboundResolver implements AutoCloseable {
                 .append("  use-syslog: no\n")
                 .append("  verbosity: 1\n")
                 .append("  num-threads: 1\n")
-                .append("  access-control: 127.0.0.0/8 allow\n")
+                .append("  access-control: 127.0.0.0/8 allow\n");
+        if (alsoOn != null) {
+            text.append("  interface: ").append(alsoOn.getHostAddress()).append('@').append(port).append('\n')
+                    .append("  access-control: ").append(alsoOn.getHostAddress()).append("/32 allow\n");
+        }
+        text
                 // The world's servers are on loopback, which unbound refuses to query by default.
                 .append("  do-not-query-localhost: no\n")
                 .append("  qname-minimisation: no\n")
