@@ -102,8 +102,12 @@ public final class DnssecWorld implements AutoCloseable {
 
     @Override
     public void close() {
-        try (authoritative; validating; UnboundResolver other = nonValidating) {
-            // closes the resolvers first, then NSD
+        try {
+            if (nonValidating != null) {
+                nonValidating.close();
+            }
+            validating.close();
+            authoritative.close();
         } finally {
             deleteTree(directory);
         }

@@ -21,7 +21,7 @@ final class LoopbackPorts {
                 tcp.bind(new InetSocketAddress(loopback, 0));
                 int port = tcp.getLocalPort();
                 try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
-                    return port;
+                    return udp.getLocalPort();
                 } catch (IOException udpTaken) {
                     // taken for UDP only: try another
                 }
