@@ -20,7 +20,8 @@ import org.xbill.DNS.Type;
 /**
  * Gathers what DANE needs for a destination domain (RFC 7672 §2.2): the MX RRset (no MX: the domain
  * itself; the null MX: nothing more), then for each MX host its A and AAAA RRsets and its TLSA RRset
- * at {@code _25._tcp.HOST}, each with its DNSSEC security, asked in parallel.
+ * at {@code _25._tcp.HOST}, each with its DNSSEC security, asked in parallel (and for a host that is
+ * a validated CNAME, the TLSA RRset of the expanded name, asked after).
  *
  * <p>The future completes normally, within the lookups' timeouts.
  */
@@ -87,22 +88,44 @@ public final class DaneEvidenceCollector {
     private CompletableFuture<MxHostEvidence> host(String host) {
         CompletableFuture<SecureAnswer> v4 = lookups.lookup(host, Type.A);
         CompletableFuture<SecureAnswer> v6 = lookups.lookup(host, Type.AAAA);
-        CompletableFuture<SecureAnswer> tlsa = lookups.lookup("_25._tcp." + host, Type.TLSA);
-        return CompletableFuture.allOf(v4, v6, tlsa).thenApply(done -> {
+        CompletableFuture<SecureAnswer> tlsa = lookups.lookup(tlsaName(host), Type.TLSA);
+        return CompletableFuture.allOf(v4, v6, tlsa).thenCompose(done -> {
             DnssecSecurity address = combined(v4.join().security(), v6.join().security());
-            SecureAnswer tlsaAnswer = tlsa.join();
             if (address == DnssecSecurity.INSECURE) {
                 // RFC 7672 §2.2.2: no DANE for a host whose addresses are not validated; its TLSA
                 // lookup, whatever came of it, is not used.
-                return new MxHostEvidence(host, address, DnssecSecurity.INSECURE, List.of());
+                return CompletableFuture.completedFuture(
+                        new MxHostEvidence(host, address, DnssecSecurity.INSECURE, List.of()));
             }
-            List<TlsaRecord> records = tlsaAnswer.failed() ? List.of() : tlsaAnswer.records().stream()
-                    .map(record -> (TLSARecord) record)
-                    .map(r -> new TlsaRecord(r.getCertificateUsage(), r.getSelector(), r.getMatchingType(),
-                            r.getCertificateAssociationData()))
-                    .toList();
-            return new MxHostEvidence(host, address, tlsaAnswer.security(), records);
+            String expanded = expandedName(host, v4.join(), v6.join());
+            if (address != DnssecSecurity.SECURE || expanded.equals(host)) {
+                return CompletableFuture.completedFuture(evidence(host, address, tlsa.join()));
+            }
+            // RFC 7672 §2.2.2: behind a validated CNAME the TLSA base is the expanded name first,
+            // then the MX host name as written.
+            return lookups.lookup(tlsaName(expanded), Type.TLSA).thenApply(atExpanded ->
+                    evidence(host, address, atExpanded.security() == DnssecSecurity.SECURE
+                            && atExpanded.records().isEmpty() ? tlsa.join() : atExpanded));
         });
+    }
+
+    private static MxHostEvidence evidence(String host, DnssecSecurity address, SecureAnswer tlsa) {
+        List<TlsaRecord> records = tlsa.failed() ? List.of() : tlsa.records().stream()
+                .map(record -> (TLSARecord) record)
+                .map(r -> new TlsaRecord(r.getCertificateUsage(), r.getSelector(), r.getMatchingType(),
+                        r.getCertificateAssociationData()))
+                .toList();
+        return new MxHostEvidence(host, address, tlsa.security(), records);
+    }
+
+    /** The CNAME-expanded name of the host, as its address lookups found it. */
+    private static String expandedName(String host, SecureAnswer v4, SecureAnswer v6) {
+        String found = !v4.records().isEmpty() ? v4.canonicalName() : v6.canonicalName();
+        return found.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String tlsaName(String host) {
+        return "_25._tcp." + host;
     }
 
     /** A and AAAA together: bogus beats failed beats insecure; secure only when both are. */

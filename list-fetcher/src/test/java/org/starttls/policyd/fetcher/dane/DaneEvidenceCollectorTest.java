@@ -71,6 +71,11 @@ class DaneEvidenceCollectorTest {
                 .zone(TestZone.signed("nullmx.test").nullMx())
                 .zone(TestZone.signed("nomx.test").a("nomx.test", "127.0.0.1").smtpTlsa("nomx.test", 3, 1, 1, EE_KEY))
                 .zone(TestZone.signed("alias.test").cname("mail.alias.test", "all.test"))
+                .zone(TestZone.signed("cnamehost.test").mx(10, "mx.cnamehost.test").mx(20, "mx2.cnamehost.test")
+                        .cname("mx.cnamehost.test", "real.cnamehost.test").a("real.cnamehost.test", "127.0.0.1")
+                        .smtpTlsa("real.cnamehost.test", 3, 1, 1, EE_KEY)
+                        .cname("mx2.cnamehost.test", "real2.cnamehost.test").a("real2.cnamehost.test", "127.0.0.1")
+                        .smtpTlsa("mx2.cnamehost.test", 2, 0, 1, TA_CERT))
                 .withNonValidatingResolver()
                 .start();
         validating = new DnssecLookups(world.validatingResolver(), TIMEOUT);
@@ -101,6 +106,7 @@ class DaneEvidenceCollectorTest {
         "nomx.test,         SECURE,   DANE_ONLY",
         "mail.alias.test,   SECURE,   DANE_ONLY",
         "nowhere.all.test,  SECURE,   NO_DANE",
+        "cnamehost.test,    SECURE,   DANE_ONLY",
     })
     void eachZoneKindGivesTheVerdictTheIssueSays(String domain, DnssecSecurity mx, Kind expected) {
         DaneEvidence evidence = collect(validating, domain);
@@ -161,6 +167,16 @@ class DaneEvidenceCollectorTest {
         List<MxHostEvidence> hosts = collect(validating, "bogusaddress.test").hosts();
         assertTrue(hosts.get(0).hasOnlyUsableTlsa());
         assertEquals(DnssecSecurity.BOGUS, hosts.get(1).addressSecurity());
+    }
+
+    @Test
+    void behindAValidatedCnameTheExpandedNamesTlsaComesFirstThenTheMxHostsOwn() {
+        assertEquals(List.of(
+                new MxHostEvidence("mx.cnamehost.test", DnssecSecurity.SECURE, DnssecSecurity.SECURE,
+                        List.of(TlsaRecord.ofHex(3, 1, 1, EE_KEY))),
+                new MxHostEvidence("mx2.cnamehost.test", DnssecSecurity.SECURE, DnssecSecurity.SECURE,
+                        List.of(TlsaRecord.ofHex(2, 0, 1, TA_CERT)))),
+                collect(validating, "cnamehost.test").hosts());
     }
 
     @Test
