@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class DnssecTools {
     public static final String REQUIRED_PROPERTY = "policyd.e2e.required";
+    /** The one directory to find the programs in, when not in {@code /usr/sbin}, {@code /usr/bin} or on the PATH. */
+    public static final String COMMAND_DIRECTORY_PROPERTY = "policyd.e2e.dnssec.commands";
     /** The Debian packages that hold the programs, for the skip message. */
     static final String PACKAGES = "nsd unbound ldnsutils";
 
@@ -74,6 +76,10 @@ public final class DnssecTools {
     }
 
     private static List<Path> candidates() {
+        String configured = System.getProperty(COMMAND_DIRECTORY_PROPERTY, "");
+        if (!configured.isBlank()) {
+            return List.of(Path.of(configured)); // an explicit choice is not second-guessed
+        }
         List<Path> dirs = new ArrayList<>(List.of(Path.of("/usr/sbin"), Path.of("/usr/bin")));
         for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!entry.isBlank() && !dirs.contains(Path.of(entry))) {
