@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.socketmap;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
@@ -85,8 +86,28 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
             LOG.debug("socketmap {} -> NOTFOUND (not a bare domain key)", request);
             return SocketmapReply.notFound();
         }
-        Decision decision = maps.decide(request.mapName(), domain);
-        SocketmapReply reply = AnswerRenderer.socketmap(decision, maps.settingsFor(request.mapName()));
+        SocketmapMapSettings settings = maps.settingsFor(request.mapName());
+        CompletableFuture<Decision> decision = maps.decideWithSts(request.mapName(), domain).toCompletableFuture();
+        if (decision.isDone()) {
+            return translate(request, decision.join(), settings);
+        }
+        return SocketmapAnswer.later(decision.thenApply(decided -> {
+            try {
+                SocketmapReply reply = translate(request, decided, settings);
+                if (reply.status() == SocketmapReply.Status.TEMP) {
+                    LOG.warn("socketmap {} -> {}", request, reply);
+                }
+                return reply;
+            } catch (RuntimeException e) {
+                LOG.warn("socketmap {} -> TEMP internal error", request, e);
+                return SocketmapReply.temp("internal error");
+            }
+        }));
+    }
+
+    private SocketmapReply translate(SocketmapRequest request, Decision decision, SocketmapMapSettings settings) {
+        SocketmapReply reply = AnswerRenderer.socketmap(decision, settings);
+        recorder.decidedBy(decision.source());
         if (LOG.isDebugEnabled()) {
             // Guarded: three arguments mean an array per request even when debug is off.
             LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());
