@@ -14,7 +14,7 @@ import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe ...}. */
+/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|keygen|list ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = {"Inspect and manage the STARTTLS preload list used by policyd.",
             "Every subcommand reads policyd's configuration (--config, default /etc/starttls-policyd/policyd.yaml "
@@ -71,6 +71,8 @@ public final class PolicyCtl {
         cli.addSubcommand(new ReloadCommand());
         cli.addSubcommand(ExportCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new ProbeCommand(clock));
+        cli.addSubcommand(new KeygenCommand(clock));
+        cli.addSubcommand(ListCommand.withSubcommands(clock, factory));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, args) -> {
@@ -127,7 +129,7 @@ public final class PolicyCtl {
             if (e instanceof AdminClient.UnreachableException) {
                 return new Failure(FailureKind.UNREACHABLE, e.getMessage());
             }
-            if (e instanceof ListRejectedException) {
+            if (e instanceof ListRejectedException || e instanceof RefusedException) {
                 return new Failure(FailureKind.REFUSED, e.getMessage());
             }
             if (e instanceof ConfigException) {

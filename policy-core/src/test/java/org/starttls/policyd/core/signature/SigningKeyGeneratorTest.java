@@ -11,22 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Iterator;
-import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
-import org.bouncycastle.openpgp.PGPSecretKey;
-import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
-import org.bouncycastle.openpgp.PGPSignatureGenerator;
-import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
-import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 import org.junit.jupiter.api.Test;
+import org.starttls.policyd.core.testing.UncheckedSignatures;
 
 /** A generated key is the shape our own verifier (and GnuPG) requires: certify-only primary, bound signing subkey, expiry. */
 class SigningKeyGeneratorTest {
@@ -97,7 +91,7 @@ class SigningKeyGeneratorTest {
     @Test
     void aSignatureMadeAfterTheKeyExpiredIsRefusedByTheVerifier() throws Exception {
         GeneratedKey key = ed25519();
-        byte[] late = signDirectly(key, Instant.parse("2022-01-02T00:00:00Z"));
+        byte[] late = UncheckedSignatures.bySubkey(key.armoredSecretKeyring(), DATA, Instant.parse("2022-01-02T00:00:00Z"));
 
         String message = assertThrows(SignatureVerificationException.class,
                 () -> new SignatureVerifier(PinnedKeyring.read(key.armoredPublicKeyring(), "generated"))
@@ -126,28 +120,6 @@ class SigningKeyGeneratorTest {
         assertThrows(IllegalArgumentException.class, () -> KeyAlgorithm.of("dsa"));
         assertThrows(IllegalArgumentException.class, () -> SigningKeyGenerator.generate("x", KeyAlgorithm.ED25519,
                 CREATED, CREATED, new SecureRandom()));
-    }
-
-    /** A signature by the subkey at {@code when}, made without {@link ListSigner}'s validity check. */
-    static byte[] signDirectly(GeneratedKey key, Instant when) throws Exception {
-        PGPSecretKeyRing ring = new PGPSecretKeyRing(
-                PGPUtil.getDecoderStream(new ByteArrayInputStream(key.armoredSecretKeyring())),
-                new BcKeyFingerprintCalculator());
-        PGPSecretKey subkey = null;
-        for (PGPSecretKey candidate : ring) {
-            if (!candidate.isMasterKey()) {
-                subkey = candidate;
-            }
-        }
-        PGPSignatureGenerator generator = new PGPSignatureGenerator(new BcPGPContentSignerBuilder(
-                subkey.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA512), subkey.getPublicKey());
-        generator.init(PGPSignature.BINARY_DOCUMENT, subkey.extractPrivateKey(null));
-        PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-        hashed.setSignatureCreationTime(true, Date.from(when));
-        hashed.setIssuerFingerprint(false, subkey.getPublicKey());
-        generator.setHashedSubpackets(hashed.generate());
-        generator.update(DATA);
-        return generator.generate().getEncoded();
     }
 
     static PGPPublicKeyRing publicRing(GeneratedKey key) throws Exception {
