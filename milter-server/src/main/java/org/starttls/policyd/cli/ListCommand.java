@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code policyctl list sign}: making a list of your own to publish. */
 @Command(name = "list", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "(sign)",
         description = {"Make lists of your own to publish: sign one with a key from 'policyctl keygen'.",
-            "See docs/list-updates.md, 'Publish your own list'."})
+            "See docs/publish-your-own-list.md."})
 final class ListCommand implements Runnable {
     @Spec
     CommandSpec spec;
