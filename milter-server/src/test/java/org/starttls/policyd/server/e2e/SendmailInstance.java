@@ -185,9 +185,14 @@ final class SendmailInstance implements AutoCloseable {
     Optional<String> mapLookup(String map, String key) {
         CommandResult result = runner.run(COMMAND_TIME_LIMIT, host.wrap(sendmail.unshare(), sendmailCommand("-bt")),
                 "/map " + map + " " + key + "\n").orThrow();
-        Matcher m = MAP_RESULT.matcher(result.stdout());
+        return mapLookupResult(result.stdout());
+    }
+
+    /** The result of one {@code /map} command in {@code sendmail -bt}'s output (see {@link #mapLookup}). */
+    static Optional<String> mapLookupResult(String testModeOutput) {
+        Matcher m = MAP_RESULT.matcher(testModeOutput);
         if (!m.find()) {
-            throw new IllegalStateException("no map_lookup line in " + result.describe());
+            throw new IllegalStateException("no map_lookup line in: " + testModeOutput);
         }
         if (m.group(3) != null) {
             return Optional.of(m.group(3));
@@ -195,8 +200,7 @@ final class SendmailInstance implements AutoCloseable {
         if (m.group(5).equals("68")) { // EX_NOHOST: the map has no such key
             return Optional.empty();
         }
-        throw new IllegalStateException("/map " + map + " " + key + " failed with exit status " + m.group(5)
-                + ": " + result.stdout());
+        throw new IllegalStateException("the lookup failed with exit status " + m.group(5) + ": " + testModeOutput);
     }
 
     /** Every SMTP line Sendmail sent and received so far (its {@code -X} trace). */

@@ -112,6 +112,8 @@ class SendmailStsE2ETest {
         SendmailQueueFile first = sendmailWithPolicydDown.awaitAttempts(queueId, 1, WAIT);
         CommandResult retry = sendmailWithPolicydDown.runQueue(queueId);
 
+        // mailq shows the map's failure; the attempt itself reports FEATURE(sts)'s rule.
+        assertEquals(Optional.of("sts map: lookup (" + POLICYD_DOWN + "): deferred"), first.status(), first::toString);
         assertTrue(retry.stdout().contains("<" + recipient + ">... Deferred: " + STS_TEMP_FAIL), retry::describe);
         assertEquals(2, sendmailWithPolicydDown.queued(queueId).orElseThrow().attempts(), () -> first.toString());
         assertTrue(sink.messages().stream().noneMatch(m -> m.isFor(recipient)), () -> "leaked: " + sink.messages());
