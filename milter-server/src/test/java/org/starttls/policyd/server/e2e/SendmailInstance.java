@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -201,6 +202,29 @@ final class SendmailInstance implements AutoCloseable {
             return Optional.empty();
         }
         throw new IllegalStateException("the lookup failed with exit status " + m.group(5) + ": " + testModeOutput);
+    }
+
+    /**
+     * What ruleset {@code ruleset} returns for {@code input} in address test mode, with the given
+     * macros defined and class members added first (as a delivery would have them), in Sendmail's
+     * tokenised form, e.g. {@code ok} or {@code $# error $@ 4 . 7 . 0 $: 450 ...}.
+     */
+    String ruleset(String ruleset, String input, Map<String, String> macros, Map<String, String> classMembers) {
+        StringBuilder commands = new StringBuilder();
+        macros.forEach((macro, value) -> commands.append(".D{").append(macro).append('}').append(value).append('\n'));
+        classMembers.forEach((c, member) -> commands.append(".C{").append(c).append('}').append(member).append('\n'));
+        commands.append(ruleset).append(' ').append(input).append('\n');
+        CommandResult result = runner.run(COMMAND_TIME_LIMIT, host.wrap(sendmail.unshare(), sendmailCommand("-bt")),
+                commands.toString()).orThrow();
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(ruleset) + "\\s+returns: (.*)$").matcher(result.stdout());
+        String last = null;
+        while (m.find()) {
+            last = m.group(1).strip();
+        }
+        if (last == null) {
+            throw new IllegalStateException("ruleset " + ruleset + " returned nothing: " + result.describe());
+        }
+        return last;
     }
 
     /** Every SMTP line Sendmail sent and received so far (its {@code -X} trace). */

@@ -12,6 +12,7 @@ import static org.starttls.policyd.server.e2e.E2EDomains.recipientAt;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +74,33 @@ class SendmailStsE2ETest {
         assertEquals("secure match=." + ENFORCE + " servername=hostname", enforce.get());
 
         assertEquals(Optional.empty(), sendmail.mapLookup("sts", UNLISTED));
+    }
+
+    /**
+     * FEATURE(sts)'s own rule for {@code match=} (ruleset STS_Check, run on policyd's live answer
+     * {@code match=.enforce.test}): the MX host name Sendmail connected to must be listed, or be
+     * exactly one label below a listed {@code .domain}; deeper hosts are deferred, unlike Postfix,
+     * whose {@code .domain} accepts any depth. (The certificate must then name that host: the
+     * SAN check that follows, satisfied here so that only the match rule decides.)
+     */
+    @Test
+    void sendmailAcceptsAnMxHostExactlyOneLabelBelowTheListedPattern() {
+        assertEquals("ok", stsCheck("mx." + ENFORCE));
+        assertEquals("$# error $@ 4 . 7 . 0 $: 450 a . mx . enforce . test not found in \" \" . enforce . test",
+                stsCheck("a.mx." + ENFORCE));
+        assertEquals("$# error $@ 4 . 7 . 0 $: 450 enforce . test not found in \" \" . enforce . test",
+                stsCheck(ENFORCE));
+        assertEquals("$# error $@ 4 . 7 . 0 $: 450 mx . other . test not found in \" \" . enforce . test",
+                stsCheck("mx.other.test"));
+        // no policy, no check
+        assertEquals("ok", sendmail.ruleset("STS_Check", recipientAt(UNLISTED),
+                Map.of("rcpt_addr", recipientAt(UNLISTED), "server_name", "mx.other.test"), Map.of()));
+    }
+
+    private static String stsCheck(String mxHost) {
+        String recipient = recipientAt(ENFORCE);
+        return sendmail.ruleset("STS_Check", recipient, Map.of("rcpt_addr", recipient, "server_name", mxHost),
+                Map.of("cert_altnames", mxHost));
     }
 
     @Test
