@@ -45,13 +45,22 @@ final class RealPolicyd implements PolicydUnderTest {
     }
 
     static RealPolicyd start() throws IOException {
+        return start(Map.of(ENFORCE, "." + ENFORCE, DOWNGRADED, "." + DOWNGRADED), true);
+    }
+
+    /**
+     * The same daemon on a list of other domains (each enforced with the one MX pattern given),
+     * answering with or without {@code servername=hostname} ({@code socketmap.servername}).
+     */
+    static RealPolicyd start(Map<String, String> domainToMxPattern, boolean servername) throws IOException {
         Path dir = Files.createTempDirectory("policyd-e2e-");
         try {
             Instant now = Instant.now();
             Path list = TestLists.signed(TestKeys.primary(), now.minusSeconds(60), now.minus(Duration.ofHours(1)),
-                    now.plus(Duration.ofDays(14)), Map.of(ENFORCE, "." + ENFORCE, DOWNGRADED, "." + DOWNGRADED))
+                    now.plus(Duration.ofDays(14)), domainToMxPattern)
                     .writeTo(dir, "policy.json");
             PolicydConfig config = LocalDaemon.config(dir, list);
+            config.socketmap.servername = servername;
             config.policyService.prependHeader = TAG_HEADER;
             DaemonSettings settings = DaemonSettings.from(config, null);
             Policyd daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), RealPolicyd::markDowngraded);

@@ -30,6 +30,7 @@ final class SendmailConfig {
     private final Map<Integer, List<String>> extraListeners = new LinkedHashMap<>();
     private int deliveryPort = 25;
     private String stsMap;
+    private Path trustedCertificates;
 
     SendmailConfig(Path root, Path cfDirectory, int smtpdPort) {
         this.root = root;
@@ -72,6 +73,10 @@ final class SendmailConfig {
 
     void stsMap(String definition) {
         stsMap = Objects.requireNonNull(definition);
+    }
+
+    void trustCertificates(Path pemFile) {
+        trustedCertificates = Objects.requireNonNull(pemFile);
     }
 
     void addMilter(String name, String socket, boolean forEveryListener) {
@@ -125,6 +130,10 @@ final class SendmailConfig {
         // on the receiver's port. The host name Sendmail connects to stays the domain.
         for (String mailer : List.of("SMTP", "ESMTP", "SMTP8", "DSMTP", "RELAY")) {
             define(mc, mailer + "_MAILER_ARGS", "TCP $h " + deliveryPort);
+        }
+        if (trustedCertificates != null) { // the CAs a receiver's certificate must chain to
+            define(mc, "confCACERT", trustedCertificates.toString());
+            define(mc, "confCACERT_PATH", trustedCertificates.getParent().toString());
         }
         if (stsMap != null) {
             line(mc, "FEATURE", "sts", stsMap);

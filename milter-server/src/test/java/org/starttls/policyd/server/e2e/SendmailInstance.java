@@ -85,6 +85,12 @@ final class SendmailInstance implements AutoCloseable {
         config.stsMap(definition);
     }
 
+    /** Verifies receivers' certificates against these CA certificates (PEM) instead of none. */
+    void trustCertificates(Path pemFile) {
+        requireNotStarted();
+        config.trustCertificates(pemFile);
+    }
+
     /** Adds an input mail filter at {@code socket} (e.g. {@code inet:5463@127.0.0.1}) for the main listener. */
     void inputMilter(String filterName, String socket) {
         requireNotStarted();
