@@ -60,7 +60,8 @@ class E2EHarnessTest {
                         List.of("rcpt@enforce.test")),
                 SendmailQueueFile.parse("6B21A7se014964", qf));
 
-        SendmailQueueFile fresh = SendmailQueueFile.parse("X", "V8\nT1796174147\nK0\nN0\nS<s@x.test>\nRPFD:<r@y.test>\n.\n");
+        SendmailQueueFile fresh = SendmailQueueFile.parse("X",
+                "V8\nT1796174147\nK0\nN0\nS<s@x.test>\nRPFD:<r@y.test>\n.\n");
         assertEquals(0, fresh.attempts());
         assertEquals(Optional.empty(), fresh.status());
     }
@@ -77,7 +78,8 @@ class E2EHarnessTest {
     void sendmailMapLookupIsReadFromAddressTestMode() {
         String banner = "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n";
         assertEquals(Optional.of("secure match=.enforce.test servername=hostname"), SendmailInstance.mapLookupResult(
-                banner + "> map_lookup: sts (enforce.test) returns secure match=.enforce.test servername=hostname (0)\n> "));
+                banner + "> map_lookup: sts (enforce.test) returns secure match=.enforce.test"
+                        + " servername=hostname (0)\n> "));
         assertEquals(Optional.empty(), SendmailInstance.mapLookupResult(
                 banner + "> map_lookup: sts (unlisted.test) no match (68)\n> "));
         // 75 = EX_TEMPFAIL: the socketmap answered TEMP or could not be reached

@@ -65,7 +65,8 @@ record PrivateHost(String hostname, Path hostsFile, Path resolvConf) {
     }
 
     private List<String> wrap(Path unshare, List<String> command, List<String> extraNamespaces) {
-        List<String> wrapped = new ArrayList<>(List.of(unshare.toString(), "--mount", "--uts", "--propagation", "private"));
+        List<String> wrapped = new ArrayList<>(
+                List.of(unshare.toString(), "--mount", "--uts", "--propagation", "private"));
         wrapped.addAll(extraNamespaces);
         wrapped.addAll(List.of("/bin/sh", "-c", ENTER, "private-host", hostname, hostsFile.toString(),
                 resolvConf.toString()));

@@ -51,7 +51,8 @@ final class SendmailAvailability {
 
     /** Skips or fails unless this Sendmail was compiled with every one of {@code options}. */
     static SendmailInstallation requireCompiledWith(SendmailInstallation installation, Set<String> options) {
-        List<String> missing = options.stream().filter(o -> !installation.compileOptions().contains(o)).sorted().toList();
+        List<String> missing = options.stream().filter(o -> !installation.compileOptions().contains(o))
+                .sorted().toList();
         if (!missing.isEmpty()) {
             skipOrFail("Sendmail " + installation.version() + " at " + installation.root() + " was compiled without "
                     + missing + " (sendmail -d0.13 says " + installation.compileOptions() + ")");

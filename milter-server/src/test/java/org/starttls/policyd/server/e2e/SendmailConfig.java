@@ -79,8 +79,9 @@ final class SendmailConfig {
         trustedCertificates = Objects.requireNonNull(pemFile);
     }
 
-    void addMilter(String name, String socket, boolean forEveryListener) {
-        milters.put(name, socket);
+    /** A mail filter; {@code equates} as in {@code INPUT_MAIL_FILTER}: {@code S=inet:PORT@HOST, F=T, T=...}. */
+    void addMilter(String name, String equates, boolean forEveryListener) {
+        milters.put(name, equates);
         if (forEveryListener) {
             inputMilters.add(name);
         }
@@ -138,9 +139,7 @@ final class SendmailConfig {
         if (stsMap != null) {
             line(mc, "FEATURE", "sts", stsMap);
         }
-        milters.forEach((name, socket) -> line(mc, "MAIL_FILTER", name,
-                // F=T: while a filter is down, tempfail rather than accept unchecked (as in deploy/).
-                "S=" + socket + ", F=T, T=C:10s;S:10s;R:20s;E:1m"));
+        milters.forEach((name, equates) -> line(mc, "MAIL_FILTER", name, equates));
         if (!inputMilters.isEmpty()) {
             define(mc, "confINPUT_MAIL_FILTERS", String.join(",", inputMilters));
         }

@@ -91,16 +91,19 @@ final class SendmailInstance implements AutoCloseable {
         config.trustCertificates(pemFile);
     }
 
-    /** Adds an input mail filter at {@code socket} (e.g. {@code inet:5463@127.0.0.1}) for the main listener. */
-    void inputMilter(String filterName, String socket) {
+    /**
+     * Adds an input mail filter for the main listener, {@code equates} as in {@code
+     * INPUT_MAIL_FILTER} (e.g. {@code S=inet:5463@127.0.0.1, F=T}).
+     */
+    void inputMilter(String filterName, String equates) {
         requireNotStarted();
-        config.addMilter(filterName, socket, true);
+        config.addMilter(filterName, equates, true);
     }
 
-    /** Adds a listener on a new port whose only mail filter is one at {@code socket}; returns the port. */
-    int addListenerWithMilter(String filterName, String socket) throws IOException {
+    /** Adds a listener on a new port whose only mail filter is {@code equates}; returns the port. */
+    int addListenerWithMilter(String filterName, String equates) throws IOException {
         requireNotStarted();
-        config.addMilter(filterName, socket, false);
+        config.addMilter(filterName, equates, false);
         int port = PostfixInstance.unusedLoopbackPort();
         config.addListener(port, List.of(filterName));
         return port;
@@ -116,7 +119,8 @@ final class SendmailInstance implements AutoCloseable {
         requireNotStarted();
         config.write();
         host = PrivateHost.write(root, SendmailConfig.HOSTNAME, config.loopbackNames());
-        CommandResult m4 = runner.run(COMMAND_TIME_LIMIT, List.of(sendmail.m4().toString(), config.mcFile().toString()));
+        CommandResult m4 = runner.run(COMMAND_TIME_LIMIT,
+                List.of(sendmail.m4().toString(), config.mcFile().toString()));
         if (!m4.succeeded() || !m4.stderr().isBlank()) {
             throw new IllegalStateException("m4 could not build sendmail.cf: " + m4.describe());
         }

@@ -26,12 +26,12 @@ import org.starttls.policyd.server.transport.RunningServer;
 import org.starttls.policyd.server.transport.ServerFactory;
 
 /**
- * The milter door through a real Sendmail 8.17: {@code INPUT_MAIL_FILTER} with the flags of
- * {@code deploy/sendmail/starttls-policyd.mc} points at the door, started in this JVM on an engine
- * holding a list signed in the test ({@link SignedE2EList}). Sendmail relays the door's
- * per-recipient 451 at RCPT, keeps the other recipients of the same message, and adds the header
- * the door asks for at end of message. A second listener's only filter is one nobody serves, to
- * show what {@code F=T} does when policyd is down.
+ * The milter door through a real Sendmail 8.17: {@code INPUT_MAIL_FILTER} as
+ * {@code deploy/sendmail/starttls-policyd.mc} has it ({@link SendmailSnippet}) points at the door,
+ * started in this JVM on an engine holding a list signed in the test ({@link SignedE2EList}).
+ * Sendmail relays the door's per-recipient 451 at RCPT, keeps the other recipients of the same
+ * message, and adds the header the door asks for at end of message. A second listener's only
+ * filter is one nobody serves, to show what the snippet's {@code F=T} does when policyd is down.
  */
 @Tag("sendmail")
 class SendmailMilterE2ETest {
@@ -54,9 +54,9 @@ class SendmailMilterE2ETest {
                 SignedE2EList.withDowngradeOn(SignedE2EList.engine(), DOWNGRADED));
 
         sendmail = SendmailInstance.create("milter", installation);
-        sendmail.inputMilter("starttls-policyd", "inet:" + milter.port() + "@127.0.0.1");
+        sendmail.inputMilter("starttls-policyd", SendmailSnippet.milterEquates(milter.port()));
         milterDownPort = sendmail.addListenerWithMilter("nobody",
-                "inet:" + PostfixInstance.unusedLoopbackPort() + "@127.0.0.1");
+                SendmailSnippet.milterEquates(PostfixInstance.unusedLoopbackPort()));
         sendmail.deliverToPort(sink.port());
         E2EDomains.ALL.forEach(sendmail::resolveToLoopback);
         sendmail.resolveToLoopback("client.test");

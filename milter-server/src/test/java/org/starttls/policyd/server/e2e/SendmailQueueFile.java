@@ -9,7 +9,8 @@ import java.util.Optional;
  * "Queue File Formats": one letter per line, e.g. {@code N} delivery attempts so far, {@code M}
  * the status of the last attempt as {@code mailq} shows it, {@code R} a recipient).
  */
-record SendmailQueueFile(String queueId, int attempts, Optional<String> status, String sender, List<String> recipients) {
+record SendmailQueueFile(String queueId, int attempts, Optional<String> status, String sender,
+        List<String> recipients) {
 
     SendmailQueueFile {
         recipients = List.copyOf(recipients);

@@ -49,10 +49,10 @@ class SendmailStsE2ETest {
         sink = PlainSmtpSink.start();
         policyd = PolicydUnderTest.start();
         sendmail = SendmailInstance.create("sts", installation);
-        // deploy/sendmail/starttls-policyd.mc's map definition, on the test daemon's port.
-        sendmail.stsMap("socket -d5 -T<TMPF> inet:" + policyd.socketmapPort() + "@127.0.0.1");
+        // deploy/sendmail/starttls-policyd.mc's map definition, on the test daemon's port
+        sendmail.stsMap(SendmailSnippet.stsMapDefinition(policyd.socketmapPort()));
         sendmailWithPolicydDown = SendmailInstance.create("sts-policyd-down", installation);
-        sendmailWithPolicydDown.stsMap("socket -d5 -T<TMPF> inet:" + PostfixInstance.unusedLoopbackPort() + "@127.0.0.1");
+        sendmailWithPolicydDown.stsMap(SendmailSnippet.stsMapDefinition(PostfixInstance.unusedLoopbackPort()));
         for (SendmailInstance instance : List.of(sendmail, sendmailWithPolicydDown)) {
             instance.deliverToPort(sink.port());
             E2EDomains.ALL.forEach(instance::resolveToLoopback);

@@ -58,10 +58,10 @@ class SendmailStsTlsE2ETest {
         policyd = RealPolicyd.start(Map.of(TLS_DOMAIN, TLS_DOMAIN), true);
         policydWithoutServername = RealPolicyd.start(Map.of(TLS_DOMAIN, TLS_DOMAIN), false);
         sendmail = SendmailInstance.create("sts-tls", installation);
-        sendmail.stsMap("socket -d5 -T<TMPF> inet:" + policyd.socketmapPort() + "@127.0.0.1");
+        sendmail.stsMap(SendmailSnippet.stsMapDefinition(policyd.socketmapPort()));
         sendmailWithoutServername = SendmailInstance.create("sts-tls-no-servername", installation);
-        sendmailWithoutServername.stsMap("socket -d5 -T<TMPF> inet:" + policydWithoutServername.socketmapPort()
-                + "@127.0.0.1");
+        sendmailWithoutServername.stsMap(
+                SendmailSnippet.stsMapDefinition(policydWithoutServername.socketmapPort()));
         for (SendmailInstance instance : List.of(sendmail, sendmailWithoutServername)) {
             instance.deliverToPort(tlsSink.port());
             instance.trustCertificates(caPem);
@@ -104,6 +104,7 @@ class SendmailStsTlsE2ETest {
         assertEquals(Optional.of(STARTTLS_NOT_POSSIBLE), first.status(), () -> first + "\n" + sendmail.trace());
         CommandResult retry = sendmailWithoutServername.runQueue(queueId);
         assertTrue(retry.stdout().contains("<" + recipient + ">... " + STARTTLS_NOT_POSSIBLE), retry::describe);
-        assertTrue(tlsSink.messages().stream().noneMatch(m -> m.isFor(recipient)), () -> "delivered: " + tlsSink.messages());
+        assertTrue(tlsSink.messages().stream().noneMatch(m -> m.isFor(recipient)),
+                () -> "delivered: " + tlsSink.messages());
     }
 }
