@@ -1,8 +1,10 @@
 package org.starttls.policyd.fetcher;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.ListRejectedException;
@@ -19,12 +21,15 @@ import org.starttls.policyd.core.VerifiedList;
  */
 public final class ListUpdater {
     private static final Logger LOG = LoggerFactory.getLogger(ListUpdater.class);
+    /** How far ahead of this machine's clock a list's timestamp may be (clock skew, time zones done wrong). */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
 
     private final ListSource source;
     private final HttpListDownloader downloader;
     private final ListVerifier verifier;
     private final StateDirectory state;
     private final FetchStateFile fetchState;
+    private final RollbackFloor floor;
     private final Clock clock;
     private final SourceReader reader;
     private final InstalledCache installed;
@@ -37,6 +42,7 @@ public final class ListUpdater {
         this.state = Objects.requireNonNull(state, "state");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.fetchState = new FetchStateFile(state.root());
+        this.floor = new RollbackFloor(state.root());
         this.reader = new SourceReader(downloader);
         this.installed = new InstalledCache(state, verifier);
     }
@@ -107,6 +113,12 @@ public final class ListUpdater {
         try {
             RollbackGuard.check(candidate, current);
             RollbackGuard.check(candidate, active);
+            // The record holds even when the installed copy is damaged and nothing is in memory.
+            Optional<RollbackFloor.Times> newest = floor.read();
+            if (newest.isPresent()) {
+                RollbackGuard.check(candidate, newest.get().signedAt(), newest.get().timestamp(),
+                        "the newest list installed in " + state.root());
+            }
         } catch (ListRejectedException e) {
             throw new Refusal(map(e.reason()), e.getMessage());
         }
@@ -117,6 +129,7 @@ public final class ListUpdater {
             throw new Refusal(RefusalReason.STATE_DIRECTORY, e.getMessage());
         }
         rememberValidators(fetched.validators());
+        raiseFloor(candidate);
         return new UpdateResult.Installed(candidate, current, diff);
     }
 
@@ -137,6 +150,21 @@ public final class ListUpdater {
         if (candidate.list().isExpiredAt(now)) {
             throw new Refusal(RefusalReason.EXPIRED, source.describe() + ": the list expired at "
                     + candidate.list().expires() + " (now " + now + ")");
+        }
+        if (candidate.list().timestamp().isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            // Installed, it would be the rollback floor: every honest later edition would be refused.
+            throw new Refusal(RefusalReason.FORMAT, source.describe() + ": the list's timestamp "
+                    + candidate.list().timestamp() + " is more than a day ahead of this machine's clock (now " + now
+                    + "); installing it would refuse every later list as a rollback (check the publisher's clock, or this one)");
+        }
+    }
+
+    private void raiseFloor(VerifiedList installedNow) {
+        try {
+            floor.raiseTo(installedNow);
+        } catch (StateDirectoryException e) {
+            // The list is installed; the installed copy and the list in memory still guard it.
+            LOG.warn("{}", e.getMessage());
         }
     }
 

@@ -40,9 +40,10 @@ class ListUpdaterTest {
     Path root;
 
     private final MutableClock clock = new MutableClock(DAY2.plus(Duration.ofHours(1)));
-    private final HttpListDownloader downloader = new HttpListDownloader(FetchSettings.DEFAULTS
-            .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30))
-            .withMaxListBytes(4096));
+    /** Generous timeouts: on a loaded machine a healthy local server must never look stalled. */
+    private final HttpListDownloader downloader = downloader(Duration.ofSeconds(30));
+    /** For the one test of a stalling server, which must hit its read timeout. */
+    private final HttpListDownloader impatientDownloader = downloader(Duration.ofSeconds(2));
     private TestHttpServer server;
     private StateDirectory state;
     /** The pair installed before each test: signed on day 1, two domains. */
@@ -77,6 +78,12 @@ class ListUpdaterTest {
     private void serve(TestLists.Signed pair, String etag) {
         server.serve("/policy.json", TestHttpServer.Response.ok(pair.list(), etag))
                 .serve("/policy.json.asc", TestHttpServer.Response.ok(pair.signature()));
+    }
+
+    private static HttpListDownloader downloader(Duration readTimeout) {
+        return new HttpListDownloader(FetchSettings.DEFAULTS
+                .withTimeouts(Duration.ofSeconds(30), readTimeout, Duration.ofSeconds(60))
+                .withMaxListBytes(4096));
     }
 
     private ListUpdater updater() {
@@ -173,8 +180,9 @@ class ListUpdaterTest {
             out.flush();
             RawHttpServer.holdOpen();
         })) {
-            refusedLeavingStateAlone(updater(ListSource.url(raw.uri("/policy.json"), server.uri("/policy.json.asc"))),
-                    RefusalReason.DOWNLOAD, "read timeout");
+            ListUpdater updater = new ListUpdater(ListSource.url(raw.uri("/policy.json"), server.uri("/policy.json.asc")),
+                    impatientDownloader, new ListVerifier(KEY.keyring()), state, clock);
+            refusedLeavingStateAlone(updater, RefusalReason.DOWNLOAD, "read timeout");
         }
     }
 
@@ -235,6 +243,53 @@ class ListUpdaterTest {
         serve(older, "\"older\"");
 
         refusedLeavingStateAlone(updater(), RefusalReason.ROLLBACK, "rollback refused");
+    }
+
+    @Test
+    void anOlderListIsRefusedEvenWhenTheInstalledCopyIsDamaged() throws IOException {
+        installNewer(day2());
+        // The installed copy loses a byte: it no longer verifies, and no daemon holds it in memory.
+        Path installedList = root.resolve(StateDirectory.CURRENT_LINK).resolve(StateDirectory.LIST_FILE);
+        byte[] bytes = java.nio.file.Files.readAllBytes(installedList);
+        bytes[bytes.length / 2] ^= 1;
+        java.nio.file.Files.write(installedList, bytes);
+        serve(installed, "\"day1-again\""); // day 1's list: validly signed, but older than day 2's
+
+        UpdateResult.Refused refused = refusedLeavingStateAlone(updater(), RefusalReason.ROLLBACK, "rollback refused");
+        assertTrue(refused.message().contains("the newest list installed in"), refused.message());
+    }
+
+    @Test
+    void theRollbackRecordOnlyRises() throws IOException {
+        installNewer(day2());
+        RollbackFloor.Times afterDay2 = new RollbackFloor(root).read().orElseThrow();
+
+        assertEquals(DAY2.plusSeconds(60), afterDay2.signedAt());
+        assertEquals(DAY2, afterDay2.timestamp());
+    }
+
+    @Test
+    void anUnreadableRollbackRecordIsNoFloorAtAll() throws IOException {
+        java.nio.file.Files.writeString(root.resolve(RollbackFloor.FILE_NAME), "signed-at=yesterday\ntimestamp=?\n");
+        serve(day2(), "\"day2\"");
+
+        assertInstanceOf(UpdateResult.Installed.class, updater().update());
+        assertEquals(DAY2, new RollbackFloor(root).read().orElseThrow().timestamp());
+    }
+
+    private void installNewer(TestLists.Signed pair) {
+        serve(pair, "\"newer\"");
+        assertInstanceOf(UpdateResult.Installed.class, updater().update());
+        server.requests().clear();
+    }
+
+    @Test
+    void aListStampedFarInTheFutureIsRefusedSoItCannotBlockLaterLists() {
+        Instant future = clock.instant().plus(Duration.ofDays(3));
+        serve(TestLists.signed(KEY, DAY2, ListJson.list(future, future.plus(Duration.ofDays(14)))
+                .enforce("a.example", "mx.a.example").bytes()), "\"future\"");
+
+        refusedLeavingStateAlone(updater(), RefusalReason.FORMAT, "more than a day ahead of this machine's clock");
     }
 
     @Test

@@ -74,11 +74,17 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void printList(PrintWriter out, JsonNode list) {
-        out.println("list:     " + list.path("source").asText() + (list.path("embedded_default").asBoolean()
-                ? " (embedded default)" : ""));
+        String source = list.path("source").asText();
+        // The embedded list's source already says so ("embedded default (EFF ... list of ...)").
+        boolean sayEmbedded = list.path("embedded_default").asBoolean() && !source.contains("embedded default");
+        out.println("list:     " + source + (sayEmbedded ? " (embedded default)" : ""));
         out.println("          " + list.path("domains").asInt() + " domains, timestamp " + list.path("timestamp").asText()
                 + ", expires " + list.path("expires").asText() + (list.path("expired").asBoolean() ? " (EXPIRED)" : ""));
         out.println("          signed by " + list.path("signer").asText() + " at " + list.path("signed_at").asText());
+    }
+
+    private static String connections(int count) {
+        return count + (count == 1 ? " connection" : " connections");
     }
 
     private static void printRest(PrintWriter out, JsonNode status, JsonNode list) {
@@ -88,7 +94,7 @@ final class StatusCommand implements Callable<Integer> {
                 + ", expired-list " + status.path("policy").path("expired_list").asText());
         for (JsonNode door : status.path("doors")) {
             out.println("door:     " + door.path("name").asText() + " on " + door.path("address").asText() + " ("
-                    + door.path("open_connections").asInt() + " connections)");
+                    + connections(door.path("open_connections").asInt()) + ")");
         }
         var answers = status.path("answers").fields();
         while (answers.hasNext()) {

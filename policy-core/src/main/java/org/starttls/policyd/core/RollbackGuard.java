@@ -1,5 +1,6 @@
 package org.starttls.policyd.core;
 
+import java.time.Instant;
 import org.starttls.policyd.core.ListRejectedException.Reason;
 
 /**
@@ -17,14 +18,22 @@ public final class RollbackGuard {
             // The embedded copy is a floor for first start, not a list an operator installed.
             return;
         }
-        if (candidate.signature().signatureTime().isBefore(installed.signature().signatureTime())) {
+        check(candidate, installed.signature().signatureTime(), installed.list().timestamp(), "the installed list");
+    }
+
+    /**
+     * Refuses a candidate signed before {@code signedAt} or with a timestamp before {@code timestamp},
+     * the times of {@code what} (for the message: "the installed list", "the newest list installed here").
+     */
+    public static void check(VerifiedList candidate, Instant signedAt, Instant timestamp, String what)
+            throws ListRejectedException {
+        if (candidate.signature().signatureTime().isBefore(signedAt)) {
             throw new ListRejectedException(Reason.ROLLBACK, candidate.source() + ": rollback refused: signed at "
-                    + candidate.signature().signatureTime() + ", before the installed list (signed at "
-                    + installed.signature().signatureTime() + ")");
+                    + candidate.signature().signatureTime() + ", before " + what + " (signed at " + signedAt + ")");
         }
-        if (candidate.list().timestamp().isBefore(installed.list().timestamp())) {
+        if (candidate.list().timestamp().isBefore(timestamp)) {
             throw new ListRejectedException(Reason.ROLLBACK, candidate.source() + ": rollback refused: timestamp "
-                    + candidate.list().timestamp() + " is before the installed list's " + installed.list().timestamp());
+                    + candidate.list().timestamp() + " is before " + what + "'s " + timestamp);
         }
     }
 }

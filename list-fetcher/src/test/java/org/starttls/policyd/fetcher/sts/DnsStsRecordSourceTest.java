@@ -22,7 +22,7 @@ class DnsStsRecordSourceTest {
     @BeforeEach
     void start() throws Exception {
         world = StsWorld.start();
-        source = new DnsStsRecordSource(new DnsClient(world.dnsSettings().withTimeout(Duration.ofMillis(500))));
+        source = new DnsStsRecordSource(new DnsClient(world.dnsSettings().withTimeout(Duration.ofSeconds(3))));
     }
 
     @AfterEach
@@ -31,7 +31,7 @@ class DnsStsRecordSourceTest {
     }
 
     private StsRecordLookup lookup(String domain) throws Exception {
-        return source.lookup(domain).get(10, TimeUnit.SECONDS);
+        return source.lookup(domain).get(30, TimeUnit.SECONDS);
     }
 
     private StsRecordResult answered(String domain) throws Exception {

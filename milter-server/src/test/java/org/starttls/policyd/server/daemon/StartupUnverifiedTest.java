@@ -116,6 +116,9 @@ class StartupUnverifiedTest {
         JsonNode status = LocalDaemon.admin(daemon, "status");
         assertTrue(status.path("list").path("embedded_default").asBoolean(), status.toString());
         assertTrue(status.path("enforcing").path("nothing_because").asText().contains("expired"), status.toString());
+        String listLine = statusText().lines().filter(line -> line.startsWith("list:")).findFirst().orElseThrow();
+        assertEquals(1, listLine.split("embedded default", -1).length - 1, listLine); // said once, not twice
+        assertTrue(statusText().contains(" (1 connection)"), statusText()); // policyctl's own admin connection
         assertEquals(503, health().statusCode());
         assertFalse(health().body().contains("\n\n"), health().body());
     }

@@ -56,6 +56,11 @@ final class PostfixInstance implements AutoCloseable {
         return new PostfixInstance(name, commands, root, unusedLoopbackPort());
     }
 
+    /** {@code queue_directory}: where Postfix's daemons run, and the root of the chrooted ones. */
+    Path queueDirectory() {
+        return config.queueDirectory();
+    }
+
     int smtpdPort() {
         return smtpdPort;
     }

@@ -1,0 +1,57 @@
+package org.starttls.policyd.fetcher.dane;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.starttls.policyd.core.dane.DnssecSecurity;
+import org.xbill.DNS.Type;
+
+/**
+ * Checks that the resolver validates: the DNSKEY RRset of a zone known to be signed (by default
+ * the root) must come back with AD, from a resolver whose AD is trusted. Run at start and on every
+ * reload; a resolver that does not validate must be reported loudly, and DANE then never says
+ * {@code dane-only}.
+ */
+public final class ValidationCheck {
+    /** The root zone: signed, and every validating resolver holds its trust anchor. */
+    public static final String DEFAULT_ZONE = ".";
+
+    private final DnssecLookups lookups;
+    private final String zone;
+
+    public ValidationCheck(DnssecLookups lookups, String zone) {
+        this.lookups = Objects.requireNonNull(lookups, "lookups");
+        this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    public ValidationCheck(DnssecLookups lookups) {
+        this(lookups, DEFAULT_ZONE);
+    }
+
+    /** Completes normally, within the lookup timeout. */
+    public CompletableFuture<ValidationStatus> run() {
+        String resolver = lookups.resolverName();
+        if (!lookups.trustsAd()) {
+            return CompletableFuture.completedFuture(new ValidationStatus(false, "the resolver " + resolver
+                    + " is not on a loopback address, so its AD bit is not trusted: DANE needs a validating"
+                    + " resolver on this host (the one Postfix uses)"));
+        }
+        return lookups.lookup(zone, Type.DNSKEY).thenApply(answer -> judge(resolver, answer));
+    }
+
+    private ValidationStatus judge(String resolver, SecureAnswer answer) {
+        if (answer.failed()) {
+            return new ValidationStatus(false, "the validation check could not ask " + resolver + ": "
+                    + answer.detail());
+        }
+        if (answer.records().isEmpty()) {
+            return new ValidationStatus(false, "the DNSKEY of " + zone + " is missing at " + resolver
+                    + "; dane.validation-check must name a signed zone");
+        }
+        if (answer.security() != DnssecSecurity.SECURE) {
+            return new ValidationStatus(false, "the resolver " + resolver + " does not validate DNSSEC: the DNSKEY"
+                    + " of " + zone + " came back without AD");
+        }
+        return new ValidationStatus(true, "the resolver " + resolver + " validates DNSSEC (the DNSKEY of " + zone
+                + " came back with AD)");
+    }
+}
