@@ -36,8 +36,12 @@ final class LookupText {
                         + (state.equals("stale") ? "; re-checking failed: " + sts.path("stale_because").asText() : "");
             case "no-record":
             case "failed":
-                return state + ": " + sts.path("unusable_because").asText()
-                        + (sts.path("next_try_at").isTextual() ? "; next try after " + sts.path("next_try_at").asText() : "");
+                String because = sts.path("unusable_because").asText();
+                // The reason may already begin with its kind ("no-record: ..."): say the kind once.
+                String detail = because.startsWith(state + ": ") ? because.substring(state.length() + 2) : because;
+                String again = state.equals("no-record") ? "; asked again after " : "; next try after ";
+                return state + ": " + detail
+                        + (sts.path("next_try_at").isTextual() ? again + sts.path("next_try_at").asText() : "");
             default:
                 return state;
         }
