@@ -54,6 +54,9 @@ final class StatusCommand implements Callable<Integer> {
         if (enforcing.isMissingNode()) {
             return "enforcing: unknown (the daemon does not report it)";
         }
+        if (enforcing.path("summary").isTextual()) {
+            return enforcing.path("summary").asText(); // the daemon's own sentence
+        }
         JsonNode why = enforcing.path("nothing_because");
         if (!why.isNull() && !why.isMissingNode()) {
             return "enforcing NOTHING (" + why.asText() + ")";

@@ -128,7 +128,7 @@ final class ControlPlane implements AutoCloseable {
                 Objects.requireNonNull(receiptLayer), Objects.requireNonNull(meters), Objects.requireNonNull(settings), sts);
         plane.keeper = ListKeeper.create(settings.source(), plane.active, executor, clock, plane::downloader);
         plane.publish();
-        new StartupLoad(plane.keeper, plane.active, clock, plane.inForce.engine()).run();
+        new StartupLoad(plane.keeper, plane.active, clock, plane.inForce.engine(), plane.inForce.mtaSts().enabled()).run();
         synchronized (plane) {
             plane.startedUp = true;
         }
@@ -156,8 +156,8 @@ final class ControlPlane implements AutoCloseable {
         VerifiedList list = active.get();
         DaemonSettings settings = inForce;
         snapshot.set(AnsweringSnapshot.build(list, settings, clock, receiptLayer, meters, sts));
-        expiry.watch(list, settings.engine());
-        String enforcing = Enforcement.of(list, settings.engine(), clock.instant()).describe();
+        expiry.watch(list, settings.engine(), settings.mtaSts().enabled());
+        String enforcing = Enforcement.of(list, settings.engine(), clock.instant(), settings.mtaSts().enabled()).describe();
         if (startedUp && !enforcing.equals(lastEnforcing)) {
             if (enforcing.startsWith("enforcing NOTHING")) {
                 LOG.warn("policyd is now {}", enforcing);
@@ -185,7 +185,7 @@ final class ControlPlane implements AutoCloseable {
     private ReloadOutcome finish(ConfigStep step, UpdateResult result) {
         ReloadOutcome outcome = new ReloadOutcome(step.config, step.error, step.restartNeeded, result);
         LOG.info("reload: configuration {}; list: {}; {}", outcome.config().wireName(), result.describe(),
-                Enforcement.of(active.get(), inForce.engine(), clock.instant()).describe());
+                Enforcement.of(active.get(), inForce.engine(), clock.instant(), inForce.mtaSts().enabled()).describe());
         return outcome;
     }
 
@@ -291,7 +291,7 @@ final class ControlPlane implements AutoCloseable {
     }
 
     Enforcement enforcement() {
-        return Enforcement.of(active.get(), inForce.engine(), clock.instant());
+        return Enforcement.of(active.get(), inForce.engine(), clock.instant(), inForce.mtaSts().enabled());
     }
 
     /** Stops the refreshes and the thread; a reload or refresh in progress finishes first (bounded). */

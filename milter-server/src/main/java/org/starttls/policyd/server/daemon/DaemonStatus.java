@@ -29,6 +29,8 @@ final class DaemonStatus {
         ObjectNode enforcing = root.putObject("enforcing");
         enforcing.put("domains", enforcement.domains());
         enforcing.put("nothing_because", enforcement.nothingBecause());
+        enforcing.put("mta_sts", enforcement.mtaSts());
+        enforcing.put("summary", enforcement.describe());
         ObjectNode policy = root.putObject("policy");
         policy.put("testing_domains", SettingNames.name(daemon.settings().engine().testingDomains()));
         policy.put("expired_list", SettingNames.name(daemon.settings().engine().expiredList()));

@@ -23,6 +23,8 @@ final class ExpiryAlarm {
     private final Clock clock;
     private final Consumer<String> alarm;
     private ScheduledFuture<?> armed;
+    /** Whether live MTA-STS answers too, for the sentence the alarm logs. */
+    private boolean mtaSts;
 
     /** @param alarm receives the sentence to log at ERROR when the list expires */
     ExpiryAlarm(ScheduledExecutorService executor, Clock clock, Consumer<String> alarm) {
@@ -33,6 +35,12 @@ final class ExpiryAlarm {
 
     /** Arms the alarm for {@code list} (none when it is null or already expired), replacing the previous one. */
     synchronized void watch(VerifiedList list, EngineSettings rules) {
+        watch(list, rules, false);
+    }
+
+    /** Arms the alarm for {@code list}'s expiry; {@code mtaSts}: whether live MTA-STS answers too (for the sentence). */
+    synchronized void watch(VerifiedList list, EngineSettings rules, boolean mtaSts) {
+        this.mtaSts = mtaSts;
         disarm();
         if (list == null || list.list().isExpiredAt(clock.instant())) {
             return;
@@ -60,7 +68,7 @@ final class ExpiryAlarm {
         alarm.accept("list: the active list (" + list.source() + ", timestamp " + list.list().timestamp()
                 + ") EXPIRED now, at " + list.list().expires() + "; with expired-list: "
                 + SettingNames.name(rules.expiredList()) + " policyd is now "
-                + Enforcement.of(list, rules, now).describe()
+                + Enforcement.of(list, rules, now, mtaSts).describe()
                 + ". Fetch a current list (policyctl update / reload) or check the list source.");
     }
 

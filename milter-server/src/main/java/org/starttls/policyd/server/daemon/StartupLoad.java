@@ -34,8 +34,10 @@ final class StartupLoad {
     private final ActiveList active;
     private final Clock clock;
     private final EngineSettings rules;
+    private final boolean mtaSts;
 
-    StartupLoad(ListKeeper keeper, ActiveList active, Clock clock, EngineSettings rules) {
+    StartupLoad(ListKeeper keeper, ActiveList active, Clock clock, EngineSettings rules, boolean mtaSts) {
+        this.mtaSts = mtaSts;
         this.keeper = keeper;
         this.active = active;
         this.clock = clock;
@@ -130,7 +132,7 @@ final class StartupLoad {
                 }
             }
         }
-        String enforcing = Enforcement.of(list, rules, clock.instant()).describe();
+        String enforcing = Enforcement.of(list, rules, clock.instant(), mtaSts).describe();
         if (enforcing.startsWith("enforcing NOTHING")) {
             LOG.warn("policyd is {}", enforcing);
         } else {

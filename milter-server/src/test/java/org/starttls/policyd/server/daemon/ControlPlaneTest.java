@@ -86,7 +86,7 @@ class ControlPlaneTest {
         assertNotNull(plane.snapshot().list());
         assertEquals(Verdict.REQUIRE_TLS, plane.snapshot().engine().decide("listed.example").verdict());
         assertTrue(plane.listStatus().healthy(), plane.listStatus().warnings().toString());
-        assertEquals("enforcing: 1 domain", plane.enforcement().describe());
+        assertEquals("enforcing: MTA-STS wherever a domain publishes it, and 1 domain from the list", plane.enforcement().describe());
     }
 
     @Test
@@ -141,12 +141,12 @@ class ControlPlaneTest {
 
         assertTrue(thread.dueTimes().contains(expires), thread.dueTimes() + " should hold " + expires);
         assertTrue(thread.nextDue().isBefore(expires), "a refresh runs before the list expires: " + thread.dueTimes());
-        assertEquals("enforcing: 1 domain", plane.enforcement().describe());
+        assertEquals("enforcing: MTA-STS wherever a domain publishes it, and 1 domain from the list", plane.enforcement().describe());
 
         thread.advance(Duration.between(clock.instant(), expires));
 
-        assertTrue(plane.enforcement().describe().startsWith("enforcing NOTHING (the list expired at " + expires),
-                plane.enforcement().describe());
+        assertEquals("enforcing: MTA-STS wherever a domain publishes it; the list adds nothing (the list expired at "
+                + expires + " and expired-list is enforce-nothing)", plane.enforcement().describe());
         assertTrue(!thread.dueTimes().contains(expires), "the alarm went off once");
     }
 }

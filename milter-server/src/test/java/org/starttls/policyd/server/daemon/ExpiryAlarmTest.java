@@ -51,6 +51,18 @@ class ExpiryAlarmTest {
     }
 
     @Test
+    void withMtaStsOnTheAlarmSaysMtaStsStillProtectsButTheListAddsNothing() throws Exception {
+        Instant expires = NOW.plus(Duration.ofHours(3));
+        alarm.watch(expiringAt(expires), EngineSettings.DEFAULTS, true);
+
+        thread.advance(Duration.ofHours(3));
+
+        assertEquals(1, alarms.size());
+        assertTrue(alarms.get(0).contains("policyd is now enforcing: MTA-STS wherever a domain publishes it; the list adds"
+                + " nothing (the list expired at " + expires), alarms.get(0));
+    }
+
+    @Test
     void aNewListReplacesTheAlarmAndKeepEnforcingSaysSo() throws Exception {
         alarm.watch(expiringAt(NOW.plus(Duration.ofHours(1))), EngineSettings.DEFAULTS);
         Instant later = NOW.plus(Duration.ofDays(2));
