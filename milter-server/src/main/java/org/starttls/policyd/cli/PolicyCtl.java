@@ -14,7 +14,7 @@ import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe ...}. */
+/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|doctor ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = {"Inspect and manage the STARTTLS preload list used by policyd.",
             "Every subcommand reads policyd's configuration (--config, default /etc/starttls-policyd/policyd.yaml "
@@ -30,7 +30,9 @@ import picocli.CommandLine.Command;
                 + "or the daemon refused a reload's configuration or list.",
             "4:The running daemon could not be reached.",
             "5:probe: a domain is under a downgrade.",
-            "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade.",
+            "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade. "
+                + "doctor, tls-setup, sts publish --check: warnings only.",
+            "7:doctor, tls-setup, sts publish --check: at least one check failed.",
             "70:Internal error (a bug: please report it).",
             "74:A file could not be read or written (e.g. an unwritable --output); the path and reason are printed.",
             "78:The configuration file is missing or invalid (--config, or the default file)."},
@@ -71,6 +73,7 @@ public final class PolicyCtl {
         cli.addSubcommand(new ReloadCommand());
         cli.addSubcommand(ExportCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new ProbeCommand(clock));
+        cli.addSubcommand(new DoctorCommand(clock));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, args) -> {
