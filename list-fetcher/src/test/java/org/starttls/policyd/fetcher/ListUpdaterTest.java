@@ -40,9 +40,10 @@ class ListUpdaterTest {
     Path root;
 
     private final MutableClock clock = new MutableClock(DAY2.plus(Duration.ofHours(1)));
-    private final HttpListDownloader downloader = new HttpListDownloader(FetchSettings.DEFAULTS
-            .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30))
-            .withMaxListBytes(4096));
+    /** Generous timeouts: on a loaded machine a healthy local server must never look stalled. */
+    private final HttpListDownloader downloader = downloader(Duration.ofSeconds(30));
+    /** For the one test of a stalling server, which must hit its read timeout. */
+    private final HttpListDownloader impatientDownloader = downloader(Duration.ofSeconds(2));
     private TestHttpServer server;
     private StateDirectory state;
     /** The pair installed before each test: signed on day 1, two domains. */
@@ -77,6 +78,12 @@ class ListUpdaterTest {
     private void serve(TestLists.Signed pair, String etag) {
         server.serve("/policy.json", TestHttpServer.Response.ok(pair.list(), etag))
                 .serve("/policy.json.asc", TestHttpServer.Response.ok(pair.signature()));
+    }
+
+    private static HttpListDownloader downloader(Duration readTimeout) {
+        return new HttpListDownloader(FetchSettings.DEFAULTS
+                .withTimeouts(Duration.ofSeconds(30), readTimeout, Duration.ofSeconds(60))
+                .withMaxListBytes(4096));
     }
 
     private ListUpdater updater() {
@@ -173,8 +180,9 @@ class ListUpdaterTest {
             out.flush();
             RawHttpServer.holdOpen();
         })) {
-            refusedLeavingStateAlone(updater(ListSource.url(raw.uri("/policy.json"), server.uri("/policy.json.asc"))),
-                    RefusalReason.DOWNLOAD, "read timeout");
+            ListUpdater updater = new ListUpdater(ListSource.url(raw.uri("/policy.json"), server.uri("/policy.json.asc")),
+                    impatientDownloader, new ListVerifier(KEY.keyring()), state, clock);
+            refusedLeavingStateAlone(updater, RefusalReason.DOWNLOAD, "read timeout");
         }
     }
 

@@ -33,6 +33,50 @@ final class AtomicFiles {
         }
     }
 
+    /**
+     * Creates {@code target} with {@code bytes} and the POSIX {@code mode} (e.g. {@code rw-------}),
+     * never replacing a file that exists (a key's secret half is never overwritten): the content is
+     * written and flushed under a temporary name, made only for its owner, then linked into place,
+     * which fails when the name is taken. Readers never see a half-written file.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when {@code target} exists
+     */
+    static void createNew(Path target, byte[] bytes, String mode) throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        Path dir = absolute.getParent();
+        Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+        try {
+            writeAndSync(temp, ByteBuffer.wrap(bytes));
+            setMode(temp, mode);
+            try {
+                Files.createLink(absolute, temp);
+            } catch (UnsupportedOperationException e) {
+                // No hard links here: a move that refuses an existing target (checked, then renamed).
+                Files.move(temp, absolute);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void writeAndSync(Path file, ByteBuffer bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+    }
+
+    private static void setMode(Path file, String mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: keep the default permissions.
+        }
+    }
+
     private static void replace(Path absolute, Path dir, String text) throws IOException {
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
         try {

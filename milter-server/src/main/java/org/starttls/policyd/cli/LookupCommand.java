@@ -1,33 +1,48 @@
 package org.starttls.policyd.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
-import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.admin.AdminDefaults;
+import org.starttls.policyd.server.admin.AdminProtocol;
 import org.starttls.policyd.server.answer.AnswerRenderer;
+import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.socketmap.SocketmapReply;
+import org.starttls.policyd.server.sts.LookupReport;
+import org.starttls.policyd.server.transport.ListenAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code policyctl lookup DOMAIN...}: what the list says about each domain and what the MTA would be told. */
+/**
+ * {@code policyctl lookup DOMAIN...}: what the MTA is told for each domain and why. It asks the
+ * running policyd first (its admin endpoint answers exactly what Postfix gets, MTA-STS cache
+ * included); when no daemon answers, or when the command names its own list or rules, it
+ * decides here: the list, and MTA-STS resolved live through the configured resolver.
+ */
 @Command(name = "lookup", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Show, per domain, whether it is listed, its mode and MX patterns, the answer the MTA "
-                + "would get, and which list said so.",
+        description = "Show, per domain, the answer the MTA gets and which source decided (override, dane, mta-sts, "
+                + "list, none): the MTA-STS record id, policy (mode, max_age, mx), its age and expiry and cache state, "
+                + "what the list says, and why a source was unusable. Asks the running policyd when it is reachable, "
+                + "else resolves here.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:Every domain was answered.",
             "1:Some arguments are not domain names; the others were answered.",
@@ -38,6 +53,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "78:The configuration file is missing or invalid."})
 final class LookupCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A live resolution may take a DNS lookup and a policy fetch (bounded at 30 s) before it answers. */
+    static final Duration LIVE_WAIT = Duration.ofSeconds(60);
 
     @Spec
     CommandSpec spec;
@@ -51,6 +68,26 @@ final class LookupCommand implements Callable<Integer> {
     @Mixin
     AnswerRuleOptions rules;
 
+    @Option(names = "--admin", paramLabel = "HOST:PORT|unix:PATH",
+            description = "policyd's admin endpoint to ask (default: admin.listen of --config, else policyd's default "
+                    + "admin socket).")
+    String admin;
+
+    @Option(names = "--live", description = "Do not ask the running policyd: decide here, resolving MTA-STS live.")
+    boolean live;
+
+    @Option(names = "--map", paramLabel = "NAME", defaultValue = AdminProtocol.DEFAULT_LOOKUP_MAP,
+            description = "The socketmap map whose answer to show (default: ${DEFAULT-VALUE}).")
+    String map;
+
+    @Option(names = "--resolver", paramLabel = "IP[:PORT]",
+            description = "DNS server for a live MTA-STS resolution (default: dns.resolver of --config, else "
+                    + "/etc/resolv.conf).")
+    String resolver;
+
+    @Option(names = "--no-mta-sts", description = "Decide here from the list alone, without MTA-STS.")
+    boolean noMtaSts;
+
     @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "Destination domains to look up.")
     List<String> domains;
 
@@ -62,10 +99,62 @@ final class LookupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineSettings settings = rules.engineSettings(spec.commandLine());
-        ListOptions.LoadedList loaded = listOptions.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (asksDaemon()) {
+            ListenAddress address = adminAddress();
+            try {
+                return fromDaemon(address, out, err);
+            } catch (AdminClient.UnreachableException e) {
+                err.println("NOTE: " + e.getMessage() + "; deciding here instead");
+            }
+        }
+        return live(out, err);
+    }
+
+    /** The daemon is asked unless the command names its own list, rules or resolver, or says --live. */
+    private boolean asksDaemon() {
+        return !live && !noMtaSts && resolver == null && listOptions.list == null && listOptions.stateDir == null
+                && listOptions.keyring == null && !rules.earlyAdopter
+                && rules.expiredList.equals(org.starttls.policyd.server.config.SettingNames.DEFAULT_EXPIRED_LIST);
+    }
+
+    private ListenAddress adminAddress() throws ConfigException {
+        if (admin == null) {
+            ListenAddress configured = listOptions.config.admin();
+            return configured != null ? configured : AdminDefaults.address();
+        }
+        try {
+            return ListenAddress.parse(admin);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--admin: " + e.getMessage());
+        }
+    }
+
+    private int fromDaemon(ListenAddress address, PrintWriter out, PrintWriter err) throws Exception {
+        int exit = ExitCodes.OK;
+        for (String domain : domains) {
+            String ascii = asciiOrNull(domain);
+            if (ascii == null) {
+                exit = notADomain(domain, out, err);
+                continue;
+            }
+            JsonNode reply = AdminClient.call(address, "lookup " + ascii + " " + map, LIVE_WAIT.plusSeconds(10));
+            if (reply.has("error")) {
+                throw new AdminClient.UnreachableException("policyd at " + address + " cannot explain a lookup: "
+                        + reply.path("error").asText(), null);
+            }
+            ObjectNode node = (ObjectNode) reply;
+            node.put("answered_by", "policyd at " + address);
+            print(out, node);
+        }
+        out.flush();
+        return exit;
+    }
+
+    private int live(PrintWriter out, PrintWriter err) throws Exception {
+        EngineSettings settings = rules.engineSettings(spec.commandLine());
+        ListOptions.LoadedList loaded = listOptions.load();
         PolicyEngine engine = new PolicyEngine(clock, settings, loaded.verified());
         boolean expired = engine.isExpired();
         if (expired) {
@@ -74,27 +163,26 @@ final class LookupCommand implements Callable<Integer> {
         }
         loaded.notes().forEach(note -> err.println("NOTE: " + note));
         int exit = ExitCodes.OK;
-        for (String domain : domains) {
-            String problem = notADomain(domain);
-            if (problem != null) {
-                err.println("ERROR: " + problem);
-                if (json) {
-                    ObjectNode node = JSON.createObjectNode();
-                    node.put("domain", domain);
-                    node.put("error", problem);
-                    out.println(JSON.writeValueAsString(node));
+        try (LiveSts sts = noMtaSts ? null : LiveSts.open(listOptions.config.settings(), resolver, clock)) {
+            SocketmapMapSettings mapSettings = SocketmapMapSettings.DEFAULTS.withEngineSettings(settings)
+                    .withStsWait(LIVE_WAIT);
+            SocketmapMaps maps = new SocketmapMaps(engine, mapSettings, Map.of(), sts == null ? null : sts.waiter());
+            for (String domain : domains) {
+                if (asciiOrNull(domain) == null) {
+                    exit = notADomain(domain, out, err);
+                    continue;
                 }
-                exit = ExitCodes.PARTIAL;
-                continue;
-            }
-            Decision decision = engine.decide(domain);
-            // What the list says, whatever the verdict: an expired list under tempfail-listed still lists
-            // the domain although the decision carries no policy to enforce.
-            TlsPolicy listed = engine.activeList().list().lookup(decision.domain());
-            if (json) {
-                out.println(JSON.writeValueAsString(toJson(decision, listed, loaded.verified(), expired)));
-            } else {
-                printText(out, decision, listed);
+                Decision decision = maps.decideWithSts(map, domain).toCompletableFuture().get();
+                SocketmapReply answer = AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS);
+                // What the list says, whatever the verdict: an expired list under tempfail-listed still
+                // lists the domain although the decision carries no policy to enforce.
+                TlsPolicy listed = engine.activeList().list().lookup(decision.domain());
+                ObjectNode node = LookupReport.of(map, decision, answer, listed,
+                        sts == null ? null : sts.resolver().state(decision.domain()), clock.instant());
+                node.put("expired", expired);
+                node.set("list", ListDescription.toJson(loaded.verified()));
+                node.put("answered_by", sts == null ? "policyctl (list only)" : "policyctl (MTA-STS resolved live)");
+                print(out, node);
             }
         }
         if (!json) {
@@ -104,48 +192,39 @@ final class LookupCommand implements Callable<Integer> {
         return exit;
     }
 
-    /** Why {@code text} is not a domain name, or null when it is one. */
-    private static String notADomain(String text) {
+    private int notADomain(String domain, PrintWriter out, PrintWriter err) throws Exception {
+        String problem;
+        try {
+            DomainName.of(domain);
+            problem = "not a domain name";
+        } catch (InvalidNameException e) {
+            problem = e.getMessage();
+        }
+        err.println("ERROR: " + problem);
+        if (json) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("domain", domain);
+            node.put("error", problem);
+            out.println(JSON.writeValueAsString(node));
+        }
+        return ExitCodes.PARTIAL;
+    }
+
+    /** The A-label form of a domain, or null when it is not one. */
+    private static String asciiOrNull(String text) {
         try {
             DomainName.of(text);
-            return null;
+            return DomainName.normalize(text);
         } catch (InvalidNameException e) {
-            return e.getMessage();
+            return null;
         }
     }
 
-    private static void printText(PrintWriter out, Decision decision, TlsPolicy listed) {
-        out.println(decision.domain() + ": " + (listed != null
-                ? "listed, mode " + listed.mode().wireName()
-                        + (listed.aliasName() == null ? "" : " (policy-alias " + listed.aliasName() + ")")
-                : "not listed"));
-        if (listed != null) {
-            out.println("  mx patterns: " + String.join(" ", listed.mxs().stream().map(MxPattern::asString).toList()));
+    private void print(PrintWriter out, ObjectNode node) throws Exception {
+        if (json) {
+            out.println(JSON.writeValueAsString(node));
+        } else {
+            LookupText.print(out, node);
         }
-        out.println("  verdict:     " + decision.verdict() + " (" + decision.reason() + ")");
-        out.println("  socketmap:   " + socketmapAnswer(decision));
-    }
-
-    /** What policyd's socketmap would send for this decision, with the default map settings. */
-    private static String socketmapAnswer(Decision decision) {
-        return AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS).wireText();
-    }
-
-    private static ObjectNode toJson(Decision decision, TlsPolicy listed, VerifiedList list, boolean expired) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("domain", decision.domain());
-        node.put("listed", listed != null);
-        node.put("mode", listed != null ? listed.mode().wireName() : null);
-        ArrayNode mxs = node.putArray("mxs");
-        if (listed != null) {
-            listed.mxs().forEach(mx -> mxs.add(mx.asString()));
-        }
-        node.put("policy_alias", listed != null ? listed.aliasName() : null);
-        node.put("expired", expired);
-        node.put("verdict", decision.verdict().name());
-        node.put("reason", decision.reason());
-        node.put("socketmap_answer", socketmapAnswer(decision));
-        node.set("list", ListDescription.toJson(list));
-        return node;
     }
 }

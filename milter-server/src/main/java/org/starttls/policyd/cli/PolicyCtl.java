@@ -14,11 +14,12 @@ import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|doctor ...}. */
+/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|keygen|list|doctor|tls-setup|sts ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = {"Inspect and manage the STARTTLS preload list used by policyd.",
-            "Every subcommand reads policyd's configuration (--config, default /etc/starttls-policyd/policyd.yaml "
-                + "when it exists) for the keyring, state directory, admin address and resolver; flags beat it."},
+            "Every subcommand but keygen and list reads policyd's configuration (--config, default "
+                + "/etc/starttls-policyd/policyd.yaml when it exists) for the keyring, state directory, admin address "
+                + "and resolver; flags beat it."},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes (all subcommands):%n",
         exitCodeList = {
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
                 + "status: the daemon answered with warnings. export: the list expired, so the table enforces nothing.",
             "2:Invalid command line.",
             "3:Refused, nothing changed: the list could not be read or did not verify, an update was refused, "
-                + "or the daemon refused a reload's configuration or list.",
+                + "or the daemon refused a reload's configuration or list. keygen: a key file exists. "
+                + "list sign: the list or the key cannot be used.",
             "4:The running daemon could not be reached.",
             "5:probe: a domain is under a downgrade.",
             "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade. "
@@ -73,7 +75,10 @@ public final class PolicyCtl {
         cli.addSubcommand(new ReloadCommand());
         cli.addSubcommand(ExportCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new ProbeCommand(clock));
+        cli.addSubcommand(new KeygenCommand(clock));
+        cli.addSubcommand(ListCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new DoctorCommand(clock));
+        cli.addSubcommand(new TlsSetupCommand(clock));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, args) -> {
@@ -130,7 +135,7 @@ public final class PolicyCtl {
             if (e instanceof AdminClient.UnreachableException) {
                 return new Failure(FailureKind.UNREACHABLE, e.getMessage());
             }
-            if (e instanceof ListRejectedException) {
+            if (e instanceof ListRejectedException || e instanceof RefusedException) {
                 return new Failure(FailureKind.REFUSED, e.getMessage());
             }
             if (e instanceof ConfigException) {

@@ -136,6 +136,9 @@ public final class PolicydMain implements Callable<Integer> {
             String warning = StartChecks.checkConfig(settings, clock);
             PrintWriter out = spec.commandLine().getOut();
             out.println("configuration OK" + (config == null ? " (no file; defaults and flags)" : ": " + config));
+            for (String deprecated : settings.warnings()) {
+                out.println("WARNING: " + deprecated);
+            }
             if (warning != null) {
                 out.println("WARNING: " + warning);
             }

@@ -136,6 +136,20 @@ class CheckConfigTest {
     }
 
     @Test
+    void theDeprecatedProbeResolverIsOkWithAWarning() throws Exception {
+        Outcome outcome = checkConfig(withList() + "probe:\n  resolver: 127.0.0.1:5353\n");
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: " + dir.resolve("policyd.yaml")
+                + ": probe.resolver is deprecated; write dns.resolver instead"), outcome.out());
+    }
+
+    @Test
+    void twoDifferentResolversAreAConfigurationError() throws Exception {
+        assertRefused(checkConfig(withList() + "dns:\n  resolver: 127.0.0.1:53\nprobe:\n  resolver: 127.0.0.2:53\n"), 78,
+                "dns.resolver and probe.resolver");
+    }
+
+    @Test
     void anEmptySectionIsAConfigurationErrorNotAnInternalOne() throws Exception {
         assertRefused(checkConfig("list: ~\n"), 78, "list: the section is empty");
         assertRefused(checkConfig("socketmap:\n"), 78, "socketmap: the section is empty");
@@ -143,12 +157,27 @@ class CheckConfigTest {
 
     @Test
     void theEmbeddedListAloneIsOkWithAWarningThatNothingIsEnforced() throws Exception {
-        Outcome outcome = checkConfig(withList());
+        Outcome outcome = checkConfig(withList() + "mta-sts:\n  enabled: false\n");
         assertEquals(0, outcome.exit(), outcome.err());
         assertTrue(outcome.out().contains("configuration OK"), outcome.out());
         assertTrue(outcome.out().contains("WARNING: this configuration enforces nothing: the embedded default list"
                 + " expired at 2020-06-03"), outcome.out());
         assertTrue(outcome.out().contains("neither list.url nor list.file is set"), outcome.out());
+    }
+
+    @Test
+    void theEmbeddedListWithMtaStsWarnsThatOnlyMtaStsDomainsAreProtected() throws Exception {
+        Outcome outcome = checkConfig(withList());
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("WARNING: the list enforces nothing: the embedded default list"
+                + " expired at 2020-06-03"), outcome.out());
+        assertTrue(outcome.out().contains("only domains that publish MTA-STS are protected"), outcome.out());
+    }
+
+    @Test
+    void anUnreadableMtaStsTrustStoreIsAConfigurationError() throws Exception {
+        Path pem = Files.writeString(dir.resolve("ca.pem"), "no certificate here\n");
+        assertRefused(checkConfig(withList() + "mta-sts:\n  trust-store: " + pem + "\n"), 78, "mta-sts.trust-store");
     }
 
     @Test
@@ -171,7 +200,7 @@ class CheckConfigTest {
     @Test
     void aSourceWithNothingVerifiedUnderEmbeddedDefaultWarnsThatTheEmbeddedListEnforcesNothing() throws Exception {
         Outcome outcome = checkConfig(withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json",
-                "while-unverified: embedded-default"));
+                "while-unverified: embedded-default") + "mta-sts:\n  enabled: false\n");
         assertEquals(0, outcome.exit(), outcome.err());
         assertTrue(outcome.out().contains("WARNING: this configuration enforces nothing: the embedded default list"),
                 outcome.out());

@@ -19,15 +19,16 @@ import org.starttls.policyd.server.transport.ReplyProgress;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
- * The local admin endpoint used by {@code policyctl status} and {@code policyctl reload}: one
- * command per line ({@code status}, {@code reload}), one JSON object per line in reply. It is
+ * The local admin endpoint used by {@code policyctl status}, {@code reload} and {@code lookup}: one
+ * command per line ({@code status}, {@code reload}, {@code lookup DOMAIN [MAP]}), one JSON object
+ * per line in reply. It is
  * meant for loopback or a unix socket with restrictive permissions only.
  */
 public final class AdminProtocol implements ProtocolPipeline {
     /** The door's name in log lines. */
     public static final String NAME = "admin";
-    /** Commands are single words; anything longer is not a command. */
-    public static final int MAX_COMMAND_BYTES = 64;
+    /** A command and its arguments: {@code lookup DOMAIN MAP} with a domain of 253 characters fits. */
+    public static final int MAX_COMMAND_BYTES = 600;
     /** Commands a client may send ahead while a reload runs; policyctl sends one per connection. */
     static final int MAX_WAITING_COMMANDS = 8;
     /**
@@ -39,6 +40,8 @@ public final class AdminProtocol implements ProtocolPipeline {
     public static final TransportSettings TRANSPORT = TransportSettings.DEFAULTS.withMaxConnections(16)
             .withIdleTimeout(Duration.ofSeconds(60)).withRequestTimeout(Duration.ofSeconds(10));
 
+    /** The map a lookup answers for when none is named: what Postfix's documented setup asks. */
+    public static final String DEFAULT_LOOKUP_MAP = "starttls";
     private static final Logger LOG = LoggerFactory.getLogger(AdminProtocol.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,31 +83,44 @@ public final class AdminProtocol implements ProtocolPipeline {
             run(ctx, command);
         }
 
-        private void run(ChannelHandlerContext ctx, String command) {
+        private void run(ChannelHandlerContext ctx, String line) {
+            String[] words = line.split(" +");
+            String command = words[0];
+            if (command.equals("lookup") && (words.length == 2 || words.length == 3)) {
+                String map = words.length == 3 ? words[2] : DEFAULT_LOOKUP_MAP;
+                waitFor(ctx, actions.lookup(words[1], map), "lookup");
+                return;
+            }
             switch (command) {
                 case "status":
                     reply(ctx, actions.status());
                     break;
                 case "reload":
                     LOG.info("admin: reload requested");
-                    ctx.channel().config().setAutoRead(false);
-                    reloading = true;
-                    actions.reload().whenComplete((result, error) -> ctx.executor().execute(() -> {
-                        reloading = false;
-                        reply(ctx, error == null ? result : error("reload failed: " + error.getMessage()));
-                        while (!reloading && !waiting.isEmpty() && ctx.channel().isActive()) {
-                            run(ctx, waiting.poll());
-                        }
-                        if (!reloading) {
-                            ctx.channel().config().setAutoRead(true);
-                        }
-                    }));
+                    waitFor(ctx, actions.reload(), "reload");
                     break;
                 default:
                     waiting.clear();
-                    reply(ctx, error("unknown command; use status or reload"));
+                    reply(ctx, error("unknown command; use status, reload or lookup DOMAIN [MAP]"));
                     ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        /** Replies when {@code result} completes (off the event loop); later commands wait for it. */
+        private void waitFor(ChannelHandlerContext ctx, java.util.concurrent.CompletableFuture<ObjectNode> result,
+                String what) {
+            ctx.channel().config().setAutoRead(false);
+            reloading = true;
+            result.whenComplete((value, error) -> ctx.executor().execute(() -> {
+                reloading = false;
+                reply(ctx, error == null ? value : error(what + " failed: " + error.getMessage()));
+                while (!reloading && !waiting.isEmpty() && ctx.channel().isActive()) {
+                    run(ctx, waiting.poll());
+                }
+                if (!reloading) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }));
         }
 
         private void reply(ChannelHandlerContext ctx, ObjectNode node) {

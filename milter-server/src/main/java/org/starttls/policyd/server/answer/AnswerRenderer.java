@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.StringJoiner;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.DecisionSource;
+import org.starttls.policyd.core.engine.StsBasis;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.milter.MilterCommand;
@@ -27,7 +29,9 @@ import org.starttls.policyd.server.socketmap.SocketmapReply;
  *       {@code secure match=mx1.example.com:.example.net servername=hostname}; the MX patterns in
  *       list order, joined by {@code :}; {@code servername=hostname} per map setting. A policy
  *       always has at least one pattern ({@link TlsPolicy} refuses none), so {@code match=} is
- *       never empty.
+ *       never empty. For an MTA-STS policy ({@link #stsSecureValue}) the patterns are the
+ *       policy's in Postfix's form ({@code *.example.com} becomes {@code .example.com}), at most
+ *       100 of them, and a map with {@code tlsrpt: true} adds Postfix 3.10's TLSRPT attributes.
  *   <li>Tag header value: {@code example.com=enforce(match=mx1.example.com:.example.net)}, one
  *       entry per domain joined by {@code "; "}; an entry whose patterns do not fit is written
  *       without them ({@code example.com=enforce}); entries that do not fit at all are counted
@@ -41,6 +45,8 @@ import org.starttls.policyd.server.socketmap.SocketmapReply;
 public final class AnswerRenderer {
     /** The milter's tag header value: with a name of at most 64 characters the line stays under 998. */
     public static final int MAX_MILTER_HEADER_VALUE_CHARS = 900;
+    /** An MTA-STS answer carries at most this many of the policy's MX patterns. */
+    public static final int MAX_STS_MX_PATTERNS = StsAnswer.MAX_MX_PATTERNS;
 
     private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();
     private static final String DOWNGRADE_STATUS = "4.7.5";
@@ -57,7 +63,9 @@ public final class AnswerRenderer {
             case REQUIRE_TLS:
             case DEFER_DOWNGRADE:
                 // At delivery a known downgrade changes nothing: requiring TLS is what defers.
-                String value = secureValue(decision.policy(), settings.servername());
+                String value = decision.source() == DecisionSource.MTA_STS
+                        ? stsSecureValue(decision.sts(), settings.servername(), settings.tlsrpt())
+                        : secureValue(decision.policy(), settings.servername());
                 if (!SocketmapReply.fitsOk(value)) {
                     return SocketmapReply.temp("policy for " + decision.domain() + " is longer than "
                             + SocketmapReply.MAX_REPLY_BYTES + " bytes");
@@ -76,6 +84,29 @@ public final class AnswerRenderer {
     public static String secureValue(TlsPolicy policy, boolean servername) {
         String value = "secure match=" + matchList(policy);
         return servername ? value + " servername=hostname" : value;
+    }
+
+    /**
+     * The answer for an MTA-STS policy: {@code secure match=mx1.example.com:.example.com}, then
+     * {@code servername=hostname} when asked, then with {@code tlsrpt} Postfix 3.10's TLSRPT
+     * attributes ({@code policy_type=sts policy_domain=... mx_host_pattern=*.example.com ...
+     * { policy_string = ... }}; see {@link StsAnswer}). {@code match=} is never empty: a policy
+     * that requires TLS has at least one valid pattern.
+     */
+    public static String stsSecureValue(StsBasis sts, boolean servername, boolean tlsrpt) {
+        StringBuilder value = new StringBuilder("secure match=").append(StsAnswer.matchList(sts));
+        if (servername) {
+            value.append(" servername=hostname");
+        }
+        if (tlsrpt) {
+            value.append(' ').append(StsAnswer.tlsrptAttributes(sts));
+        }
+        return value.toString();
+    }
+
+    /** Whether an answer for this policy leaves out some of its MX patterns (more than an answer carries). */
+    public static boolean stsPatternsCapped(StsBasis sts) {
+        return StsAnswer.capped(sts);
     }
 
     /** The policy's MX patterns as a Postfix {@code match=} list: {@code mx1.example.com:.example.net}. */
@@ -190,12 +221,13 @@ public final class AnswerRenderer {
 
     /** {@code domain=mode(match=...)}, or {@code domain=mode} when that does not fit, or null. */
     private static String headerEntry(Decision decision, int room) {
-        String domainAndMode = PrintableText.of(decision.domain(), HeaderField.MAX_LINE_CHARS) + "=" + decision.mode().wireName();
+        String domainAndMode = PrintableText.of(decision.domain(), HeaderField.MAX_LINE_CHARS) + "=" + decision.decidingMode();
         int remaining = room - domainAndMode.length();
         if (remaining < 0) {
             return null;
         }
-        String match = "(match=" + matchList(decision.policy()) + ")";
+        String match = "(match=" + (decision.source() == DecisionSource.MTA_STS ? StsAnswer.matchList(decision.sts())
+                : matchList(decision.policy())) + ")";
         return match.length() <= remaining ? domainAndMode + match : domainAndMode;
     }
 

@@ -1,8 +1,11 @@
 package org.starttls.policyd.server.config;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +16,10 @@ import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.answer.HeaderField;
 import org.starttls.policyd.server.policy.PolicyServiceSettings;
+import org.starttls.policyd.fetcher.sts.StsSettings;
 import org.starttls.policyd.server.probe.ProbeSettings;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
+import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.transport.ListenAddress;
 import org.starttls.policyd.server.transport.TransportSettings;
@@ -31,13 +37,28 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * @param transport connection limits and timeouts shared by the doors
  * @param metrics the loopback address of the /metrics and /health HTTP endpoint, or null when disabled
  * @param probe downgrade detection ({@link ProbeSettings#DISABLED} unless the admin opts in)
+ * @param dns the resolver of MTA-STS and the probe ({@code dns.*})
+ * @param mtaSts live MTA-STS
+ * @param warnings what the configuration says that works but should change (a deprecated key), one
+ *     sentence each: logged at start, printed by {@code --check-config}
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
         PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
-        ListenAddress metrics, ProbeSettings probe) {
+        ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings) {
 
     public DaemonSettings {
         Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(mtaSts, "mtaSts");
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Settings without MTA-STS (tests and tools that ask the list alone). */
+    public DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
+            PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
+            ListenAddress metrics, ProbeSettings probe) {
+        this(source, engine, socketmap, policyService, milter, admin, transport, metrics, probe, DnsSettings.system(),
+                MtaSts.DISABLED, List.of());
     }
 
     /** Settings without the metrics endpoint and without downgrade detection. */
@@ -97,10 +118,28 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
         }
     }
 
+    /**
+     * Live MTA-STS ({@code mta-sts.*}).
+     *
+     * @param enabled whether the doors consult MTA-STS
+     * @param trustStore PEM bundle of the CAs policy hosts are verified against, or null for the JDK's
+     * @param resolver how the resolver caches and re-checks
+     */
+    public record MtaSts(boolean enabled, Path trustStore, StsSettings resolver) {
+        public static final MtaSts DISABLED = new MtaSts(false, null, StsSettings.DEFAULTS);
+
+        public MtaSts {
+            Objects.requireNonNull(resolver, "resolver");
+        }
+    }
+
     /** Validates {@code config} (read from {@code file}, or built from flags when null). */
     public static DaemonSettings from(PolicydConfig config, Path file) throws ConfigException {
         return new Validator(file == null ? "command line" : file.toString()).validate(config);
     }
+
+    /** How much longer than the longest first-contact wait the socketmap door's request deadline is at least. */
+    public static final Duration STS_WAIT_MARGIN = Duration.ofSeconds(2);
 
     /** The shortest refresh interval accepted, in hours: a list changes daily at most. */
     public static final double MIN_REFRESH_HOURS = 0.25;
@@ -122,9 +161,61 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                     .withIdleTimeout(Duration.ofSeconds(positive("limits.idle-timeout-seconds", c.limits.idleTimeoutSeconds)))
                     .withRequestTimeout(Duration.ofSeconds(
                             positive("limits.request-timeout-seconds", c.limits.requestTimeoutSeconds)));
+            List<String> warnings = new ArrayList<>();
+            ProbeSettings probe = ProbeConfig.validate(c.probe, transport, this::error);
+            DnsSettings dns = dns(c.dns, probe, warnings);
+            if (probe.resolver() == null && dns.resolver() != null) {
+                probe = new ProbeSettings(probe.enabled(), dns.resolver(), probe.port(), probe.ehloName(),
+                        probe.connectTimeout(), probe.commandTimeout(), probe.probeTimeout(), probe.goodLifetime(),
+                        probe.badLifetime(), probe.maxConcurrentProbes(), probe.waitBudget(), probe.trustStore());
+            }
             return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine, transport),
                     policyDoor(c.policyService, transport), milterDoor(c.milter, transport), admin(c.admin), transport,
-                    metrics(c.metrics), ProbeConfig.validate(c.probe, transport, this::error));
+                    metrics(c.metrics), probe, dns, mtaSts(c.mtaSts), warnings);
+        }
+
+        /** {@code dns.*}; {@code probe.resolver} is its deprecated alias (already validated into {@code probe}). */
+        private DnsSettings dns(PolicydConfig.DnsSection d, ProbeSettings probe, List<String> warnings) throws ConfigException {
+            InetSocketAddress resolver = null;
+            if (d.resolver != null && !d.resolver.isBlank()) {
+                try {
+                    resolver = ResolverAddress.parse(d.resolver);
+                } catch (IllegalArgumentException e) {
+                    throw error("dns.resolver", e.getMessage());
+                }
+            }
+            if (probe.resolver() != null) {
+                if (resolver != null && !resolver.equals(probe.resolver())) {
+                    throw error("dns.resolver and probe.resolver", "they name different servers; probe.resolver is a "
+                            + "deprecated spelling of dns.resolver, which MTA-STS and the probe share: keep dns.resolver only");
+                }
+                if (resolver == null) {
+                    warnings.add(origin + ": probe.resolver is deprecated; write dns.resolver instead (it now serves "
+                            + "MTA-STS and the probe alike)");
+                    resolver = probe.resolver();
+                }
+            }
+            long max = DnsSettings.MAX_TIMEOUT.toMillis();
+            if (d.timeoutMs < 1 || d.timeoutMs > max) {
+                throw error("dns.timeout-ms", d.timeoutMs + " is not between 1 and " + max);
+            }
+            return new DnsSettings(resolver, Duration.ofMillis(d.timeoutMs));
+        }
+
+        private MtaSts mtaSts(PolicydConfig.MtaStsSection m) throws ConfigException {
+            if (m.txtRecheckSeconds < 1) {
+                throw error("mta-sts.txt-recheck-seconds", m.txtRecheckSeconds + " must be at least 1");
+            }
+            if (m.cacheSize < 1 || m.cacheSize > MtaStsDefaults.MAX_CACHE_SIZE) {
+                throw error("mta-sts.cache-size", m.cacheSize + " is not between 1 and " + MtaStsDefaults.MAX_CACHE_SIZE);
+            }
+            Path trustStore = path("mta-sts.trust-store", m.trustStore);
+            if (trustStore != null && !java.nio.file.Files.isReadable(trustStore)) {
+                throw error("mta-sts.trust-store", trustStore + " is not a readable file");
+            }
+            StsSettings resolver = StsSettings.DEFAULTS.withTxtRecheck(Duration.ofSeconds(m.txtRecheckSeconds))
+                    .withMaxEntries(m.cacheSize);
+            return new MtaSts(m.enabled, trustStore, resolver);
         }
 
         private ListSettings listSettings(PolicydConfig.ListSection l) throws ConfigException {
@@ -177,12 +268,44 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
                         m.testingDomains == null ? engine.testingDomains()
                                 : testingDomains(key + ".testing-domains", m.testingDomains),
                         m.expiredList == null ? engine.expiredList() : expiredList(key + ".expired-list", m.expiredList));
-                named.put(entry.getKey(), defaults.withEngineSettings(mapEngine)
-                        .withServername(m.servername == null ? s.servername : m.servername));
+                boolean sendmail = SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(entry.getKey());
+                if (Boolean.TRUE.equals(m.tlsrpt) && sendmail) {
+                    throw error(key + ".tlsrpt", "Sendmail's sts map cannot take TLSRPT attributes (Postfix 3.10+ only)");
+                }
+                named.put(entry.getKey(), SocketmapMapSettings.defaultsFor(entry.getKey(), defaults)
+                        .withEngineSettings(mapEngine)
+                        .withServername(m.servername == null ? s.servername : m.servername)
+                        .withTlsrpt(Boolean.TRUE.equals(m.tlsrpt))
+                        .withStsWait(m.stsWaitSeconds == null
+                                ? SocketmapMapSettings.defaultsFor(entry.getKey(), defaults).stsWait()
+                                : stsWait(key + ".sts-wait-seconds", m.stsWaitSeconds)));
             }
             ListenAddress listen = listen("socketmap.listen", s.listen);
-            return new SocketmapDoor(listen, defaults, named,
-                    socketFile("socketmap", listen, s.socketMode, s.socketGroup, transport));
+            TransportSettings door = socketFile("socketmap", listen, s.socketMode, s.socketGroup, transport);
+            return new SocketmapDoor(listen, defaults, named, withRoomForStsWaits(door, defaults, named));
+        }
+
+        private Duration stsWait(String key, int seconds) throws ConfigException {
+            long max = SocketmapMapSettings.MAX_STS_WAIT.toSeconds();
+            if (seconds < 0 || seconds > max) {
+                throw error(key, seconds + " is not between 0 and " + max + " (Postfix gives up on a socketmap reply"
+                        + " after 100 s; Sendmail's sts map after 5 s)");
+            }
+            return Duration.ofSeconds(seconds);
+        }
+
+        /**
+         * The socketmap door answers TEMP for a reply still pending at its request deadline; the
+         * deadline is made long enough that a first contact's own wait always ends first.
+         */
+        private static TransportSettings withRoomForStsWaits(TransportSettings door, SocketmapMapSettings defaults,
+                Map<String, SocketmapMapSettings> named) {
+            Duration longest = defaults.stsWait();
+            for (SocketmapMapSettings map : named.values()) {
+                longest = map.stsWait().compareTo(longest) > 0 ? map.stsWait() : longest;
+            }
+            Duration needed = longest.plus(STS_WAIT_MARGIN);
+            return door.requestTimeout().compareTo(needed) >= 0 ? door : door.withRequestTimeout(needed);
         }
 
         private PolicyDoor policyDoor(PolicydConfig.PolicyServiceSection p, TransportSettings transport)

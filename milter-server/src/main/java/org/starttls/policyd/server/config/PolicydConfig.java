@@ -7,6 +7,8 @@ import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.fetcher.FetchSettings;
 import org.starttls.policyd.fetcher.RefreshSettings;
 import org.starttls.policyd.fetcher.StateDirectory;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
+import org.starttls.policyd.fetcher.sts.StsSettings;
 import org.starttls.policyd.server.probe.ProbeSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.admin.AdminDefaults;
@@ -51,6 +53,12 @@ public final class PolicydConfig {
 
     @JsonProperty("probe")
     public ProbeSection probe = new ProbeSection();
+
+    @JsonProperty("dns")
+    public DnsSection dns = new DnsSection();
+
+    @JsonProperty("mta-sts")
+    public MtaStsSection mtaSts = new MtaStsSection();
 
     /** Where the list comes from and how it is kept current. */
     public static final class ListSection {
@@ -124,6 +132,37 @@ public final class PolicydConfig {
         public String expiredList;
         @JsonProperty("servername")
         public Boolean servername;
+        /** Postfix 3.10+ TLSRPT attributes on MTA-STS answers; Postfix 3.9 and older defer every answer that carries them. */
+        @JsonProperty("tlsrpt")
+        public Boolean tlsrpt;
+        /** How long a first contact waits for MTA-STS; default 10, and 4 for the map named sts (Sendmail). */
+        @JsonProperty("sts-wait-seconds")
+        public Integer stsWaitSeconds;
+    }
+
+    /** The DNS resolver of MTA-STS (and later DANE) and of the downgrade probe. */
+    public static final class DnsSection {
+        /** IP[:PORT] of the resolver; empty means the servers in /etc/resolv.conf. */
+        @JsonProperty("resolver")
+        public String resolver = "";
+        /** One query's timeout. */
+        @JsonProperty("timeout-ms")
+        public int timeoutMs = (int) DnsSettings.DEFAULT_TIMEOUT.toMillis();
+    }
+
+    /** Live MTA-STS (RFC 8461). */
+    public static final class MtaStsSection {
+        @JsonProperty("enabled")
+        public boolean enabled = true;
+        /** PEM bundle of CA certificates policy hosts are verified against; empty means the JDK's. */
+        @JsonProperty("trust-store")
+        public String trustStore = "";
+        /** A cached policy older than this re-checks its TXT id when used. */
+        @JsonProperty("txt-recheck-seconds")
+        public int txtRecheckSeconds = (int) StsSettings.DEFAULTS.txtRecheck().toSeconds();
+        /** How many domains' policies the cache holds (in memory and in state-dir). */
+        @JsonProperty("cache-size")
+        public int cacheSize = StsSettings.DEFAULTS.maxEntries();
     }
 
     /** The Postfix policy delegation door (check_policy_service). */

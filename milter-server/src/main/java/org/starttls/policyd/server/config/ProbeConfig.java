@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.starttls.policyd.server.probe.ProbeSettings;
-import org.starttls.policyd.server.probe.ResolverAddress;
 import org.starttls.policyd.server.transport.TransportSettings;
 
 /** Validates the {@code probe:} section into {@link ProbeSettings}; errors name the key. */

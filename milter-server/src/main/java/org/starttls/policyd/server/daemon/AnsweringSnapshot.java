@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.daemon;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.PolicyEngine;
@@ -11,7 +12,9 @@ import org.starttls.policyd.server.milter.MilterServer;
 import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.policy.PolicyResponder;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.sts.StsWaiter;
 import org.starttls.policyd.server.socketmap.SocketmapResponder;
 import org.starttls.policyd.server.socketmap.SocketmapServer;
 
@@ -32,6 +35,12 @@ import org.starttls.policyd.server.socketmap.SocketmapServer;
  */
 record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngine engine, SocketmapResponder socketmap,
         PolicyResponder policy, ReceiptDecider receipt, MilterSettings milter) {
+    /**
+     * How long a receipt-time decision (on the doors' decision threads) waits for a first
+     * MTA-STS resolution: as long as a socketmap map by default; Postfix's policy client waits
+     * 100 s, its milter client 30 s.
+     */
+    static final Duration RECEIPT_STS_WAIT = SocketmapMapSettings.DEFAULT_STS_WAIT;
 
     /**
      * @param receiptLayer adds downgrade knowledge to the list's receipt-time decisions
@@ -39,13 +48,23 @@ record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngin
      */
     static AnsweringSnapshot build(VerifiedList list, DaemonSettings settings, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters) {
+        return build(list, settings, clock, receiptLayer, meters, null);
+    }
+
+    /**
+     * @param sts asks MTA-STS before the list (the doors wait for it as {@link StsWaiter} says), or
+     *     null when MTA-STS is off
+     */
+    static AnsweringSnapshot build(VerifiedList list, DaemonSettings settings, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, StsWaiter sts) {
         // An engine of its own, never installed into after this: the list and rules travel together.
         PolicyEngine engine = list == null ? new PolicyEngine(clock, settings.engine())
                 : new PolicyEngine(clock, settings.engine(), list);
-        ReceiptDecider receipt = receiptLayer.apply(ReceiptDecider.listOnly(engine));
+        ReceiptDecider receipt = receiptLayer.apply(sts == null ? ReceiptDecider.listOnly(engine)
+                : sts.receiptDecider(engine, RECEIPT_STS_WAIT));
         DaemonSettings.SocketmapDoor socketmapDoor = settings.socketmap();
         SocketmapResponder socketmap = socketmapDoor == null ? null : new SocketmapResponder(
-                new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named()),
+                new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named(), sts),
                 meters.door(SocketmapServer.NAME));
         PolicyResponder policy = settings.policyService() == null ? null : new PolicyResponder(receipt,
                 settings.policyService().settings(), meters.door(PolicyServiceServer.NAME));

@@ -25,6 +25,7 @@ import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.metrics.AnswerMeters;
+import org.starttls.policyd.server.sts.StsWaiter;
 
 /**
  * The daemon's control plane: one thread of its own owns the configuration, reloads (SIGHUP and
@@ -50,6 +51,8 @@ final class ControlPlane implements AutoCloseable {
     private final SettingsSource settingsSource;
     private final UnaryOperator<ReceiptDecider> receiptLayer;
     private final AnswerMeters meters;
+    /** MTA-STS for the doors, built once at start; null when it is off. */
+    private final StsWaiter sts;
     /** The settings the doors and endpoints were bound with. */
     private final DaemonSettings started;
     private final ActiveList active;
@@ -69,8 +72,9 @@ final class ControlPlane implements AutoCloseable {
 
     private ControlPlane(ScheduledExecutorService executor, boolean ownsExecutor, Clock clock,
             SettingsSource settingsSource, UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters,
-            DaemonSettings started) {
+            DaemonSettings started, StsWaiter sts) {
         this.executor = executor;
+        this.sts = sts;
         this.ownsExecutor = ownsExecutor;
         this.clock = clock;
         this.settingsSource = settingsSource;
@@ -86,6 +90,12 @@ final class ControlPlane implements AutoCloseable {
     /** A control plane on a thread of its own ({@code policyd-control}). */
     static ControlPlane start(DaemonSettings settings, SettingsSource settingsSource, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters) throws ConfigException {
+        return start(settings, settingsSource, clock, receiptLayer, meters, (StsWaiter) null);
+    }
+
+    /** As above, the doors asking MTA-STS through {@code sts} (null: off). */
+    static ControlPlane start(DaemonSettings settings, SettingsSource settingsSource, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, StsWaiter sts) throws ConfigException {
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "policyd-control");
             t.setDaemon(true);
@@ -94,7 +104,7 @@ final class ControlPlane implements AutoCloseable {
         // Reloads and refreshes cancel timers all the time; cancelled ones must not pile up.
         thread.setRemoveOnCancelPolicy(true);
         try {
-            return start(settings, settingsSource, clock, receiptLayer, meters, thread, true);
+            return start(settings, settingsSource, clock, receiptLayer, meters, thread, true, sts);
         } catch (ConfigException | RuntimeException e) {
             thread.shutdownNow();
             throw e;
@@ -108,8 +118,14 @@ final class ControlPlane implements AutoCloseable {
     static ControlPlane start(DaemonSettings settings, SettingsSource settingsSource, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, ScheduledExecutorService executor,
             boolean ownsExecutor) throws ConfigException {
+        return start(settings, settingsSource, clock, receiptLayer, meters, executor, ownsExecutor, null);
+    }
+
+    private static ControlPlane start(DaemonSettings settings, SettingsSource settingsSource, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, ScheduledExecutorService executor,
+            boolean ownsExecutor, StsWaiter sts) throws ConfigException {
         ControlPlane plane = new ControlPlane(executor, ownsExecutor, clock, Objects.requireNonNull(settingsSource),
-                Objects.requireNonNull(receiptLayer), Objects.requireNonNull(meters), Objects.requireNonNull(settings));
+                Objects.requireNonNull(receiptLayer), Objects.requireNonNull(meters), Objects.requireNonNull(settings), sts);
         plane.keeper = ListKeeper.create(settings.source(), plane.active, executor, clock, plane::downloader);
         plane.publish();
         new StartupLoad(plane.keeper, plane.active, clock, plane.inForce.engine()).run();
@@ -139,7 +155,7 @@ final class ControlPlane implements AutoCloseable {
     private synchronized void publish() {
         VerifiedList list = active.get();
         DaemonSettings settings = inForce;
-        snapshot.set(AnsweringSnapshot.build(list, settings, clock, receiptLayer, meters));
+        snapshot.set(AnsweringSnapshot.build(list, settings, clock, receiptLayer, meters, sts));
         expiry.watch(list, settings.engine());
         String enforcing = Enforcement.of(list, settings.engine(), clock.instant()).describe();
         if (startedUp && !enforcing.equals(lastEnforcing)) {

@@ -14,6 +14,8 @@ import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.server.admin.AdminActions;
+import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.SettingNames;
@@ -21,6 +23,11 @@ import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.metrics.DaemonSnapshot;
 import org.starttls.policyd.server.metrics.MetricsServer;
 import org.starttls.policyd.server.probe.DowngradeDetector;
+import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.socketmap.SocketmapReply;
+import org.starttls.policyd.server.sts.LookupReport;
+import org.starttls.policyd.server.sts.StsNetwork;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /**
@@ -35,13 +42,15 @@ public final class Policyd implements AutoCloseable, AdminActions {
     private final Doors doors;
     private final DowngradeDetector probes;
     private final AnswerMeters meters;
+    private final StsService sts;
     /** The /metrics endpoint, or null when disabled or when it could not bind ({@link #metricsProblem}). */
     private volatile MetricsServer metricsServer;
     private volatile String metricsProblem;
     private volatile String metricsListen;
 
-    private Policyd(ControlPlane control, Doors doors, AnswerMeters meters, DowngradeDetector probes) {
+    private Policyd(ControlPlane control, Doors doors, AnswerMeters meters, DowngradeDetector probes, StsService sts) {
         this.control = control;
+        this.sts = sts;
         this.doors = doors;
         this.meters = meters;
         this.probes = probes;
@@ -63,17 +72,27 @@ public final class Policyd implements AutoCloseable, AdminActions {
      */
     public static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer) throws IOException, ConfigException {
+        return start(settings, settingsSource, clock, receiptLayer, StsNetwork::open);
+    }
+
+    /** As above, MTA-STS's DNS and HTTPS sides opened by {@code stsNetwork} (tests point it at a local world). */
+    static Policyd start(DaemonSettings settings, Supplier<DaemonSettings> settingsSource, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, StsService.SourcesFactory stsNetwork)
+            throws IOException, ConfigException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(settingsSource, "settingsSource");
         StartChecks.refuseWhatStartWouldRefuse(settings);
+        settings.warnings().forEach(warning -> LOG.warn("{}", warning));
         AnswerMeters meters = new AnswerMeters();
-        DowngradeDetector probes = startProbes(settings, clock);
+        StsService sts = StsService.start(settings, clock, meters.sts(), stsNetwork);
+        DowngradeDetector probes = null;
         ControlPlane control = null;
         try {
+            probes = startProbes(settings, clock);
             UnaryOperator<ReceiptDecider> layer = probes == null ? receiptLayer : withProbes(receiptLayer, probes);
-            control = ControlPlane.start(settings, () -> reread(settingsSource), clock, layer, meters);
+            control = ControlPlane.start(settings, () -> reread(settingsSource), clock, layer, meters, sts.waiter());
             Doors doors = Doors.start(settings, control.snapshots(), meters);
-            Policyd daemon = new Policyd(control, doors, meters, probes);
+            Policyd daemon = new Policyd(control, doors, meters, probes, sts);
             if (settings.admin() != null) {
                 try {
                     doors.startAdmin(settings.admin(), daemon);
@@ -93,6 +112,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
             if (control != null) {
                 control.close();
             }
+            sts.close();
             throw e;
         }
     }
@@ -190,6 +210,27 @@ public final class Policyd implements AutoCloseable, AdminActions {
         return reloadAll().thenApply(DaemonStatus::ofReload);
     }
 
+    /**
+     * What map {@code map} answers for {@code domain}, as the socketmap door would (a first contact
+     * waits as the map does), with its explanation; completes off the event loops.
+     */
+    @Override
+    public CompletableFuture<ObjectNode> lookup(String domain, String map) {
+        AnsweringSnapshot now = control.snapshot();
+        DaemonSettings settings = now.settings();
+        DaemonSettings.SocketmapDoor door = settings.socketmap();
+        SocketmapMaps maps = door == null
+                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.waiter())
+                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter());
+        String key = domain.strip();
+        return maps.decideWithSts(map, key).toCompletableFuture().thenApply(decision -> {
+            SocketmapReply answer = AnswerRenderer.socketmap(decision, maps.settingsFor(map));
+            TlsPolicy listed = now.list() == null ? null : now.list().list().lookup(decision.domain());
+            return LookupReport.of(map, decision, answer, listed,
+                    sts.resolver() == null ? null : sts.resolver().state(decision.domain()), control.clock().instant());
+        });
+    }
+
     public ListStatus listStatus() {
         return control.listStatus();
     }
@@ -224,6 +265,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
             probes.close();
         }
         control.close();
+        sts.close();
         LOG.info("policyd stopped");
     }
 

@@ -9,7 +9,8 @@ import org.starttls.policyd.server.transport.TransportSettings;
 /**
  * The settings a reload cannot apply because they are bound into sockets and threads at start:
  * door addresses (and whether a door runs), connection limits, unix socket modes and groups, the admin and metrics endpoints,
- * downgrade detection. Named by their configuration keys.
+ * downgrade detection, the DNS resolver and every MTA-STS setting (the resolver and its cache are
+ * built once). Named by their configuration keys.
  */
 final class RestartNeeded {
     private RestartNeeded() {
@@ -36,7 +37,38 @@ final class RestartNeeded {
         if (!started.probe().equals(next.probe())) {
             keys.add("probe");
         }
+        if (started.socketmap() != null && next.socketmap() != null
+                && !started.socketmap().transport().requestTimeout().equals(next.socketmap().transport().requestTimeout())
+                && !keys.contains("limits.request-timeout-seconds")) {
+            // The door's deadline follows the longest first-contact wait; it is bound at start.
+            keys.add("socketmap.maps.*.sts-wait-seconds");
+        }
+        dnsAndMtaSts(keys, started, next);
         return List.copyOf(keys);
+    }
+
+    /** The DNS client and the MTA-STS resolver are built once at start (their cache lives across reloads). */
+    private static void dnsAndMtaSts(List<String> keys, DaemonSettings started, DaemonSettings next) {
+        if (!Objects.equals(started.dns().resolver(), next.dns().resolver())) {
+            keys.add("dns.resolver");
+        }
+        if (!started.dns().timeout().equals(next.dns().timeout())) {
+            keys.add("dns.timeout-ms");
+        }
+        DaemonSettings.MtaSts a = started.mtaSts();
+        DaemonSettings.MtaSts b = next.mtaSts();
+        if (a.enabled() != b.enabled()) {
+            keys.add("mta-sts.enabled");
+        }
+        if (!Objects.equals(a.trustStore(), b.trustStore())) {
+            keys.add("mta-sts.trust-store");
+        }
+        if (!a.resolver().txtRecheck().equals(b.resolver().txtRecheck())) {
+            keys.add("mta-sts.txt-recheck-seconds");
+        }
+        if (a.resolver().maxEntries() != b.resolver().maxEntries()) {
+            keys.add("mta-sts.cache-size");
+        }
     }
 
     private static void door(List<String> keys, String section, Object startedAddress, Object nextAddress) {
@@ -94,6 +126,6 @@ final class RestartNeeded {
                 : new DaemonSettings.MilterDoor(started.milter().listen(), next.milter().headerName(),
                         started.milter().transport());
         return new DaemonSettings(next.source(), next.engine(), socketmap, policy, milter, started.admin(),
-                started.transport(), started.metrics(), started.probe());
+                started.transport(), started.metrics(), started.probe(), started.dns(), started.mtaSts(), next.warnings());
     }
 }

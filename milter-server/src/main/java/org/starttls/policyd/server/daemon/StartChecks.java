@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.daemon;
 
 import java.io.IOException;
+import org.starttls.policyd.fetcher.sts.PolicyHostTrust;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -96,6 +97,11 @@ public final class StartChecks {
         String after = fetches
                 ? "; it enforces again once a fresh list from " + from + " verifies"
                 : "; neither list.url nor list.file is set, so no fresher list will come";
+        if (settings.mtaSts().enabled()) {
+            return "the list enforces nothing: " + which + " expired at " + list.list().expires()
+                    + " and policy.expired-list is enforce-nothing" + after + "; only domains that publish MTA-STS are"
+                    + " protected, and none before its first policy is fetched";
+        }
         return "this configuration enforces nothing: " + which + " expired at " + list.list().expires()
                 + " and policy.expired-list is enforce-nothing" + after;
     }
@@ -131,6 +137,13 @@ public final class StartChecks {
     }
 
     private static void checkTrustStore(DaemonSettings settings) throws ConfigException {
+        if (settings.mtaSts().enabled() && settings.mtaSts().trustStore() != null) {
+            try {
+                PolicyHostTrust.pemBundle(settings.mtaSts().trustStore());
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("mta-sts.trust-store: " + e.getMessage());
+            }
+        }
         if (!settings.probe().enabled()) {
             return;
         }

@@ -11,6 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AnswerMeters {
     private final ConcurrentHashMap<String, DoorMeter> doors = new ConcurrentHashMap<>();
+    private final StsMeters sts = new StsMeters();
+
+    /** The MTA-STS resolver's counters (the resolver reports to them as its {@code StsEvents}). */
+    public StsMeters sts() {
+        return sts;
+    }
 
     /** The meter of {@code door}, created on first use. */
     public DoorMeter door(String door) {

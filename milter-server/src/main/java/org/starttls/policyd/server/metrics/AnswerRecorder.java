@@ -1,5 +1,7 @@
 package org.starttls.policyd.server.metrics;
 
+import org.starttls.policyd.core.engine.DecisionSource;
+
 /**
  * Where a door reports each answer it sends. Implementations only bump counters (no locks, no
  * I/O): doors call this on the event loop.
@@ -21,4 +23,8 @@ public interface AnswerRecorder {
 
     /** An answer that was not timed (e.g. the refusal of a malformed request). */
     void counted(String answer);
+
+    /** Which source decided an answer ({@code mta-sts}, {@code list}, {@code none}, ...). */
+    default void decidedBy(DecisionSource source) {
+    }
 }

@@ -1,5 +1,8 @@
 package org.starttls.policyd.server.metrics;
 
+import java.util.EnumMap;
+import org.starttls.policyd.core.engine.DecisionSource;
+
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,9 +17,25 @@ public final class DoorMeter implements AnswerRecorder {
     private final String door;
     private final ConcurrentHashMap<String, LongAdder> answers = new ConcurrentHashMap<>();
     private final LatencyHistogram latency = new LatencyHistogram();
+    private final Map<DecisionSource, LongAdder> sources = new EnumMap<>(DecisionSource.class);
 
     DoorMeter(String door) {
         this.door = door;
+        for (DecisionSource source : DecisionSource.values()) {
+            sources.put(source, new LongAdder());
+        }
+    }
+
+    @Override
+    public void decidedBy(DecisionSource source) {
+        sources.get(source).increment();
+    }
+
+    /** Decided answers so far by the source that decided. */
+    public Map<DecisionSource, Long> sources() {
+        Map<DecisionSource, Long> out = new EnumMap<>(DecisionSource.class);
+        sources.forEach((source, counter) -> out.put(source, counter.sum()));
+        return out;
     }
 
     public String door() {

@@ -1,5 +1,8 @@
 package org.starttls.policyd.server.metrics;
 
+import org.starttls.policyd.core.engine.DecisionSource;
+import org.starttls.policyd.fetcher.sts.StsFailure;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +25,8 @@ public final class PrometheusText {
     public static String render(AnswerMeters meters, DaemonSnapshot snapshot) {
         PrometheusText text = new PrometheusText();
         text.answers(meters);
+        text.sources(meters);
+        text.mtaSts(meters.sts());
         text.latency(meters);
         text.list(snapshot);
         text.doors(snapshot);
@@ -36,6 +41,40 @@ public final class PrometheusText {
                         .append(escape(answer.getKey())).append("\"} ").append(answer.getValue()).append('\n');
             }
         }
+    }
+
+    private void sources(AnswerMeters meters) {
+        header("policyd_answers_by_source_total", "counter",
+                "Decided answers by door and the source that decided (override, dane, mta-sts, list, none).");
+        for (DoorMeter door : meters.all()) {
+            for (Map.Entry<DecisionSource, Long> source : door.sources().entrySet()) {
+                out.append("policyd_answers_by_source_total{door=\"").append(escape(door.door())).append("\",source=\"")
+                        .append(source.getKey().wireName()).append("\"} ").append(source.getValue()).append('\n');
+            }
+        }
+    }
+
+    private void mtaSts(StsMeters sts) {
+        counter("policyd_mta_sts_cache_hits_total", "MTA-STS requests answered from the cache without waiting.", sts.hits());
+        counter("policyd_mta_sts_cache_misses_total", "MTA-STS requests that found nothing usable cached.", sts.misses());
+        gauge("policyd_mta_sts_cache_entries", "MTA-STS policies cached.", sts.entries());
+        header("policyd_mta_sts_fetch_failures_total", "counter",
+                "Failed MTA-STS TXT lookups and policy fetches, by reason.");
+        for (StsFailure kind : StsFailure.values()) {
+            out.append("policyd_mta_sts_fetch_failures_total{reason=\"").append(kind.label()).append("\"} ")
+                    .append(sts.failures(kind)).append('\n');
+        }
+        counter("policyd_mta_sts_stale_answers_total",
+                "Cached MTA-STS policies served although re-checking or refreshing them failed.", sts.staleAnswers());
+        counter("policyd_mta_sts_id_changes_total", "MTA-STS TXT ids that differed from the cached policy's.",
+                sts.idChanges());
+        counter("policyd_mta_sts_downgrades_total", "New MTA-STS policies weaker than the cached one.",
+                sts.downgrades());
+    }
+
+    private void counter(String name, String help, long value) {
+        header(name, "counter", help);
+        out.append(name).append(' ').append(value).append('\n');
     }
 
     private void latency(AnswerMeters meters) {

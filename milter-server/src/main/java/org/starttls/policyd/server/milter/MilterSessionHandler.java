@@ -213,6 +213,7 @@ final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessa
                     decision.verdict(), decision.reason());
         }
         MilterReply reply = AnswerRenderer.milterRecipient(decision);
+        recorder.decidedBy(decision.source());
         recorder.answered(AnswerRenderer.label(reply), System.nanoTime() - started);
         answer(ctx, MilterCommand.RCPT, reply);
         while (!deciding && !backlog.isEmpty() && ctx.channel().isActive()) {

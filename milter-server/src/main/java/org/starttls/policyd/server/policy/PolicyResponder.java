@@ -68,6 +68,7 @@ public final class PolicyResponder {
             return AnswerRenderer.policyInternalError(domain);
         }
         PolicyReply reply = AnswerRenderer.policy(decision, settings);
+        recorder.decidedBy(decision.source());
         if (reply.action().startsWith("DEFER")) {
             LOG.info("policy: recipient {} -> {} ({})", request.recipient(), reply, decision.reason());
         } else {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.DecisionSource;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.list.PolicyMode;
@@ -114,10 +115,11 @@ public final class DowngradeDetector implements AutoCloseable {
 
     /**
      * Enforced domains, and testing-mode ones (to log what enforcing them would do); not a listed
-     * domain that an expired list no longer enforces.
+     * domain that an expired list no longer enforces, nor one whose own MTA-STS policy decided
+     * (the probe checks the list's MX patterns).
      */
     private static boolean probed(Decision decision) {
-        return decision.listed() && (decision.verdict() == Verdict.REQUIRE_TLS
+        return decision.listed() && decision.source() == DecisionSource.LIST && (decision.verdict() == Verdict.REQUIRE_TLS
                 || decision.verdict() == Verdict.NO_POLICY && decision.mode() == PolicyMode.TESTING);
     }
 

@@ -5,17 +5,18 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.starttls.policyd.server.transport.PipelineNames;
 import org.starttls.policyd.server.transport.ProtocolPipeline;
+import org.starttls.policyd.server.transport.TransportSettings;
 
 /**
- * The socketmap door's handlers: netstring framing that parses each query as it is framed (queries
- * capped at {@link #MAX_QUERY_BYTES}), the reply encoder and the responder.
+ * The socketmap door's handler: one stage that frames each netstring query (capped at
+ * {@link #MAX_QUERY_BYTES}), parses it, asks the responder and writes the reply
+ * ({@link SocketmapHandler}).
  */
 public final class SocketmapProtocol implements ProtocolPipeline {
     /** Postfix never sends a query longer than this many bytes (netstring payload). */
     public static final int MAX_QUERY_BYTES = 10_000;
-    private static final SocketmapReplyEncoder ENCODER = new SocketmapReplyEncoder();
 
-    private final Supplier<SocketmapResponder> responder;
+    private final Supplier<? extends SocketmapAnswerSource> responder;
 
     /** Every request answered by {@code responder}. */
     public SocketmapProtocol(SocketmapResponder responder) {
@@ -26,7 +27,7 @@ public final class SocketmapProtocol implements ProtocolPipeline {
      * @param responder read for every request: the daemon's current answering snapshot, so a
      *     reload reaches connections that are already open
      */
-    public SocketmapProtocol(Supplier<SocketmapResponder> responder) {
+    public SocketmapProtocol(Supplier<? extends SocketmapAnswerSource> responder) {
         this.responder = Objects.requireNonNull(responder, "responder");
     }
 
@@ -35,11 +36,15 @@ public final class SocketmapProtocol implements ProtocolPipeline {
         return () -> responder;
     }
 
+    /** With the default transport settings' request deadline for pending answers. */
     @Override
     public void addProtocolHandlers(ChannelPipeline pipeline) {
-        // Parsing in the framing step saves a slice, its reference counting and a handler per request.
-        pipeline.addLast(PipelineNames.FRAMING, new NetstringDecoder(MAX_QUERY_BYTES, new SocketmapRequestDecoder()));
-        pipeline.addLast(PipelineNames.REPLY_ENCODER, ENCODER);
-        pipeline.addLast(PipelineNames.REQUESTS, new SocketmapHandler(responder));
+        addProtocolHandlers(pipeline, TransportSettings.DEFAULTS);
+    }
+
+    @Override
+    public void addProtocolHandlers(ChannelPipeline pipeline, TransportSettings settings) {
+        // Framing, parsing, answering and encoding in one stage: no message objects between stages.
+        pipeline.addLast(PipelineNames.REQUESTS, new SocketmapHandler(responder, settings.requestTimeout()));
     }
 }

@@ -12,7 +12,7 @@ import org.starttls.policyd.server.answer.PrintableText;
  * @param status the reply word
  * @param data the value after {@code OK}, or the reason after {@code TEMP}/{@code TIMEOUT}/{@code PERM}
  */
-public record SocketmapReply(Status status, String data) {
+public record SocketmapReply(Status status, String data) implements SocketmapAnswer {
     /** Postfix refuses replies longer than this many bytes (netstring payload). */
     public static final int MAX_REPLY_BYTES = 100_000;
     /** Reasons are cut to this many characters: they are for a log line, not a report. */
@@ -71,6 +71,12 @@ public record SocketmapReply(Status status, String data) {
     static String printable(String reason) {
         String text = reason == null ? "" : PrintableText.of(reason.strip(), MAX_REASON_CHARS).strip();
         return text.isEmpty() ? "unspecified" : text;
+    }
+
+    /** A reply is its own immediate answer. */
+    @Override
+    public SocketmapReply immediate() {
+        return this;
     }
 
     /** The netstring payload: {@code OK secure ...}, {@code NOTFOUND }, {@code TEMP reason}. */

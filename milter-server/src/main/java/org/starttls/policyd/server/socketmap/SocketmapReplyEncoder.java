@@ -1,57 +1,47 @@
 package org.starttls.policyd.server.socketmap;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.MessageToByteEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Writes a {@link SocketmapReply} as one netstring: {@code LENGTH:PAYLOAD,} with no line ending.
- * The text goes straight into a buffer of the exact size (reply data is ASCII, so one char is one
- * byte): no intermediate strings or arrays per answer. {@code NOTFOUND}, most answers, is written
- * from one shared buffer that was encoded once: no allocation and no release per answer.
+ * The text goes straight into an I/O buffer of the exact size (reply data is ASCII, so one char is
+ * one byte): no intermediate strings or arrays per answer. {@code NOTFOUND}, most answers, is
+ * copied from bytes encoded once. Called by {@link SocketmapHandler}, which writes the buffer
+ * itself (no encoder stage in the pipeline), into a new buffer or into the read buffer the request
+ * came in once the request has been consumed.
  */
-@ChannelHandler.Sharable
-final class SocketmapReplyEncoder extends MessageToByteEncoder<SocketmapReply> {
-    /** {@code 9:NOTFOUND ,}; never released, each write sends a duplicate with its own indexes. */
-    private static final ByteBuf NOT_FOUND_NETSTRING = Unpooled.unreleasableBuffer(encoded(SocketmapReply.notFound()));
+final class SocketmapReplyEncoder {
+    /** {@code 9:NOTFOUND ,}. */
+    private static final byte[] NOT_FOUND_NETSTRING = "9:NOTFOUND ,".getBytes(StandardCharsets.US_ASCII);
 
-    public SocketmapReplyEncoder() {
-        super(SocketmapReply.class);
+    private SocketmapReplyEncoder() {
     }
 
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof SocketmapReply && ((SocketmapReply) msg).status() == SocketmapReply.Status.NOTFOUND) {
-            ctx.write(NOT_FOUND_NETSTRING.duplicate(), promise);
-            return;
-        }
-        super.write(ctx, msg, promise);
-    }
-
-    private static ByteBuf encoded(SocketmapReply reply) {
-        int length = reply.wireLength();
-        ByteBuf out = Unpooled.directBuffer(decimalDigits(length) + 1 + length + 1);
-        writeNetstring(reply, out);
+    /** The reply as a netstring in a new buffer from {@code alloc}, which the caller writes (and so releases). */
+    static ByteBuf encode(ByteBufAllocator alloc, SocketmapReply reply) {
+        ByteBuf out = alloc.ioBuffer(encodedLength(reply));
+        encodeInto(reply, out);
         return out;
     }
 
-    @Override
-    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, SocketmapReply reply, boolean preferDirect) {
+    /** The bytes of the reply's netstring. */
+    static int encodedLength(SocketmapReply reply) {
+        if (reply.status() == SocketmapReply.Status.NOTFOUND) {
+            return NOT_FOUND_NETSTRING.length;
+        }
         int length = reply.wireLength();
-        int size = decimalDigits(length) + 1 + length + 1;
-        return preferDirect ? ctx.alloc().ioBuffer(size) : ctx.alloc().heapBuffer(size);
+        return decimalDigits(length) + 1 + length + 1;
     }
 
-    @Override
-    protected void encode(ChannelHandlerContext ctx, SocketmapReply reply, ByteBuf out) {
-        writeNetstring(reply, out);
-    }
-
-    private static void writeNetstring(SocketmapReply reply, ByteBuf out) {
+    /** Appends the reply's netstring to {@code out}, which has room for {@link #encodedLength}. */
+    static void encodeInto(SocketmapReply reply, ByteBuf out) {
+        if (reply.status() == SocketmapReply.Status.NOTFOUND) {
+            out.writeBytes(NOT_FOUND_NETSTRING);
+            return;
+        }
         writeDecimal(out, reply.wireLength());
         out.writeByte(':');
         ByteBufUtil.writeAscii(out, reply.status().name());

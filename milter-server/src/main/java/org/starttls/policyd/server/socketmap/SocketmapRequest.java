@@ -12,7 +12,7 @@ import java.util.Objects;
  * ({@code socketmap:inet:127.0.0.1:PORT:NAME}; Sendmail's {@code FEATURE(sts)} always says
  * {@code sts}) and the lookup key.
  */
-record SocketmapRequest(String mapName, String key) {
+public record SocketmapRequest(String mapName, String key) {
     public SocketmapRequest {
         Objects.requireNonNull(mapName, "mapName");
         Objects.requireNonNull(key, "key");

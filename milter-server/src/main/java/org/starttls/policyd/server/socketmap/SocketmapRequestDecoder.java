@@ -1,19 +1,64 @@
 package org.starttls.policyd.server.socketmap;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Turns each netstring payload into a {@link SocketmapRequest}, straight from the read buffer (no
- * slice, no handler of its own). One per connection: an MTA asks one map name over and over on a
- * connection, so the last name is kept and reused while the bytes match.
+ * Turns each netstring payload into a {@link SocketmapRequest}, straight from the read buffer. One
+ * per connection. A short request of printable ASCII, what MTAs send, is copied out of the buffer
+ * once and checked and split in that copy in one pass; an MTA asks one map name over and over on a
+ * connection, so the last name is kept and reused while the bytes match. Anything else (longer,
+ * other bytes, malformed) goes through {@link SocketmapRequest#parse}, which also words the errors.
  */
-final class SocketmapRequestDecoder implements NetstringDecoder.PayloadReader {
-    private String lastMapName = "";
+final class SocketmapRequestDecoder {
+    /** Requests up to this long take the one-copy path (a domain key is at most 253 + a port). */
+    static final int COPIED_BYTES = 320;
 
-    @Override
-    public SocketmapRequest read(ByteBuf buffer, int index, int length) {
-        SocketmapRequest request = SocketmapRequest.parse(buffer, index, length, lastMapName);
-        lastMapName = request.mapName();
+    private byte[] copy;
+    private String lastMapName = "";
+    private byte[] lastMapNameBytes = new byte[0];
+
+    /** @throws SocketmapCodecException when the payload is not {@code NAME<space>KEY} in UTF-8 */
+    SocketmapRequest read(ByteBuf buffer, int index, int length) {
+        if (length > COPIED_BYTES) {
+            return remember(SocketmapRequest.parse(buffer, index, length, lastMapName));
+        }
+        if (copy == null) {
+            copy = new byte[COPIED_BYTES];
+        }
+        byte[] bytes = copy;
+        buffer.getBytes(index, bytes, 0, length);
+        int space = -1;
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[i];
+            if (b < 0x20 || b == 0x7f) {
+                // Not printable ASCII (a control byte, or UTF-8): the careful path decides.
+                return remember(SocketmapRequest.parse(buffer, index, length, lastMapName));
+            }
+            if (b == ' ' && space < 0) {
+                space = i;
+            }
+        }
+        if (space < 0) {
+            return SocketmapRequest.parse(buffer, index, length, lastMapName); // throws: no space
+        }
+        String mapName;
+        if (Arrays.equals(bytes, 0, space, lastMapNameBytes, 0, lastMapNameBytes.length)) {
+            mapName = lastMapName;
+        } else {
+            mapName = new String(bytes, 0, space, StandardCharsets.ISO_8859_1);
+            lastMapNameBytes = Arrays.copyOf(bytes, space);
+            lastMapName = mapName;
+        }
+        return new SocketmapRequest(mapName, new String(bytes, space + 1, length - space - 1, StandardCharsets.ISO_8859_1));
+    }
+
+    private SocketmapRequest remember(SocketmapRequest request) {
+        if (!request.mapName().equals(lastMapName)) {
+            lastMapName = request.mapName();
+            lastMapNameBytes = lastMapName.getBytes(StandardCharsets.UTF_8);
+        }
         return request;
     }
 }

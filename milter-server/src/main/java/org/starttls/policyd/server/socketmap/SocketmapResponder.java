@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.socketmap;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
@@ -20,8 +21,13 @@ import org.starttls.policyd.server.metrics.AnswerRecorder;
  *
  * <p>Fail safe: only a clean {@code NO_POLICY} decision becomes {@code NOTFOUND}. Anything thrown
  * while answering becomes {@code TEMP internal error}, which makes the MTA defer.
+ *
+ * <p>An answer is immediate (a {@link SocketmapReply}) or pending ({@link SocketmapAnswer#later});
+ * a pending one is recorded when it completes with a reply, and the door turns one that fails or
+ * runs past the request deadline into {@code TEMP} (and records that through
+ * {@link #answeredByDoor}).
  */
-public final class SocketmapResponder {
+public final class SocketmapResponder implements SocketmapAnswerSource {
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapResponder.class);
 
     private final SocketmapMaps maps;
@@ -37,39 +43,71 @@ public final class SocketmapResponder {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
     }
 
-    public SocketmapReply answer(SocketmapRequest request) {
+    @Override
+    public SocketmapAnswer answer(SocketmapRequest request) {
         long started = System.nanoTime();
-        SocketmapReply reply = answerSafely(request);
-        recorder.answered(AnswerRenderer.label(reply), System.nanoTime() - started);
-        return reply;
-    }
-
-    /** Counts the {@code PERM} sent for a malformed request (the handler sends it, not {@link #answer}). */
-    void refusedMalformed(SocketmapReply refusal) {
-        recorder.counted(AnswerRenderer.label(refusal));
-    }
-
-    private SocketmapReply answerSafely(SocketmapRequest request) {
-        try {
-            SocketmapReply reply = decideAndTranslate(request);
-            if (reply.status() == SocketmapReply.Status.TEMP) {
-                LOG.warn("socketmap {} -> {}", request, reply);
+        SocketmapAnswer answer = answerSafely(request);
+        SocketmapReply now = answer.immediate();
+        if (now != null) {
+            recorder.answered(AnswerRenderer.label(now), System.nanoTime() - started);
+            return now;
+        }
+        return SocketmapAnswer.later(((SocketmapAnswer.Pending) answer).reply().thenApply(reply -> {
+            if (reply != null) {
+                recorder.answered(AnswerRenderer.label(reply), System.nanoTime() - started);
             }
             return reply;
+        }));
+    }
+
+    /** Counts a reply the door sent itself ({@code PERM} for a malformed request, {@code TEMP} for a failed pending answer). */
+    @Override
+    public void answeredByDoor(SocketmapReply reply) {
+        recorder.counted(AnswerRenderer.label(reply));
+    }
+
+    private SocketmapAnswer answerSafely(SocketmapRequest request) {
+        try {
+            SocketmapAnswer answer = decideAndTranslate(request);
+            SocketmapReply reply = answer.immediate();
+            if (reply != null && reply.status() == SocketmapReply.Status.TEMP) {
+                LOG.warn("socketmap {} -> {}", request, reply);
+            }
+            return answer;
         } catch (RuntimeException e) {
             LOG.warn("socketmap {} -> TEMP internal error", request, e);
             return SocketmapReply.temp("internal error");
         }
     }
 
-    private SocketmapReply decideAndTranslate(SocketmapRequest request) {
+    private SocketmapAnswer decideAndTranslate(SocketmapRequest request) {
         String domain = domainToLookUp(request.key());
         if (domain == null) {
             LOG.debug("socketmap {} -> NOTFOUND (not a bare domain key)", request);
             return SocketmapReply.notFound();
         }
-        Decision decision = maps.decide(request.mapName(), domain);
-        SocketmapReply reply = AnswerRenderer.socketmap(decision, maps.settingsFor(request.mapName()));
+        SocketmapMapSettings settings = maps.settingsFor(request.mapName());
+        CompletableFuture<Decision> decision = maps.decideWithSts(request.mapName(), domain).toCompletableFuture();
+        if (decision.isDone()) {
+            return translate(request, decision.join(), settings);
+        }
+        return SocketmapAnswer.later(decision.thenApply(decided -> {
+            try {
+                SocketmapReply reply = translate(request, decided, settings);
+                if (reply.status() == SocketmapReply.Status.TEMP) {
+                    LOG.warn("socketmap {} -> {}", request, reply);
+                }
+                return reply;
+            } catch (RuntimeException e) {
+                LOG.warn("socketmap {} -> TEMP internal error", request, e);
+                return SocketmapReply.temp("internal error");
+            }
+        }));
+    }
+
+    private SocketmapReply translate(SocketmapRequest request, Decision decision, SocketmapMapSettings settings) {
+        SocketmapReply reply = AnswerRenderer.socketmap(decision, settings);
+        recorder.decidedBy(decision.source());
         if (LOG.isDebugEnabled()) {
             // Guarded: three arguments mean an array per request even when debug is off.
             LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());

@@ -27,7 +27,7 @@ public final class SocketmapServer {
      * current answering snapshot), so a reload reaches open connections too.
      */
     public static RunningServer start(ServerFactory factory, ListenAddress address, TransportSettings transport,
-            Supplier<SocketmapResponder> responder) throws IOException {
+            Supplier<? extends SocketmapAnswerSource> responder) throws IOException {
         return factory.start(NAME, address, transport, new SocketmapProtocol(responder));
     }
 }

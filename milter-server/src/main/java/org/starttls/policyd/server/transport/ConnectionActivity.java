@@ -5,32 +5,61 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * Per connection: when it last read or wrote, and whether it is idle, so that a door at its
- * connection limit can close the connection idle the longest instead of refusing a newcomer (see
- * {@link ConnectionLimitHandler}).
+ * The transport's one handler on every connection's request path: it stamps each read and write,
+ * keeps the idle timeout ({@link IdleTimeout}) and the request deadline ({@link RequestDeadline}),
+ * and tells the door's connection limit which connections are idle. One handler with two timers
+ * rather than three handlers: a request passes one transport stage, with one clock reading, and no
+ * write gets a listener.
  *
  * <p>A connection is idle when no request is in progress: no bytes of an incomplete request
  * ({@link RequestProgress}) and no answer still owed ({@link ReplyProgress}). {@link #idleNow()}
  * asks the protocol and must run on the channel's event loop; {@link #lastActivityNanos()} and
  * {@link #looksIdle()} are what the loop last saw, readable from any thread, good for choosing a
- * candidate that {@link #idleNow()} then confirms.
+ * candidate that {@link #idleNow()} then confirms (see {@link ConnectionLimitHandler}).
  *
  * <p>It also records when a connection's incomplete request began, with no answer of ours owed:
  * MTAs, scrapers and {@code policyctl} write a request whole, so one left half-sent past a short
  * grace is a stalled or hostile client, and the limit may close it for a newcomer too.
  */
 final class ConnectionActivity extends ChannelDuplexHandler {
+    private static final VarHandle LAST_ACTIVITY;
+
+    static {
+        try {
+            LAST_ACTIVITY = MethodHandles.lookup().findVarHandle(ConnectionActivity.class, "lastActivityNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final IdleTimeout idleTimeout;
+    private final RequestDeadline requestDeadline;
     private Channel channel;
     private RequestProgress requests;
     private ReplyProgress replies;
+    /** Written by the event loop only (release: a plain store), read by the limit from any thread. */
     private volatile long lastActivityNanos;
     private volatile boolean looksIdle = true;
     private volatile boolean looksHalfSent;
     private volatile long halfSentSinceNanos;
     private long requestsSeen;
+    /** Inside a read: writes made now are stamped by the read. */
+    private boolean reading;
+
+    /**
+     * @param idleTimeout a connection with nothing read or written for this long is closed
+     * @param requestTimeout a request whose first byte arrived this long ago and is still incomplete closes the connection
+     */
+    ConnectionActivity(Duration idleTimeout, Duration requestTimeout) {
+        this.idleTimeout = new IdleTimeout(this, idleTimeout.toNanos());
+        this.requestDeadline = new RequestDeadline(requestTimeout.toNanos());
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -50,6 +79,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
             }
         }
         record(now);
+        idleTimeout.start(ctx);
         ctx.fireChannelActive();
     }
 
@@ -57,31 +87,62 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         long readAt = now(ctx);
         boolean wasPartial = requests != null && requests.requestInProgress();
-        ctx.fireChannelRead(msg);
-        noteRequestStart(readAt, wasPartial);
+        reading = true;
+        try {
+            ctx.fireChannelRead(msg);
+        } finally {
+            reading = false;
+        }
+        afterRead(ctx, readAt, wasPartial);
         record(readAt);
     }
 
     /*
      * An incomplete request begins at the read that brought its first byte: a read that finishes
-     * one request and starts the next begins a new one, as the request deadline counts it.
+     * one request and starts the next begins a new one, with a deadline of its own.
      */
-    private void noteRequestStart(long readAt, boolean wasPartial) {
+    private void afterRead(ChannelHandlerContext ctx, long readAt, boolean wasPartial) {
         if (requests == null) {
             return;
         }
         long decoded = requests.requestsDecoded();
-        if (requests.requestInProgress() && (!wasPartial || decoded != requestsSeen)) {
-            halfSentSinceNanos = readAt;
+        if (!requests.requestInProgress()) {
+            requestDeadline.stop();
+        } else {
+            boolean began = !wasPartial || decoded != requestsSeen;
+            if (began) {
+                halfSentSinceNanos = readAt;
+            }
+            if ((began || !requestDeadline.running()) && ctx.channel().isActive()) {
+                requestDeadline.restart(ctx);
+            }
         }
         requestsSeen = decoded;
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        long writtenAt = now(ctx);
         ctx.write(msg, promise);
-        record(writtenAt);
+        if (!reading) {
+            // A reply made outside a read (an answer that completed later): a stamp of its own.
+            record(now(ctx));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stopTimers();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stopTimers();
+    }
+
+    private void stopTimers() {
+        idleTimeout.stop();
+        requestDeadline.stop();
     }
 
     /*
@@ -91,7 +152,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
      */
     private void record(long eventNanos) {
         if (eventNanos - lastActivityNanos > 0) {
-            lastActivityNanos = eventNanos;
+            LAST_ACTIVITY.setRelease(this, eventNanos);
         }
         idleNow();
     }
@@ -128,9 +189,16 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     boolean idleNow() {
         boolean partial = requests != null && requests.requestInProgress();
         boolean owed = replies != null && replies.replyPending();
-        looksHalfSent = partial && !owed;
-        looksIdle = !partial && !owed;
-        return looksIdle;
+        boolean halfSent = partial && !owed;
+        boolean idle = !partial && !owed;
+        // Stored only when they change: a volatile store is a fence, and they rarely change.
+        if (looksHalfSent != halfSent) {
+            looksHalfSent = halfSent;
+        }
+        if (looksIdle != idle) {
+            looksIdle = idle;
+        }
+        return idle;
     }
 
     /**

@@ -4,12 +4,12 @@ package org.starttls.policyd.server.transport;
 public final class PipelineNames {
     /** {@link ConnectionLimitHandler}: at the limit, closes the longest-idle connection for a newcomer. */
     public static final String CONNECTION_LIMIT = "connection-limit";
-    /** {@link ConnectionActivity}: when the connection was last active, and whether it is idle. */
+    /**
+     * {@link ConnectionActivity}: when the connection was last active and whether it is idle; it
+     * closes connections idle for the (long) idle timeout and those whose started request does not
+     * finish in time.
+     */
     public static final String ACTIVITY = "activity";
-    /** {@link IdleConnectionCloser}: closes connections idle for the (long) idle timeout. */
-    public static final String IDLE_TIMEOUT = "idle-timeout";
-    /** {@link RequestDeadlineHandler}: closes connections whose started request does not finish in time. */
-    public static final String REQUEST_DEADLINE = "request-deadline";
     /** {@link WriteBackpressureHandler}: stops reading while replies are not being read by the client. */
     public static final String BACKPRESSURE = "backpressure";
     /** The protocol's frame decoder; it implements {@link RequestProgress}. */

@@ -10,4 +10,13 @@ import io.netty.channel.ChannelPipeline;
 @FunctionalInterface
 public interface ProtocolPipeline {
     void addProtocolHandlers(ChannelPipeline pipeline);
+
+    /**
+     * As {@link #addProtocolHandlers(ChannelPipeline)}, for a door with these transport settings;
+     * a protocol whose handlers need them (e.g. the request deadline for answers that complete
+     * later) overrides this one. The transport calls this.
+     */
+    default void addProtocolHandlers(ChannelPipeline pipeline, TransportSettings settings) {
+        addProtocolHandlers(pipeline);
+    }
 }

@@ -1,7 +1,7 @@
 package org.starttls.policyd.server.transport;
 
 /**
- * Implemented by a protocol's frame decoder so the {@link RequestDeadlineHandler} can tell an idle
+ * Implemented by a protocol's frame decoder so the transport ({@link ConnectionActivity}) can tell an idle
  * connection (kept) from one in the middle of a request (held to a deadline) without knowing the
  * protocol.
  */

@@ -34,11 +34,9 @@ public final class TransportPipeline extends ChannelInitializer<Channel> {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(PipelineNames.CONNECTION_LIMIT, limit);
-        pipeline.addLast(PipelineNames.ACTIVITY, new ConnectionActivity());
-        pipeline.addLast(PipelineNames.IDLE_TIMEOUT, new IdleConnectionCloser(settings.idleTimeout()));
-        pipeline.addLast(PipelineNames.REQUEST_DEADLINE, new RequestDeadlineHandler(settings.requestTimeout()));
+        pipeline.addLast(PipelineNames.ACTIVITY, new ConnectionActivity(settings.idleTimeout(), settings.requestTimeout()));
         pipeline.addLast(PipelineNames.BACKPRESSURE, backpressure);
-        protocol.addProtocolHandlers(pipeline);
+        protocol.addProtocolHandlers(pipeline, settings);
         pipeline.addLast(PipelineNames.ERRORS, errors);
     }
 

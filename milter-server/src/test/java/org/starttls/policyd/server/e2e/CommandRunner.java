@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Postfix's command-line tools with a time limit. Output goes to files, not pipes: {@code
+ * Runs the MTAs' command-line tools with a time limit. Output goes to files, not pipes: {@code
  * postfix start} leaves the master daemon running with the same stdout/stderr, and a pipe would
  * then never reach end-of-file.
  */
@@ -23,12 +23,21 @@ final class CommandRunner {
     }
 
     synchronized CommandResult run(Duration timeLimit, List<String> command) {
+        return run(timeLimit, command, null);
+    }
+
+    /** As {@link #run(Duration, List)}, with {@code input} (when not null) on the command's stdin. */
+    synchronized CommandResult run(Duration timeLimit, List<String> command, String input) {
         int id = ++sequence;
         Path out = scratchDirectory.resolve("cmd-" + id + ".out");
         Path err = scratchDirectory.resolve("cmd-" + id + ".err");
+        Path in = scratchDirectory.resolve("cmd-" + id + ".in");
         try {
+            if (input != null) {
+                Files.writeString(in, input, StandardCharsets.UTF_8);
+            }
             Process process = new ProcessBuilder(command)
-                    .redirectInput(new File("/dev/null"))
+                    .redirectInput(input != null ? in.toFile() : new File("/dev/null"))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
@@ -36,6 +45,7 @@ final class CommandRunner {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeLimit);
             }
+            Files.deleteIfExists(in);
             return new CommandResult(command, process.exitValue(), readAndDelete(out), readAndDelete(err));
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + String.join(" ", command), e);

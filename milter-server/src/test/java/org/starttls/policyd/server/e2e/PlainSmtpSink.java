@@ -5,31 +5,42 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The "remote" mail server of the end-to-end tests: an SMTP server on 127.0.0.1 that accepts every
  * message but does NOT offer STARTTLS, which is exactly the downgrade the policy must catch.
+ * {@link #startWithStarttls} makes the contrast: the same server offering STARTTLS with a
+ * certificate minted in the test.
  */
 final class PlainSmtpSink implements AutoCloseable {
     static final int MAX_LINE_BYTES = 2048;
     static final int MAX_MESSAGE_BYTES = 1_000_000;
 
     private final LoopbackServer server;
+    private final SSLContext tls;
     private final List<ReceivedMessage> received = new ArrayList<>();
 
-    private PlainSmtpSink() throws IOException {
-        this.server = LoopbackServer.start("plain-smtp-sink", socket -> new Session(
-                new BufferedInputStream(socket.getInputStream()),
-                new BufferedOutputStream(socket.getOutputStream())).run());
+    private PlainSmtpSink(SSLContext tls) throws IOException {
+        this.tls = tls;
+        this.server = LoopbackServer.start("plain-smtp-sink", socket -> new Session(socket).run());
     }
 
     static PlainSmtpSink start() throws IOException {
-        return new PlainSmtpSink();
+        return new PlainSmtpSink(null);
+    }
+
+    /** A sink that offers STARTTLS and presents {@code tls}'s certificate. */
+    static PlainSmtpSink startWithStarttls(SSLContext tls) throws IOException {
+        return new PlainSmtpSink(Objects.requireNonNull(tls, "tls"));
     }
 
     int port() {
@@ -64,23 +75,29 @@ final class PlainSmtpSink implements AutoCloseable {
 
     /** One SMTP session: strictly one reply per command line, so a pipelining client is also served. */
     private final class Session {
-        private final InputStream in;
-        private final OutputStream out;
+        private final Socket socket;
+        private InputStream in;
+        private OutputStream out;
+        private boolean secured;
         private String mailFrom;
         private final List<String> recipients = new ArrayList<>();
 
-        Session(InputStream in, OutputStream out) {
-            this.in = in;
-            this.out = out;
+        Session(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedInputStream(socket.getInputStream());
+            this.out = new BufferedOutputStream(socket.getOutputStream());
         }
 
         void run() throws IOException {
-            reply("220 sink.test ESMTP plain sink (no STARTTLS)");
+            reply(tls == null ? "220 sink.test ESMTP plain sink (no STARTTLS)" : "220 sink.test ESMTP test sink");
             String line;
             while ((line = AsciiLines.readLine(in, MAX_LINE_BYTES)) != null) {
                 String verb = (line.length() >= 4 ? line.substring(0, 4) : line).toUpperCase(Locale.ROOT);
                 switch (verb) {
-                    case "EHLO" -> reply("250-sink.test\r\n250 8BITMIME"); // deliberately no STARTTLS
+                    // deliberately no STARTTLS, unless this sink was made to offer it
+                    case "EHLO" -> reply(tls != null && !secured ? "250-sink.test\r\n250-STARTTLS\r\n250 8BITMIME"
+                            : "250-sink.test\r\n250 8BITMIME");
+                    case "STAR" -> startTls();
                     case "HELO", "NOOP" -> reply("250 sink.test");
                     case "MAIL" -> {
                         mailFrom = addressIn(line);
@@ -106,6 +123,23 @@ final class PlainSmtpSink implements AutoCloseable {
             }
         }
 
+        /** RFC 3207: 220, the handshake, then a fresh session over TLS (no state carried over). */
+        private void startTls() throws IOException {
+            if (tls == null || secured) {
+                reply("502 5.5.2 command not implemented: STARTTLS");
+                return;
+            }
+            reply("220 2.0.0 Ready to start TLS");
+            SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
+            secure.setUseClientMode(false);
+            secure.startHandshake();
+            in = new BufferedInputStream(secure.getInputStream());
+            out = new BufferedOutputStream(secure.getOutputStream());
+            secured = true;
+            mailFrom = null;
+            recipients.clear();
+        }
+
         private void receiveData() throws IOException {
             if (mailFrom == null || recipients.isEmpty()) {
                 reply("503 5.5.1 need MAIL and RCPT first");
@@ -123,7 +157,7 @@ final class PlainSmtpSink implements AutoCloseable {
                 }
                 content.append(line.startsWith(".") ? line.substring(1) : line).append('\n');
             }
-            record(new ReceivedMessage(mailFrom, recipients, content.toString()));
+            record(new ReceivedMessage(mailFrom, recipients, content.toString(), secured));
             mailFrom = null;
             recipients.clear();
             reply("250 2.0.0 Ok: accepted by sink");

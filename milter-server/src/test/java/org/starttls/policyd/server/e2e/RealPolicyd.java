@@ -46,19 +46,34 @@ final class RealPolicyd implements PolicydUnderTest {
     }
 
     static RealPolicyd start() throws IOException {
-        return start(config -> {
+        return start(Map.of(ENFORCE, "." + ENFORCE, DOWNGRADED, "." + DOWNGRADED), true, config -> {
         });
     }
 
     /** As {@link #start()}, with {@code adjust} changing the configuration first (e.g. a door on a unix socket). */
     static RealPolicyd start(Consumer<PolicydConfig> adjust) throws IOException {
+        return start(Map.of(ENFORCE, "." + ENFORCE, DOWNGRADED, "." + DOWNGRADED), true, adjust);
+    }
+
+    /**
+     * The same daemon on a list of other domains (each enforced with the one MX pattern given),
+     * answering with or without {@code servername=hostname} ({@code socketmap.servername}).
+     */
+    static RealPolicyd start(Map<String, String> domainToMxPattern, boolean servername) throws IOException {
+        return start(domainToMxPattern, servername, config -> {
+        });
+    }
+
+    private static RealPolicyd start(Map<String, String> domainToMxPattern, boolean servername,
+            Consumer<PolicydConfig> adjust) throws IOException {
         Path dir = Files.createTempDirectory("policyd-e2e-");
         try {
             Instant now = Instant.now();
             Path list = TestLists.signed(TestKeys.primary(), now.minusSeconds(60), now.minus(Duration.ofHours(1)),
-                    now.plus(Duration.ofDays(14)), Map.of(ENFORCE, "." + ENFORCE, DOWNGRADED, "." + DOWNGRADED))
+                    now.plus(Duration.ofDays(14)), domainToMxPattern)
                     .writeTo(dir, "policy.json");
             PolicydConfig config = LocalDaemon.config(dir, list);
+            config.socketmap.servername = servername;
             config.policyService.prependHeader = TAG_HEADER;
             adjust.accept(config);
             DaemonSettings settings = DaemonSettings.from(config, null);

@@ -4,11 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A message the sink accepted: envelope and content (header lines, empty line, body; LF-separated). */
-record ReceivedMessage(String mailFrom, List<String> recipients, String content) {
+/**
+ * A message the sink accepted: envelope, content (header lines, empty line, body; LF-separated),
+ * and whether it came over TLS (after STARTTLS).
+ */
+record ReceivedMessage(String mailFrom, List<String> recipients, String content, boolean overTls) {
 
     ReceivedMessage {
         recipients = List.copyOf(recipients);
+    }
+
+    /** A message received in the clear. */
+    ReceivedMessage(String mailFrom, List<String> recipients, String content) {
+        this(mailFrom, recipients, content, false);
     }
 
     boolean isFor(String recipient) {

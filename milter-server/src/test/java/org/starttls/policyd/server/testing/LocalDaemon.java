@@ -13,7 +13,8 @@ import org.starttls.policyd.server.transport.RunningServer;
 
 /**
  * A daemon for tests, as {@code policyd --list-file LIST --keyring KEY} runs it: a list signed by
- * {@link TestKeys#primary()}, its key pinned, and every door and endpoint on 127.0.0.1:0.
+ * {@link TestKeys#primary()}, its key pinned, every door and endpoint on 127.0.0.1:0, and MTA-STS
+ * off (tests of MTA-STS turn it on against a local world).
  */
 public final class LocalDaemon {
     private LocalDaemon() {
@@ -31,6 +32,8 @@ public final class LocalDaemon {
         config.policyService.listen = "127.0.0.1:0";
         config.admin.listen = "127.0.0.1:0";
         config.metrics.listen = "127.0.0.1:0";
+        // The list's answers alone: these tests must not ask the real DNS about real domains.
+        config.mtaSts.enabled = false;
         return config;
     }
 

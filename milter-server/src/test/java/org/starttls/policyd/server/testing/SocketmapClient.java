@@ -25,9 +25,24 @@ public final class SocketmapClient implements AutoCloseable {
 
     /** Sends {@code starttls KEY} and returns the reply's payload ({@code OK ...}, {@code NOTFOUND }, {@code TEMP ...}). */
     public String query(String key) throws IOException {
-        String query = "starttls " + key;
+        return query("starttls", key);
+    }
+
+    /** Sends {@code MAP KEY} and returns the reply's payload. */
+    public String query(String map, String key) throws IOException {
+        send(map, key);
+        return receive();
+    }
+
+    /** Sends {@code MAP KEY} without waiting for its reply (to pipeline several requests). */
+    public void send(String map, String key) throws IOException {
+        String query = map + " " + key;
         out.write((query.length() + ":" + query + ",").getBytes(US_ASCII));
         out.flush();
+    }
+
+    /** Reads the next reply's payload. */
+    public String receive() throws IOException {
         StringBuilder length = new StringBuilder();
         int b;
         while ((b = in.read()) != ':') {

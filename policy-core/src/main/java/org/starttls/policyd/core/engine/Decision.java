@@ -5,34 +5,49 @@ import org.starttls.policyd.core.list.PolicyMode;
 import org.starttls.policyd.core.list.TlsPolicy;
 
 /**
- * The engine's answer for one destination, as a value: the verdict, the policy it rests on and a
- * sentence saying why, which the doors log and {@code policyctl} prints.
+ * The engine's answer for one destination, as a value: the verdict, the source that decided, the
+ * policy it rests on and a sentence saying why, which the doors log and {@code policyctl} prints.
  *
  * @param verdict what the MTA must be told
  * @param domain the normalised destination domain, or the raw key when it was not a domain
- * @param policy the list's policy for the domain, or null when it is not listed
+ * @param policy the list's policy for the domain, or null when it is not listed (kept whichever
+ *     source decided, so an operator sees both)
  * @param reason why, in one sentence for an operator
+ * @param source the source that decided
+ * @param sts the MTA-STS policy the decision rests on when {@code source} is
+ *     {@link DecisionSource#MTA_STS}, else null
  */
-public record Decision(Verdict verdict, String domain, TlsPolicy policy, String reason) {
+public record Decision(Verdict verdict, String domain, TlsPolicy policy, String reason, DecisionSource source,
+        StsBasis sts) {
     public Decision {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(reason, "reason");
-        if ((verdict == Verdict.REQUIRE_TLS || verdict == Verdict.DEFER_DOWNGRADE) && policy == null) {
-            throw new IllegalArgumentException(verdict + " needs the policy it enforces");
+        Objects.requireNonNull(source, "source");
+        if ((sts != null) != (source == DecisionSource.MTA_STS && verdict != Verdict.TEMPFAIL)) {
+            throw new IllegalArgumentException("an MTA-STS policy goes with an MTA-STS decision that is not a tempfail");
+        }
+        if (verdict == Verdict.REQUIRE_TLS || verdict == Verdict.DEFER_DOWNGRADE) {
+            if (source == DecisionSource.LIST ? policy == null : sts == null) {
+                throw new IllegalArgumentException(verdict + " needs the policy it enforces");
+            }
         }
     }
 
+    /** The list requires TLS for a listed domain. */
     public static Decision requireTls(String domain, TlsPolicy policy, String reason) {
-        return new Decision(Verdict.REQUIRE_TLS, domain, policy, reason);
+        return new Decision(Verdict.REQUIRE_TLS, domain, policy, reason, DecisionSource.LIST, null);
     }
 
+    /** No policy: from the list when it names the domain, else from no source at all. */
     public static Decision noPolicy(String domain, TlsPolicy policyOrNull, String reason) {
-        return new Decision(Verdict.NO_POLICY, domain, policyOrNull, reason);
+        return new Decision(Verdict.NO_POLICY, domain, policyOrNull, reason,
+                policyOrNull == null ? DecisionSource.NONE : DecisionSource.LIST, null);
     }
 
+    /** No safe answer now (no list loaded, an internal error): the MTA must try again. */
     public static Decision tempfail(String domain, String reason) {
-        return new Decision(Verdict.TEMPFAIL, domain, null, reason);
+        return new Decision(Verdict.TEMPFAIL, domain, null, reason, DecisionSource.NONE, null);
     }
 
     /** The same destination, now known to be under a downgrade (from the probe, a later stage). */
@@ -40,10 +55,15 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
         if (verdict != Verdict.REQUIRE_TLS) {
             throw new IllegalStateException("only an enforced domain can be deferred for a downgrade");
         }
-        return new Decision(Verdict.DEFER_DOWNGRADE, domain, policy, why);
+        return new Decision(Verdict.DEFER_DOWNGRADE, domain, policy, why, source, sts);
     }
 
-    /** Whether the list names this domain at all (whatever the verdict). */
+    /** The same decision, said to come from {@code by} with another reason (the list, or no source). */
+    Decision from(DecisionSource by, String why) {
+        return new Decision(verdict, domain, policy, why, by, sts);
+    }
+
+    /** Whether the list names this domain at all (whatever the verdict and whichever source decided). */
     public boolean listed() {
         return policy != null;
     }
@@ -51,5 +71,13 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
     /** The list's mode for the domain, or null when it is not listed. */
     public PolicyMode mode() {
         return policy == null ? null : policy.mode();
+    }
+
+    /** The mode of the policy that decided, as its source spells it ({@code enforce}, {@code testing}, {@code none}), or null. */
+    public String decidingMode() {
+        if (source == DecisionSource.MTA_STS && sts != null) {
+            return sts.policy().mode().wireName();
+        }
+        return source == DecisionSource.LIST && policy != null ? policy.mode().wireName() : null;
     }
 }

@@ -85,10 +85,81 @@ public final class PolicyEngine {
         return decideNormalized(domain.asString());
     }
 
+    /**
+     * Decides with what MTA-STS knows about the domain, in the order override &gt; DANE &gt;
+     * MTA-STS &gt; list &gt; none (the first two come with their own sources later):
+     *
+     * <ul>
+     *   <li>A valid MTA-STS policy decides in every mode, over the list: {@code enforce} requires
+     *       TLS to its MX patterns; {@code testing} does too only when testing domains are enforced,
+     *       else no policy; {@code none} is no policy.
+     *   <li>Without one (no record, DNS or fetch failure, nothing cached, MTA-STS off) the list
+     *       decides whenever it names the domain, and while no list is loaded its tempfail stands:
+     *       a failed MTA-STS resolution never turns a listed domain into "no policy".
+     *   <li>Not listed: a resolution still running past the wait for a domain whose TXT record
+     *       promised a policy is a tempfail (the MTA retries, by then the policy is cached); anything
+     *       else is no policy, as RFC 8461 says for a domain whose policy cannot be had.
+     * </ul>
+     */
+    public Decision decide(String domainText, StsEvidence sts) {
+        Objects.requireNonNull(sts, "sts");
+        String domain;
+        try {
+            domain = DomainName.normalize(domainText);
+        } catch (InvalidNameException e) {
+            return decide(domainText);
+        }
+        Decision byList = decideNormalized(domain);
+        if (sts instanceof StsEvidence.Policy known) {
+            return byStsPolicy(byList, known);
+        }
+        String stsSays = describe(sts);
+        if (byList.listed() || byList.verdict() == Verdict.TEMPFAIL) {
+            return byList.from(byList.source(), byList.reason() + "; MTA-STS: " + stsSays);
+        }
+        if (sts instanceof StsEvidence.Pending pending && pending.recordSeen()) {
+            return new Decision(Verdict.TEMPFAIL, domain, null, "the domain publishes MTA-STS and its policy is still "
+                    + "being fetched (" + pending.why() + "); try again shortly", DecisionSource.MTA_STS, null);
+        }
+        return byList.from(DecisionSource.NONE, "not in the list; MTA-STS: " + stsSays);
+    }
+
+    private Decision byStsPolicy(Decision byList, StsEvidence.Policy known) {
+        StsBasis basis = known.basis();
+        String about = "MTA-STS policy of " + basis.policyDomain() + " (id " + basis.id() + ", " + known.how() + ")";
+        switch (basis.policy().mode()) {
+            case ENFORCE:
+                return new Decision(Verdict.REQUIRE_TLS, byList.domain(), byList.policy(), about + " in enforce mode",
+                        DecisionSource.MTA_STS, basis);
+            case TESTING:
+                return settings.testingDomains() == TestingDomains.ENFORCE
+                        ? new Decision(Verdict.REQUIRE_TLS, byList.domain(), byList.policy(),
+                                about + " in testing mode, enforced by the early-adopter setting", DecisionSource.MTA_STS, basis)
+                        : new Decision(Verdict.NO_POLICY, byList.domain(), byList.policy(),
+                                about + " in testing mode; testing domains are not enforced", DecisionSource.MTA_STS, basis);
+            case NONE:
+            default:
+                return new Decision(Verdict.NO_POLICY, byList.domain(), byList.policy(),
+                        about + " in mode none: the domain withdrew its policy", DecisionSource.MTA_STS, basis);
+        }
+    }
+
+    private static String describe(StsEvidence sts) {
+        if (sts instanceof StsEvidence.Absent absent) {
+            return absent.why();
+        }
+        if (sts instanceof StsEvidence.Failed failed) {
+            return "no usable policy (" + failed.why() + ")";
+        }
+        StsEvidence.Pending pending = (StsEvidence.Pending) sts;
+        return "still resolving (" + pending.why() + ")";
+    }
+
     private Decision decideNormalized(String domain) {
         VerifiedList list = active.get();
         if (list == null) {
-            return Decision.tempfail(domain, "no verified list is loaded yet");
+            return Decision.tempfail(domain, "no verified list is loaded yet").from(DecisionSource.LIST,
+                    "no verified list is loaded yet");
         }
         TlsPolicy policy = list.list().lookup(domain);
         if (policy == null) {
@@ -109,7 +180,8 @@ public final class PolicyEngine {
             case TEMPFAIL_LISTED:
                 return policy.mode() == PolicyMode.ENFORCE
                                 || settings.testingDomains() == TestingDomains.ENFORCE
-                        ? Decision.tempfail(domain, expired + " and expired-list is tempfail-listed")
+                        ? new Decision(Verdict.TEMPFAIL, domain, policy, expired + " and expired-list is tempfail-listed",
+                                DecisionSource.LIST, null)
                         : Decision.noPolicy(domain, policy, "listed in testing mode; testing domains are not enforced");
             case ENFORCE_NOTHING:
             default:

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import org.bouncycastle.bcpg.ArmoredInputStream;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
@@ -25,6 +28,8 @@ import org.bouncycastle.util.encoders.Hex;
 public final class PinnedKeyring {
     /** A keyring is a few KiB; refuse anything much larger before parsing it. */
     public static final int MAX_KEYRING_BYTES = 1024 * 1024;
+    /** Armored blocks one after the other in one keyring file (one per signer, a handful in practice). */
+    static final int MAX_ARMORED_BLOCKS = 64;
 
     private final PGPPublicKeyRingCollection rings;
     private final String description;
@@ -59,8 +64,8 @@ public final class PinnedKeyring {
             throw new SignatureVerificationException(description + " is larger than " + MAX_KEYRING_BYTES + " bytes");
         }
         PGPPublicKeyRingCollection rings;
-        try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(bytes))) {
-            rings = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
+        try {
+            rings = parse(bytes);
         } catch (IOException | PGPException | RuntimeException e) {
             throw new SignatureVerificationException(description + " is not an OpenPGP public keyring"
                     + (looksLikeSecretKey(bytes) ? " (it holds a SECRET key: pin the public key only)" : "")
@@ -72,8 +77,44 @@ public final class PinnedKeyring {
         return new PinnedKeyring(rings, description);
     }
 
+    /**
+     * Every keyring in {@code bytes}: binary, or one or more armored blocks one after the other (as
+     * {@code cat old/public.asc new/public.asc} makes them), every block read: none after the first
+     * is silently dropped. Text between blocks is ignored, as GnuPG ignores it.
+     */
+    private static PGPPublicKeyRingCollection parse(byte[] bytes) throws IOException, PGPException {
+        if (!isArmored(bytes)) {
+            try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(bytes))) {
+                return new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
+            }
+        }
+        Map<Long, PGPPublicKeyRing> byPrimary = new LinkedHashMap<>();
+        // One armored stream reads the blocks in turn: each ends with -1, then the next begins.
+        try (ArmoredInputStream armor = new ArmoredInputStream(new ByteArrayInputStream(bytes))) {
+            for (int block = 1; !armor.isEndOfStream(); block++) {
+                if (block > MAX_ARMORED_BLOCKS) {
+                    throw new PGPException("more than " + MAX_ARMORED_BLOCKS + " armored blocks");
+                }
+                for (PGPPublicKeyRing ring : new PGPPublicKeyRingCollection(armor, new BcKeyFingerprintCalculator())) {
+                    // The same key pasted twice is one key, not an error.
+                    byPrimary.putIfAbsent(ring.getPublicKey().getKeyID(), ring);
+                }
+            }
+        }
+        return new PGPPublicKeyRingCollection(new ArrayList<>(byPrimary.values()));
+    }
+
+    private static boolean isArmored(byte[] bytes) {
+        for (byte b : bytes) {
+            if (!Character.isWhitespace(b)) {
+                return b == '-';
+            }
+        }
+        return false;
+    }
+
     private static boolean looksLikeSecretKey(byte[] bytes) {
-        String text = new String(bytes, 0, Math.min(bytes.length, 200), java.nio.charset.StandardCharsets.US_ASCII);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
         if (text.contains("PRIVATE KEY BLOCK")) {
             return true;
         }

@@ -3,9 +3,10 @@ package org.starttls.policyd.core.sts;
 /**
  * Text taken from a domain's DNS or web server, made safe to put in a log line or a reason:
  * control and non-ASCII characters escaped, cut at a fixed length. What a domain publishes is
- * untrusted; a policy line must not be able to forge log lines or flood them.
+ * untrusted; a policy line must not be able to forge log lines or flood them. The fetcher uses it
+ * for what a policy host says (status line, headers, TLS errors) too.
  */
-final class Excerpt {
+public final class Excerpt {
     /** Long enough for any real host name or field, short enough for one log line. */
     static final int MAX_CHARS = 80;
     /** Room for a sentence that itself quotes the text, such as a name rule's message. */
@@ -15,12 +16,12 @@ final class Excerpt {
     }
 
     /** {@code text} in double quotes, escaped (quotes and backslashes too) and cut. */
-    static String of(String text) {
+    public static String of(String text) {
         return "\"" + escaped(text, MAX_CHARS, true) + "\"";
     }
 
     /** A message built from untrusted text (e.g. a name rule's explanation), escaped and cut. */
-    static String sentence(String text) {
+    public static String sentence(String text) {
         return escaped(text, MAX_SENTENCE_CHARS, false);
     }
 

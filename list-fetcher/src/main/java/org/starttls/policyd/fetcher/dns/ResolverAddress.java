@@ -1,4 +1,4 @@
-package org.starttls.policyd.server.probe;
+package org.starttls.policyd.fetcher.dns;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,6 +42,12 @@ public final class ResolverAddress {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("\"" + text + "\" is not an IP address");
         }
+    }
+
+    /** The form {@link #parse} reads: {@code 192.0.2.53:53}, {@code [2001:db8::53]:53}. */
+    public static String format(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static int port(String text, String whole) {

@@ -1,0 +1,57 @@
+package org.starttls.policyd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** README's policyctl synopsis names every subcommand policyctl has, and the publishing commands' options. */
+class ReadmeCommandsTest {
+    private static final Path README = Path.of("..", "README.md");
+
+    @Test
+    void everySubcommandHasASynopsisLine() throws Exception {
+        String readme = Files.readString(README);
+        for (String command : leafCommands(PolicyCtl.commandLine(Clock.systemUTC()), "policyctl")) {
+            assertTrue(readme.contains("\n" + command + " "), "README.md has no synopsis line for '" + command + "'");
+        }
+    }
+
+    @Test
+    void thePublishingCommandsListEveryOption() throws Exception {
+        List<String> lines = Files.readAllLines(README);
+        CommandLine policyctl = PolicyCtl.commandLine(Clock.systemUTC());
+        for (Map.Entry<String, CommandLine> entry : Map.of("policyctl keygen", policyctl.getSubcommands().get("keygen"),
+                "policyctl list sign", policyctl.getSubcommands().get("list").getSubcommands().get("sign")).entrySet()) {
+            String synopsis = lines.stream().filter(line -> line.startsWith(entry.getKey() + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no synopsis for " + entry.getKey()));
+            for (OptionSpec option : entry.getValue().getCommandSpec().options()) {
+                if (option.usageHelp() || option.versionHelp()) {
+                    continue;
+                }
+                assertTrue(synopsis.contains(option.longestName()), entry.getKey() + ": README lacks "
+                        + option.longestName() + " in: " + synopsis);
+            }
+        }
+    }
+
+    private static List<String> leafCommands(CommandLine cli, String prefix) {
+        List<String> result = new ArrayList<>();
+        for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
+            String name = prefix + " " + sub.getKey();
+            if (sub.getValue().getSubcommands().isEmpty()) {
+                result.add(name);
+            } else {
+                result.addAll(leafCommands(sub.getValue(), name));
+            }
+        }
+        return result;
+    }
+}
