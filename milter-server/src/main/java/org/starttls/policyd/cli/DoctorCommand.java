@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 import org.starttls.policyd.server.probe.ListenerProbe;
 import org.starttls.policyd.server.probe.MxHost;
 import org.starttls.policyd.server.probe.MxLookup;
-import org.starttls.policyd.server.probe.ResolverAddress;
+import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.starttls.policyd.server.probe.TrustAnchors;
 import org.starttls.policyd.server.receiving.CertificateFindings;
 import org.starttls.policyd.server.receiving.Finding;
@@ -133,7 +133,8 @@ final class DoctorCommand implements Callable<Integer> {
         }
         List<Finding> findings = new ArrayList<>();
         if (certFile != null) {
-            List<String> names = names(List.of(), findings);
+            // The names still come from the MTA (myhostname) unless --mx-name gives them.
+            List<String> names = names(mxNames.isEmpty() ? settings().ownNames() : List.of(), findings);
             findings.addAll(certificates.judge(readChain(certFile), names));
         } else {
             MtaSettings settings = settings();

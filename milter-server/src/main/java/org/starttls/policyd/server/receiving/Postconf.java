@@ -135,7 +135,7 @@ public final class Postconf {
     }
 
     /** postconf is missing, failed, or took too long. */
-    public static final class PostfixException extends Exception {
+    public static final class PostfixException extends java.io.IOException {
         private static final long serialVersionUID = 1L;
 
         public PostfixException(String message) {
