@@ -79,6 +79,7 @@ public final class PolicyCtl {
         cli.addSubcommand(ListCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new DoctorCommand(clock));
         cli.addSubcommand(new TlsSetupCommand(clock));
+        cli.addSubcommand(new CommandLine(new StsCommand(), factory).addSubcommand(new StsPublishCommand(clock)));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, args) -> {
