@@ -40,7 +40,7 @@ class TlsSetupE2ETest {
         trustStore = ca.writePem(dir.resolve("ca.pem"));
     }
 
-    private record Run(int exit, String out) {
+    record Run(int exit, String out) {
     }
 
     static Run policyctl(String... args) {
