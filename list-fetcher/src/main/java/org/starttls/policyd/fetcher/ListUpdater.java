@@ -1,6 +1,7 @@
 package org.starttls.policyd.fetcher;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +21,8 @@ import org.starttls.policyd.core.VerifiedList;
  */
 public final class ListUpdater {
     private static final Logger LOG = LoggerFactory.getLogger(ListUpdater.class);
+    /** How far ahead of this machine's clock a list's timestamp may be (clock skew, time zones done wrong). */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
 
     private final ListSource source;
     private final HttpListDownloader downloader;
@@ -147,6 +150,12 @@ public final class ListUpdater {
         if (candidate.list().isExpiredAt(now)) {
             throw new Refusal(RefusalReason.EXPIRED, source.describe() + ": the list expired at "
                     + candidate.list().expires() + " (now " + now + ")");
+        }
+        if (candidate.list().timestamp().isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            // Installed, it would be the rollback floor: every honest later edition would be refused.
+            throw new Refusal(RefusalReason.FORMAT, source.describe() + ": the list's timestamp "
+                    + candidate.list().timestamp() + " is more than a day ahead of this machine's clock (now " + now
+                    + "); installing it would refuse every later list as a rollback (check the publisher's clock, or this one)");
         }
     }
 

@@ -284,6 +284,15 @@ class ListUpdaterTest {
     }
 
     @Test
+    void aListStampedFarInTheFutureIsRefusedSoItCannotBlockLaterLists() {
+        Instant future = clock.instant().plus(Duration.ofDays(3));
+        serve(TestLists.signed(KEY, DAY2, ListJson.list(future, future.plus(Duration.ofDays(14)))
+                .enforce("a.example", "mx.a.example").bytes()), "\"future\"");
+
+        refusedLeavingStateAlone(updater(), RefusalReason.FORMAT, "more than a day ahead of this machine's clock");
+    }
+
+    @Test
     void malformedJson() {
         serve(TestLists.signed(KEY, DAY2, "{\"version\": \"0.1\", \"policies\": {".getBytes(StandardCharsets.UTF_8)),
                 "\"broken\"");

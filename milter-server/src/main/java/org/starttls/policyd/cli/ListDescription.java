@@ -23,7 +23,7 @@ final class ListDescription {
                 + "  timestamp " + list.timestamp() + ", expires " + list.expires() + " (" + state + ")\n"
                 + "  signed by " + verified.signature().signerDescription() + " at "
                 + verified.signature().signatureTime() + " (key " + verified.signature().signingKeyFingerprint() + ")\n"
-                + "  " + list.size() + " domains: " + list.count(PolicyMode.ENFORCE) + " enforce, "
+                + "  " + list.size() + (list.size() == 1 ? " domain: " : " domains: ") + list.count(PolicyMode.ENFORCE) + " enforce, "
                 + list.count(PolicyMode.TESTING) + " testing";
     }
 
