@@ -24,6 +24,10 @@ public final class ExitCodes {
     public static final int DOWNGRADE = 5;
     /** probe: a domain could not be judged (DNS failed, no MX reachable), and none is under a downgrade. */
     public static final int NO_EVIDENCE = 6;
+    /** doctor, tls-setup, sts publish --check: warnings only (e.g. a certificate under 21 days from expiry). */
+    public static final int DOCTOR_WARNINGS = org.starttls.policyd.server.receiving.ReceivingChecks.WARNINGS;
+    /** doctor, tls-setup, sts publish --check: at least one check failed (no STARTTLS, a wrong-name certificate...). */
+    public static final int DOCTOR_FAILURES = org.starttls.policyd.server.receiving.ReceivingChecks.FAILURES;
     /** An unexpected internal error: a bug. */
     public static final int INTERNAL = 70;
     /** A file could not be read or written (an unwritable --output, a missing directory): sysexits' EX_IOERR. */

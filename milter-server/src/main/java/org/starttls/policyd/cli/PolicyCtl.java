@@ -14,7 +14,7 @@ import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|keygen|list ...}. */
+/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|keygen|list|doctor|tls-setup|sts ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = {"Inspect and manage the STARTTLS preload list used by policyd.",
             "Every subcommand but keygen and list reads policyd's configuration (--config, default "
@@ -32,7 +32,9 @@ import picocli.CommandLine.Command;
                 + "list sign: the list or the key cannot be used.",
             "4:The running daemon could not be reached.",
             "5:probe: a domain is under a downgrade.",
-            "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade.",
+            "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade. "
+                + "doctor, tls-setup, sts publish --check: warnings only.",
+            "7:doctor, tls-setup, sts publish --check: at least one check failed.",
             "70:Internal error (a bug: please report it).",
             "74:A file could not be read or written (e.g. an unwritable --output); the path and reason are printed.",
             "78:The configuration file is missing or invalid (--config, or the default file)."},
@@ -75,6 +77,9 @@ public final class PolicyCtl {
         cli.addSubcommand(new ProbeCommand(clock));
         cli.addSubcommand(new KeygenCommand(clock));
         cli.addSubcommand(ListCommand.withSubcommands(clock, factory));
+        cli.addSubcommand(new DoctorCommand(clock));
+        cli.addSubcommand(new TlsSetupCommand(clock));
+        cli.addSubcommand(new CommandLine(new StsCommand(), factory).addSubcommand(new StsPublishCommand(clock)));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, args) -> {

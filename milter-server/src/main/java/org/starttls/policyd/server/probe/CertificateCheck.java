@@ -20,18 +20,18 @@ import java.util.Set;
  * revocation is not checked, as Postfix does not), be current at the injected time, and name the
  * MX host ({@link HostnameMatcher}). The first failing check names the result.
  */
-final class CertificateCheck {
+public final class CertificateCheck {
     private final Set<TrustAnchor> anchors;
 
-    CertificateCheck(Set<TrustAnchor> anchors) {
+    public CertificateCheck(Set<TrustAnchor> anchors) {
         this.anchors = Set.copyOf(Objects.requireNonNull(anchors, "anchors"));
     }
 
     /** A classification and why. */
-    record Verdict(MxResultType result, String detail) {
+    public record Verdict(MxResultType result, String detail) {
     }
 
-    Verdict check(List<X509Certificate> chain, String host, Instant now) {
+    public Verdict check(List<X509Certificate> chain, String host, Instant now) {
         if (chain.isEmpty()) {
             return new Verdict(MxResultType.VALIDATION_FAILURE, "the MX presented no certificate");
         }

@@ -13,14 +13,14 @@ import java.util.Locale;
  * not used); a wildcard is allowed only as the whole leftmost label ({@code *.example.com}) and
  * stands for exactly one label.
  */
-final class HostnameMatcher {
+public final class HostnameMatcher {
     /** GeneralName tag of dNSName (RFC 5280). */
     private static final int DNS_NAME = 2;
 
     private HostnameMatcher() {
     }
 
-    static boolean matches(X509Certificate certificate, String host) {
+    public static boolean matches(X509Certificate certificate, String host) {
         for (String name : dnsNames(certificate)) {
             if (matches(name, host)) {
                 return true;
@@ -30,7 +30,7 @@ final class HostnameMatcher {
     }
 
     /** The dNSName entries of the certificate (empty when it has none or they cannot be read). */
-    static List<String> dnsNames(X509Certificate certificate) {
+    public static List<String> dnsNames(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> sans = certificate.getSubjectAlternativeNames();

@@ -65,6 +65,26 @@ final class PostfixInstance implements AutoCloseable {
         return smtpdPort;
     }
 
+    /** {@code config_directory}: what {@code postconf -c} and policyctl's {@code --postfix-config-dir} take. */
+    Path configDirectory() {
+        return config.configDirectory();
+    }
+
+    /** Where {@code postfix}, {@code postconf} and {@code posttls-finger} live. */
+    Path commandDirectory() {
+        return commands;
+    }
+
+    /** A scratch directory that {@link #close()} deletes with the instance (certificates, hooks). */
+    Path scratchDirectory() throws IOException {
+        return Files.createDirectories(root.resolve("scratch"));
+    }
+
+    /** Runs one of Postfix's tools with {@code -c} of this instance, e.g. {@code postfix reload}. */
+    CommandResult run(String tool, String... args) {
+        return tool(tool, args);
+    }
+
     /** Sets a {@code main.cf} parameter; only before {@link #start()}. */
     void setMain(String parameter, String value) {
         requireNotStarted();
