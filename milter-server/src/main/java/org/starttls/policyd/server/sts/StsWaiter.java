@@ -27,8 +27,8 @@ import org.starttls.policyd.fetcher.sts.StsResolution;
  * once; one still running is answered when it completes or, at the end of the budget, with
  * {@link StsEvidence.Pending} (saying whether the domain's TXT record was already seen).
  *
- * <p>{@link #evidence} never blocks: its timer runs on {@code timers} (the doors' event loops in
- * the daemon). {@link #evidenceWaiting} blocks the calling thread up to the budget and is for the
+ * <p>{@link #evidence} never blocks: its timer runs on {@code timers} (in the daemon, the one
+ * thread {@code policyd-mta-sts}). {@link #evidenceWaiting} blocks the calling thread up to the budget and is for the
  * receipt-time doors' decision threads only.
  */
 public final class StsWaiter {

@@ -6,49 +6,46 @@ import static org.starttls.policyd.server.e2e.E2EDomains.SENDER;
 import static org.starttls.policyd.server.e2e.E2EDomains.message;
 import static org.starttls.policyd.server.e2e.E2EDomains.recipientAt;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.starttls.policyd.core.testing.TestKeys;
-import org.starttls.policyd.core.testing.TestLists;
-import org.starttls.policyd.fetcher.sts.StsFetchSettings;
 import org.starttls.policyd.fetcher.testworld.StsWorld;
-import org.starttls.policyd.server.config.ConfigException;
-import org.starttls.policyd.server.config.DaemonSettings;
-import org.starttls.policyd.server.config.PolicydConfig;
-import org.starttls.policyd.server.daemon.Policyd;
-import org.starttls.policyd.server.sts.StsNetwork;
-import org.starttls.policyd.server.testing.LocalDaemon;
 
 /**
- * Live MTA-STS through a real Postfix: a domain that is in no list but publishes an MTA-STS
- * {@code enforce} policy (served by the local DNS and HTTPS world) gets {@code secure} from
- * policyd's socketmap, so Postfix itself defers mail to it when its MX offers no STARTTLS. Postfix
- * resolves the hosts through its chroot's etc/hosts; policyd resolves MTA-STS through the test
- * DNS server.
+ * Live MTA-STS through a real Postfix. policyd resolves {@code _mta-sts.DOMAIN} through the local
+ * world's DNS server ({@code dns.resolver}) and fetches the policy from its HTTPS host, verified
+ * against the world's CA ({@code mta-sts.trust-store}); Postfix resolves the MX hosts through its
+ * chroot's etc/hosts, and every one of them is the {@link PlainSmtpSink}, which offers no
+ * STARTTLS. None of these domains is on the preload list, so MTA-STS alone decides:
+ * <ul>
+ *   <li>{@code enforce}: policyd answers {@code secure match=...}, and Postfix defers the mail with
+ *       its own reason because the MX offers no STARTTLS;</li>
+ *   <li>{@code testing}: no policy for Postfix, the mail goes out;</li>
+ *   <li>no MTA-STS record at all: no policy, the mail goes out.</li>
+ * </ul>
  */
 @Tag("postfix")
 class PostfixMtaStsE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String STS_ENFORCE = "sts-enforce.test";
     private static final String STS_TESTING = "sts-testing.test";
+    /** Publishes no _mta-sts record (the world answers NXDOMAIN) and is not listed. */
+    private static final String NO_STS = "no-sts.test";
+    private static final String LISTED = "listed.test";
+    /** Postfix's smtp(8) when the policy says "secure" and the server does not offer STARTTLS. */
     private static final String TLS_NOT_OFFERED = "TLS is required, but was not offered by host ";
 
     private static PostfixInstance postfix;
     private static PlainSmtpSink sink;
     private static StsWorld world;
-    private static Policyd policyd;
-    private static Path dir;
+    private static RealPolicyd policyd;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,82 +54,87 @@ class PostfixMtaStsE2ETest {
         world = StsWorld.start();
         world.publish(STS_ENFORCE, "20260101", StsWorld.policy("enforce", 86400, STS_ENFORCE));
         world.publish(STS_TESTING, "20260101", StsWorld.policy("testing", 86400, STS_TESTING));
-        policyd = startPolicyd();
-        String table = "socketmap:inet:127.0.0.1:" + LocalDaemon.port(policyd, "socketmap") + ":starttls";
-        postfix.setMain("smtp_tls_policy_maps", table);
+        // A list is loaded (so the answers are not TEMP for want of one), but names none of the domains above.
+        policyd = RealPolicyd.startWithMtaSts(world, Map.of(LISTED, "mx." + LISTED));
+        postfix.setMain("smtp_tls_policy_maps", policyd.socketmapTable());
         postfix.addService("sink unix - - y - - smtp -o smtp_tcp_port=" + sink.port());
         postfix.setMain("default_transport", "sink");
-        postfix.resolveToLoopback(STS_ENFORCE);
-        postfix.resolveToLoopback(STS_TESTING);
+        for (String domain : new String[] {STS_ENFORCE, STS_TESTING, NO_STS}) {
+            postfix.resolveToLoopback(domain);
+        }
         postfix.start();
-    }
-
-    private static Policyd startPolicyd() throws IOException, ConfigException {
-        dir = Files.createTempDirectory("policyd-mta-sts-e2e");
-        Instant signed = Instant.now().minusSeconds(60);
-        Path list = TestLists.signed(TestKeys.primary(), signed, signed, signed.plus(Duration.ofDays(14)),
-                Map.of("listed.test", "mx.listed.test")).writeTo(dir, "policy.json");
-        PolicydConfig config = LocalDaemon.config(dir, list);
-        config.mtaSts.enabled = true;
-        config.mtaSts.trustStore = world.writeTrustPem(dir.resolve("test-ca.pem")).toString();
-        config.dns.resolver = world.resolverSetting();
-        DaemonSettings settings = DaemonSettings.from(config, null);
-        StsFetchSettings fetch = StsFetchSettings.defaults().withPort(world.httpsPort());
-        return Policyd.start(settings, () -> settings, Clock.systemUTC(), UnaryOperator.identity(),
-                s -> StsNetwork.open(s, fetch));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Closing.inOrder(postfix, sink);
-        if (policyd != null) {
-            policyd.close();
-        }
+        Closing.inOrder(postfix, sink, policyd);
         if (world != null) {
             world.close();
         }
     }
 
     @Test
-    void postmapShowsTheMtaStsAnswer() {
-        String table = "socketmap:inet:127.0.0.1:" + LocalDaemon.port(policyd, "socketmap") + ":starttls";
-        Optional<String> answer = awaitPolicy(table, STS_ENFORCE);
-        assertEquals(Optional.of("secure match=" + STS_ENFORCE + " servername=hostname"), answer);
-        assertEquals(Optional.empty(), postfix.postmapQuery(table, STS_TESTING), "testing mode is report-only");
+    void postmapShowsTheMtaStsAnswer() throws IOException {
+        assertEquals(Optional.of("secure match=" + STS_ENFORCE + " servername=hostname"), awaitPolicy(STS_ENFORCE));
+        assertEquals(Optional.empty(), awaitPolicy(STS_TESTING), "testing mode is report-only");
+        assertEquals(Optional.empty(), awaitPolicy(NO_STS));
+
+        JsonNode enforce = policyd.adminLookup(STS_ENFORCE, policyd.socketmapName());
+        assertEquals("mta-sts", enforce.path("source").asText(), enforce::toString);
+        assertEquals("enforce", enforce.path("mta_sts").path("policy_mode").asText(), enforce::toString);
+        assertEquals("20260101", enforce.path("mta_sts").path("record_id").asText(), enforce::toString);
+        assertEquals(false, enforce.path("listed").asBoolean(true), enforce::toString);
+        JsonNode testing = policyd.adminLookup(STS_TESTING, policyd.socketmapName());
+        assertEquals("mta-sts", testing.path("source").asText(), testing::toString);
+        JsonNode none = policyd.adminLookup(NO_STS, policyd.socketmapName());
+        assertEquals("none", none.path("source").asText(), none::toString);
+        assertEquals("no-record", none.path("mta_sts").path("state").asText(), none::toString);
     }
 
     @Test
     void mailToAnMtaStsEnforceDomainIsDeferredByPostfixWhenItsMxOffersNoStarttls() throws IOException {
-        String table = "socketmap:inet:127.0.0.1:" + LocalDaemon.port(policyd, "socketmap") + ":starttls";
-        awaitPolicy(table, STS_ENFORCE); // the first contact fetches; Postfix would retry a TEMP anyway
+        awaitPolicy(STS_ENFORCE); // the first contact fetches; the attempt below then reads the cache
         String recipient = recipientAt(STS_ENFORCE);
         String queueId = postfix.submit(SENDER, recipient, message(recipient, "mta-sts enforced"));
 
         DeliveryAttempt first = postfix.awaitDeliveryAttempt(queueId, recipient, WAIT);
         assertTrue(first.isDeferred() && first.reason().startsWith(TLS_NOT_OFFERED + STS_ENFORCE + "[127.0.0.1]"),
                 () -> "expected a TLS deferral, got " + first + "\n" + postfix.log());
+        assertTrue(sink.messages().stream().noneMatch(m -> m.isFor(recipient)), () -> "leaked: " + sink.messages());
     }
 
     @Test
-    void mailToAnMtaStsTestingDomainStillGoesOut() throws IOException {
-        String recipient = recipientAt(STS_TESTING);
-        String queueId = postfix.submit(SENDER, recipient, message(recipient, "mta-sts testing"));
-        DeliveryAttempt attempt = postfix.awaitDeliveryAttempt(queueId, recipient, WAIT);
-        assertTrue(attempt.isSent(), () -> "expected delivery, got " + attempt + "\n" + postfix.log());
+    void mailToAnMtaStsTestingDomainStillGoesOut() throws IOException, InterruptedException {
+        awaitPolicy(STS_TESTING);
+        assertDelivered(STS_TESTING, "mta-sts testing");
     }
 
-    /** postmap until the first contact's fetch is done (a TEMP reads as a lookup error); bounded. */
-    private static Optional<String> awaitPolicy(String table, String domain) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
+    @Test
+    void mailToAnUnlistedDomainWithoutMtaStsGoesOut() throws IOException, InterruptedException {
+        assertDelivered(NO_STS, "no mta-sts");
+        // The answer came from an MTA-STS lookup that found no record, not from MTA-STS being off.
+        assertTrue(world.recordQueries(NO_STS) > 0, "policyd never asked for _mta-sts." + NO_STS);
+    }
+
+    private static void assertDelivered(String domain, String subject) throws IOException, InterruptedException {
+        String recipient = recipientAt(domain);
+        String queueId = postfix.submit(SENDER, recipient, message(recipient, subject));
+        DeliveryAttempt attempt = postfix.awaitDeliveryAttempt(queueId, recipient, WAIT);
+        assertTrue(attempt.isSent(), () -> "expected delivery, got " + attempt + "\n" + postfix.log());
+        assertEquals(List.of(subject), sink.awaitMessageFor(recipient, WAIT).headerValues("Subject"));
+    }
+
+    /**
+     * postmap until policyd's first contact is done: while the policy is still being fetched past
+     * the map's wait policyd answers TEMP, which postmap reports as a lookup error. Bounded.
+     */
+    private static Optional<String> awaitPolicy(String domain) {
+        return Polling.until(WAIT, () -> {
             try {
-                return postfix.postmapQuery(table, domain);
+                return Optional.of(postfix.postmapQuery(policyd.socketmapTable(), domain));
             } catch (IllegalStateException temp) {
-                // TEMP: the socketmap's first-contact wait ran out before the fetch; ask again.
-                if (System.nanoTime() > deadline) {
-                    throw temp;
-                }
+                return Optional.empty();
             }
-        }
+        }, () -> "postmap -q " + domain + " kept failing");
     }
 }

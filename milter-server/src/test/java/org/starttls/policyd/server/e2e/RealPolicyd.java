@@ -19,12 +19,15 @@ import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.testing.TestKeys;
 import org.starttls.policyd.core.testing.TestLists;
+import org.starttls.policyd.fetcher.sts.StsFetchSettings;
+import org.starttls.policyd.fetcher.testworld.StsWorld;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.daemon.Policyd;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
 import org.starttls.policyd.server.socketmap.SocketmapServer;
+import org.starttls.policyd.server.sts.StsNetwork;
 import org.starttls.policyd.server.testing.LocalDaemon;
 
 /**
@@ -64,8 +67,35 @@ final class RealPolicyd implements PolicydUnderTest {
         });
     }
 
+    /**
+     * The same daemon with live MTA-STS on, as {@code policyd} runs with {@code dns.resolver} and
+     * {@code mta-sts.trust-store} pointing at {@code world}'s DNS server and CA, on a list of
+     * {@code domainToMxPattern}. The one difference from production is the policy hosts' port:
+     * the daemon fetches from 443, this one from the world's port (handed to {@link Policyd#start}
+     * in code, not in the configuration, so no admin can move it).
+     */
+    static RealPolicyd startWithMtaSts(StsWorld world, Map<String, String> domainToMxPattern) throws IOException {
+        StsFetchSettings fetch = StsFetchSettings.defaults().withPort(world.httpsPort());
+        return start(domainToMxPattern, true, (config, dir) -> {
+            config.mtaSts.enabled = true;
+            config.mtaSts.trustStore = world.writeTrustPem(dir.resolve("test-ca.pem")).toString();
+            config.dns.resolver = world.resolverSetting();
+        }, settings -> StsNetwork.open(settings, fetch));
+    }
+
+    /** A change to the configuration, given the daemon's directory for any files it needs. */
+    @FunctionalInterface
+    private interface ConfigChange {
+        void apply(PolicydConfig config, Path dir) throws IOException;
+    }
+
     private static RealPolicyd start(Map<String, String> domainToMxPattern, boolean servername,
             Consumer<PolicydConfig> adjust) throws IOException {
+        return start(domainToMxPattern, servername, (config, dir) -> adjust.accept(config), StsNetwork::open);
+    }
+
+    private static RealPolicyd start(Map<String, String> domainToMxPattern, boolean servername,
+            ConfigChange adjust, StsNetwork.Factory stsNetwork) throws IOException {
         Path dir = Files.createTempDirectory("policyd-e2e-");
         try {
             Instant now = Instant.now();
@@ -75,9 +105,10 @@ final class RealPolicyd implements PolicydUnderTest {
             PolicydConfig config = LocalDaemon.config(dir, list);
             config.socketmap.servername = servername;
             config.policyService.prependHeader = TAG_HEADER;
-            adjust.accept(config);
+            adjust.apply(config, dir);
             DaemonSettings settings = DaemonSettings.from(config, null);
-            Policyd daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), RealPolicyd::markDowngraded);
+            Policyd daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), RealPolicyd::markDowngraded,
+                    stsNetwork);
             return new RealPolicyd(dir, daemon);
         } catch (ConfigException | IOException | RuntimeException e) {
             deleteTree(dir);
@@ -97,6 +128,11 @@ final class RealPolicyd implements PolicydUnderTest {
 
     private int port(String door) {
         return LocalDaemon.port(daemon, door);
+    }
+
+    /** The admin command {@code lookup DOMAIN [MAP]}'s JSON reply: what the map answers and which source decided. */
+    com.fasterxml.jackson.databind.JsonNode adminLookup(String domain, String map) throws IOException {
+        return LocalDaemon.admin(daemon, "lookup " + domain + " " + map);
     }
 
     @Override
