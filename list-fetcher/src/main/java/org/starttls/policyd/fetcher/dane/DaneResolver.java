@@ -42,12 +42,18 @@ public final class DaneResolver {
     private final DaneEvidenceCollector collector;
     private final ValidationCheck check;
     private final Clock clock;
+    private final DaneEvents events;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<DaneAnswer>> flights = new ConcurrentHashMap<>();
     private final AtomicReference<ValidationStatus> validation = new AtomicReference<>(
             new ValidationStatus(false, "the resolver's validation has not been checked yet"));
 
     public DaneResolver(DaneEvidenceCollector collector, ValidationCheck check, Clock clock) {
+        this(collector, check, clock, DaneEvents.NONE);
+    }
+
+    public DaneResolver(DaneEvidenceCollector collector, ValidationCheck check, Clock clock, DaneEvents events) {
+        this.events = Objects.requireNonNull(events, "events");
         this.collector = Objects.requireNonNull(collector, "collector");
         this.check = Objects.requireNonNull(check, "check");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -67,6 +73,9 @@ public final class DaneResolver {
     public CompletableFuture<ValidationStatus> recheck() {
         return check.run().thenApply(status -> {
             ValidationStatus before = validation.getAndSet(status);
+            if (!status.validates()) {
+                events.validationCheckFailed();
+            }
             if (before.validates() != status.validates()) {
                 cache.clear();
             }
@@ -132,8 +141,10 @@ public final class DaneResolver {
         DaneVerdict verdict = DaneDecider.decide(timed.evidence());
         Instant now = clock.instant();
         if (verdict.kind() == DaneVerdict.Kind.TEMP) {
+            events.lookupFailed();
             Cached still = cache.get(domain);
             if (still != null && now.isBefore(still.expires())) {
+                events.cachedServedOnFailure();
                 return still.answer();
             }
             return new DaneAnswer(verdict, timed.evidence(), "looked up now, not cached (a failure)", now);
@@ -150,8 +161,10 @@ public final class DaneResolver {
     }
 
     private DaneAnswer failed(String domain, String why) {
+        events.lookupFailed();
         Cached still = cache.get(domain);
         if (still != null && clock.instant().isBefore(still.expires())) {
+            events.cachedServedOnFailure();
             return still.answer();
         }
         return new DaneAnswer(new DaneVerdict(DaneVerdict.Kind.TEMP, why), null, "not cached (a failure)",

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.fetcher.dane.DaneEvents;
 import org.starttls.policyd.fetcher.dane.DaneEvidenceCollector;
 import org.starttls.policyd.fetcher.dane.DaneResolver;
 import org.starttls.policyd.fetcher.dane.DnssecLookups;
@@ -38,7 +39,7 @@ final class DaneService implements AutoCloseable {
         this.waiter = resolver == null ? null : new DaneWaiter(resolver, thread);
     }
 
-    static DaneService start(DaemonSettings settings, Clock clock) throws ConfigException {
+    static DaneService start(DaemonSettings settings, Clock clock, DaneEvents events) throws ConfigException {
         if (!settings.dane().enabled()) {
             LOG.info("DANE off (dane.enabled: false)");
             return new DaneService(null, null);
@@ -46,7 +47,7 @@ final class DaneService implements AutoCloseable {
         InetSocketAddress address = settings.dns().resolver() != null ? settings.dns().resolver() : systemResolver();
         DnssecLookups lookups = new DnssecLookups(address, settings.dns().timeout());
         DaneResolver resolver = new DaneResolver(new DaneEvidenceCollector(lookups),
-                new ValidationCheck(lookups, settings.dane().validationCheck()), clock);
+                new ValidationCheck(lookups, settings.dane().validationCheck()), clock, events);
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "policyd-dane");
             t.setDaemon(true);

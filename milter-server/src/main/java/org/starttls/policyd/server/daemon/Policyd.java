@@ -97,7 +97,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
             probes = startProbes(settings, clock);
             UnaryOperator<ReceiptDecider> layer = probes == null ? receiptLayer : withProbes(receiptLayer, probes);
             control = ControlPlane.start(settings, () -> reread(settingsSource), clock, layer, meters, sts.waiter());
-            dane = DaneService.start(settings, clock);
+            dane = DaneService.start(settings, clock, meters.dane());
             control.useDane(dane.waiter());
             Doors doors = Doors.start(settings, control.snapshots(), meters);
             Policyd daemon = new Policyd(control, doors, meters, probes, sts);
@@ -194,7 +194,16 @@ public final class Policyd implements AutoCloseable, AdminActions {
         List<DaemonSnapshot.DoorState> states = servers().stream()
                 .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
         return new DaemonSnapshot(control.clock().instant(), control.activeList(), control.listStatus(),
-                control.totalUpdateFailures(), states);
+                control.totalUpdateFailures(), states, daneProblem());
+    }
+
+    /** Why DANE does not apply although it is on (the resolver does not validate), or null. */
+    private String daneProblem() {
+        DaneService daneNow = dane;
+        if (daneNow == null || daneNow.resolver() == null || daneNow.resolver().validation().validates()) {
+            return null;
+        }
+        return daneNow.resolver().validation().detail();
     }
 
     /** Answer counters by door. */

@@ -25,6 +25,8 @@ import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
 import org.starttls.policyd.fetcher.testworld.dnssec.TestZone;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.metrics.Health;
+import org.starttls.policyd.server.metrics.PrometheusText;
 import org.starttls.policyd.server.testing.LocalDaemon;
 import org.starttls.policyd.server.testing.SocketmapClient;
 
@@ -125,6 +127,12 @@ class PolicydDaneTest {
         assertTrue(ask("bogusmx.test").startsWith("TEMP "), "a bogus MX RRset with nothing cached is TEMP");
         assertEquals("NOTFOUND ", ask("unsigned.test"), "an unsigned zone has no DANE");
         assertEquals("NOTFOUND ", ask("default", "unsigned.test"));
+
+        String metrics = PrometheusText.render(daemon.meters(), daemon.snapshot());
+        assertTrue(metrics.contains("policyd_answers_by_source_total{door=\"socketmap\",source=\"dane\"} 5"), metrics);
+        assertTrue(metrics.contains("policyd_dane_lookup_failures_total 1"), metrics);
+        assertTrue(metrics.contains("policyd_dane_resolver_not_validating 0"), metrics);
+        assertTrue(Health.of(daemon.snapshot()).healthy(), Health.of(daemon.snapshot()).body());
     }
 
     @Test
@@ -146,6 +154,11 @@ class PolicydDaneTest {
         assertTrue(status.get("enabled").asBoolean());
         assertFalse(status.get("validates").asBoolean());
         assertTrue(status.get("detail").asText().contains("does not validate"), status.toString());
+        Health health = Health.of(daemon.snapshot());
+        assertFalse(health.healthy());
+        assertTrue(health.body().contains("DANE does not apply"), health.body());
+        assertTrue(PrometheusText.render(daemon.meters(), daemon.snapshot())
+                .contains("policyd_dane_resolver_not_validating 1"));
     }
 
     @Test
