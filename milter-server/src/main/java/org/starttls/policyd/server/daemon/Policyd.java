@@ -269,8 +269,15 @@ public final class Policyd implements AutoCloseable, AdminActions {
         return maps.decideWithSts(map, key).toCompletableFuture().thenApply(decision -> {
             SocketmapReply answer = AnswerRenderer.socketmap(decision, maps.settingsFor(map));
             TlsPolicy listed = now.list() == null ? null : now.list().list().lookup(decision.domain());
-            return LookupReport.of(map, decision, answer, listed,
+            ObjectNode report = LookupReport.of(map, decision, answer, listed,
                     sts.resolver() == null ? null : sts.resolver().state(decision.domain()), control.clock().instant());
+            DaneService daneNow = dane;
+            org.starttls.policyd.fetcher.dane.DaneResolver.DaneAnswer daneAnswer = daneNow == null
+                    || daneNow.resolver() == null ? null : daneNow.resolver().cached(decision.domain());
+            if (daneAnswer != null) {
+                report.set("dane", org.starttls.policyd.server.dane.DaneReport.of(daneAnswer));
+            }
+            return report;
         });
     }
 

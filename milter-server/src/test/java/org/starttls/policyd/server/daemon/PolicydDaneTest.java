@@ -172,4 +172,17 @@ class PolicydDaneTest {
         clock.advance(DaneResolver.MAX_TTL.plusSeconds(1));
         assertEquals("OK dane-only", ask("all.test"), "looked up again after expiry");
     }
+
+    @Test
+    void theAdminLookupShowsTheDaneEvidence() throws Exception {
+        start(world.validatingResolver());
+        JsonNode report = daemon.lookup("partial.test", "patient").join();
+        JsonNode dane = report.get("dane");
+        assertEquals("dane", dane.get("verdict").asText(), report.toString());
+        assertEquals("secure", dane.get("mx_security").asText());
+        assertEquals(2, dane.get("mx_hosts").size());
+        assertEquals("mx1.partial.test", dane.get("mx_hosts").get(0).get("host").asText());
+        assertEquals("3 1 1 " + EE_KEY, dane.get("mx_hosts").get(0).get("tlsa").get(0).asText());
+        assertEquals(0, dane.get("mx_hosts").get(1).get("tlsa").size());
+    }
 }
