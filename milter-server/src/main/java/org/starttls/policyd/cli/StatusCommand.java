@@ -86,6 +86,17 @@ final class StatusCommand implements Callable<Integer> {
         out.println("          signed by " + list.path("signer").asText() + " at " + list.path("signed_at").asText());
     }
 
+    /** {@code dane: on, resolver validates (...)}, a WARNING when it does not, or {@code dane: off}. */
+    static String daneLine(JsonNode dane) {
+        if (!dane.path("enabled").asBoolean()) {
+            return "dane:     off";
+        }
+        if (!dane.path("validates").asBoolean()) {
+            return "WARNING:  DANE does not apply: " + dane.path("detail").asText();
+        }
+        return "dane:     on, " + dane.path("detail").asText() + "; " + dane.path("cached_domains").asInt() + " cached";
+    }
+
     private static String connections(int count) {
         return count + (count == 1 ? " connection" : " connections");
     }
@@ -95,6 +106,7 @@ final class StatusCommand implements Callable<Integer> {
                 : list.path("last_attempt").asText() + ": " + list.path("last_result").asText()));
         out.println("policy:   testing-domains " + status.path("policy").path("testing_domains").asText()
                 + ", expired-list " + status.path("policy").path("expired_list").asText());
+        out.println(daneLine(status.path("dane")));
         for (JsonNode door : status.path("doors")) {
             out.println("door:     " + door.path("name").asText() + " on " + door.path("address").asText() + " ("
                     + connections(door.path("open_connections").asInt()) + ")");

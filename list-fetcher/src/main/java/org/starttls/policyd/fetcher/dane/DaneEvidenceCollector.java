@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAccumulator;
 import org.starttls.policyd.core.dane.DaneEvidence;
 import org.starttls.policyd.core.dane.DnssecSecurity;
 import org.starttls.policyd.core.dane.MxHostEvidence;
@@ -44,8 +45,28 @@ public final class DaneEvidenceCollector {
      *     validate says so, and never gives {@code dane-only}
      */
     public CompletableFuture<DaneEvidence> collect(String domain, ValidationStatus validation) {
+        return collectTimed(domain, validation).thenApply(TimedEvidence::evidence);
+    }
+
+    /**
+     * The evidence with how long it may be kept: the lowest TTL of the answers that made it (failed
+     * lookups have none), or {@code Long.MAX_VALUE} when no answer carried one; callers clamp it.
+     */
+    public CompletableFuture<TimedEvidence> collectTimed(String domain, ValidationStatus validation) {
+        LongAccumulator ttl = new LongAccumulator(Math::min, Long.MAX_VALUE);
+        return collect(domain, validation, ttl).thenApply(evidence -> new TimedEvidence(evidence, ttl.get()));
+    }
+
+    /** Evidence and the lowest TTL of the answers it rests on. */
+    public record TimedEvidence(DaneEvidence evidence, long ttlSeconds) {
+        public TimedEvidence {
+            Objects.requireNonNull(evidence, "evidence");
+        }
+    }
+
+    private CompletableFuture<DaneEvidence> collect(String domain, ValidationStatus validation, LongAccumulator ttl) {
         boolean validates = validation.validates() && lookups.trustsAd();
-        return lookups.lookup(domain, Type.MX).thenCompose(mx -> {
+        return ask(domain, Type.MX, ttl).thenCompose(mx -> {
             if (mx.failed()) {
                 return CompletableFuture.completedFuture(
                         new DaneEvidence(domain, validates, mx.security(), false, List.of()));
@@ -55,7 +76,7 @@ public final class DaneEvidenceCollector {
                 return CompletableFuture.completedFuture(
                         new DaneEvidence(domain, validates, mx.security(), true, List.of()));
             }
-            List<CompletableFuture<MxHostEvidence>> perHost = hosts.stream().map(this::host).toList();
+            List<CompletableFuture<MxHostEvidence>> perHost = hosts.stream().map(host -> host(host, ttl)).toList();
             return CompletableFuture.allOf(perHost.toArray(CompletableFuture[]::new))
                     .thenApply(done -> new DaneEvidence(domain, validates, mx.security(), false,
                             perHost.stream().map(CompletableFuture::join).toList()));
@@ -85,10 +106,10 @@ public final class DaneEvidenceCollector {
         return List.copyOf(hosts);
     }
 
-    private CompletableFuture<MxHostEvidence> host(String host) {
-        CompletableFuture<SecureAnswer> v4 = lookups.lookup(host, Type.A);
-        CompletableFuture<SecureAnswer> v6 = lookups.lookup(host, Type.AAAA);
-        CompletableFuture<SecureAnswer> tlsa = lookups.lookup(tlsaName(host), Type.TLSA);
+    private CompletableFuture<MxHostEvidence> host(String host, LongAccumulator ttl) {
+        CompletableFuture<SecureAnswer> v4 = ask(host, Type.A, ttl);
+        CompletableFuture<SecureAnswer> v6 = ask(host, Type.AAAA, ttl);
+        CompletableFuture<SecureAnswer> tlsa = ask(tlsaName(host), Type.TLSA, ttl);
         return CompletableFuture.allOf(v4, v6, tlsa).thenCompose(done -> {
             DnssecSecurity address = combined(v4.join().security(), v6.join().security());
             if (address == DnssecSecurity.INSECURE) {
@@ -103,9 +124,19 @@ public final class DaneEvidenceCollector {
             }
             // RFC 7672 §2.2.2: behind a validated CNAME the TLSA base is the expanded name first,
             // then the MX host name as written.
-            return lookups.lookup(tlsaName(expanded), Type.TLSA).thenApply(atExpanded ->
+            return ask(tlsaName(expanded), Type.TLSA, ttl).thenApply(atExpanded ->
                     evidence(host, address, atExpanded.security() == DnssecSecurity.SECURE
                             && atExpanded.records().isEmpty() ? tlsa.join() : atExpanded));
+        });
+    }
+
+    /** One lookup whose TTL, when it answered, bounds how long the evidence may be kept. */
+    private CompletableFuture<SecureAnswer> ask(String name, int type, LongAccumulator ttl) {
+        return lookups.lookup(name, type).thenApply(answer -> {
+            if (!answer.failed()) {
+                ttl.accumulate(answer.ttlSeconds());
+            }
+            return answer;
         });
     }
 

@@ -71,6 +71,11 @@ public final class AnswerRenderer {
                             + SocketmapReply.MAX_REPLY_BYTES + " bytes");
                 }
                 return SocketmapReply.ok(value);
+            case DANE_ONLY:
+                // No TLSRPT attributes: Postfix reports DANE itself.
+                return SocketmapReply.ok("dane-only");
+            case DANE:
+                return SocketmapReply.ok("dane");
             case NO_POLICY:
                 return SocketmapReply.notFound();
             case TEMPFAIL:
@@ -140,6 +145,9 @@ public final class AnswerRenderer {
     public static PolicyReply policy(Decision decision, PolicyServiceSettings settings) {
         switch (decision.verdict()) {
             case NO_POLICY:
+            case DANE_ONLY:
+            case DANE:
+                // DANE is Postfix's to verify at delivery; nothing to tag or defer at receipt.
                 return PolicyReply.DUNNO;
             case REQUIRE_TLS:
                 if (!settings.tagHeader()) {
@@ -176,6 +184,8 @@ public final class AnswerRenderer {
                 return milterDeferral(TEMPFAIL_STATUS, decision.domain(), decision.reason());
             case REQUIRE_TLS:
             case NO_POLICY:
+            case DANE_ONLY:
+            case DANE:
                 return MilterReply.CONTINUE;
             default:
                 return milterDeferral(TEMPFAIL_STATUS, decision.domain(), "unexpected verdict " + decision.verdict());

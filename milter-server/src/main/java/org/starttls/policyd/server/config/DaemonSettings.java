@@ -44,13 +44,36 @@ import org.starttls.policyd.server.transport.TransportSettings;
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
         PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
-        ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings) {
+        ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings, Dane dane) {
 
     public DaemonSettings {
+        Objects.requireNonNull(dane, "dane");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(mtaSts, "mtaSts");
         warnings = List.copyOf(warnings);
+    }
+
+    /** Settings without DANE. */
+    public DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
+            PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
+            ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings) {
+        this(source, engine, socketmap, policyService, milter, admin, transport, metrics, probe, dns, mtaSts, warnings,
+                Dane.DISABLED);
+    }
+
+    /**
+     * DANE ({@code dane.*}), asked of {@code dns.resolver}.
+     *
+     * @param enabled whether the socketmap door consults DANE before MTA-STS and the list
+     * @param validationCheck a signed zone whose DNSKEY must come back with AD (default the root)
+     */
+    public record Dane(boolean enabled, String validationCheck) {
+        public static final Dane DISABLED = new Dane(false, ".");
+
+        public Dane {
+            Objects.requireNonNull(validationCheck, "validationCheck");
+        }
     }
 
     /** Settings without MTA-STS (tests and tools that ask the list alone). */
@@ -171,7 +194,19 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             }
             return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine, transport),
                     policyDoor(c.policyService, transport), milterDoor(c.milter, transport), admin(c.admin), transport,
-                    metrics(c.metrics), probe, dns, mtaSts(c.mtaSts), warnings);
+                    metrics(c.metrics), probe, dns, mtaSts(c.mtaSts), warnings, dane(c.dane));
+        }
+
+        private Dane dane(PolicydConfig.DaneSection d) throws ConfigException {
+            String zone = d.validationCheck == null ? "" : d.validationCheck.strip();
+            if (!zone.equals(".")) {
+                try {
+                    zone = org.starttls.policyd.core.list.DomainName.normalize(zone);
+                } catch (org.starttls.policyd.core.list.InvalidNameException e) {
+                    throw error("dane.validation-check", "\"" + d.validationCheck + "\" is not a zone name: " + e.getMessage());
+                }
+            }
+            return new Dane(d.enabled, zone);
         }
 
         /** {@code dns.*}; {@code probe.resolver} is its deprecated alias (already validated into {@code probe}). */

@@ -60,6 +60,9 @@ public final class PolicydConfig {
     @JsonProperty("mta-sts")
     public MtaStsSection mtaSts = new MtaStsSection();
 
+    @JsonProperty("dane")
+    public DaneSection dane = new DaneSection();
+
     /** Where the list comes from and how it is kept current. */
     public static final class ListSection {
         /** HTTP(S) URL of the list; null means no download (local file or embedded default). */
@@ -148,6 +151,15 @@ public final class PolicydConfig {
         /** One query's timeout. */
         @JsonProperty("timeout-ms")
         public int timeoutMs = (int) DnsSettings.DEFAULT_TIMEOUT.toMillis();
+    }
+
+    /** DANE (RFC 7672), asked of dns.resolver. */
+    public static final class DaneSection {
+        @JsonProperty("enabled")
+        public boolean enabled = true;
+        /** A signed zone whose DNSKEY must come back with AD: proof that the resolver validates. */
+        @JsonProperty("validation-check")
+        public String validationCheck = ".";
     }
 
     /** Live MTA-STS (RFC 8461). */

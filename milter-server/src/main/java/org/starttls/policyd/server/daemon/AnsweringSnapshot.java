@@ -14,6 +14,7 @@ import org.starttls.policyd.server.policy.PolicyResponder;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMaps;
+import org.starttls.policyd.server.dane.DaneWaiter;
 import org.starttls.policyd.server.sts.StsWaiter;
 import org.starttls.policyd.server.socketmap.SocketmapResponder;
 import org.starttls.policyd.server.socketmap.SocketmapServer;
@@ -57,6 +58,12 @@ record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngin
      */
     static AnsweringSnapshot build(VerifiedList list, DaemonSettings settings, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, StsWaiter sts) {
+        return build(list, settings, clock, receiptLayer, meters, sts, null);
+    }
+
+    /** @param dane asks DANE before MTA-STS at the socketmap door, or null when DANE is off */
+    static AnsweringSnapshot build(VerifiedList list, DaemonSettings settings, Clock clock,
+            UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, StsWaiter sts, DaneWaiter dane) {
         // An engine of its own, never installed into after this: the list and rules travel together.
         PolicyEngine engine = list == null ? new PolicyEngine(clock, settings.engine())
                 : new PolicyEngine(clock, settings.engine(), list);
@@ -64,7 +71,7 @@ record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngin
                 : sts.receiptDecider(engine, RECEIPT_STS_WAIT));
         DaemonSettings.SocketmapDoor socketmapDoor = settings.socketmap();
         SocketmapResponder socketmap = socketmapDoor == null ? null : new SocketmapResponder(
-                new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named(), sts),
+                new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named(), sts, dane),
                 meters.door(SocketmapServer.NAME));
         PolicyResponder policy = settings.policyService() == null ? null : new PolicyResponder(receipt,
                 settings.policyService().settings(), meters.door(PolicyServiceServer.NAME));

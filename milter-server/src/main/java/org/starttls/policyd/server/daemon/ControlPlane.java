@@ -25,6 +25,7 @@ import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.metrics.AnswerMeters;
+import org.starttls.policyd.server.dane.DaneWaiter;
 import org.starttls.policyd.server.sts.StsWaiter;
 
 /**
@@ -53,6 +54,8 @@ final class ControlPlane implements AutoCloseable {
     private final AnswerMeters meters;
     /** MTA-STS for the doors, built once at start; null when it is off. */
     private final StsWaiter sts;
+    /** DANE for the socketmap door, set once after start ({@link #useDane}); null when it is off. */
+    private volatile DaneWaiter dane;
     /** The settings the doors and endpoints were bound with. */
     private final DaemonSettings started;
     private final ActiveList active;
@@ -151,11 +154,17 @@ final class ControlPlane implements AutoCloseable {
         publish();
     }
 
+    /** Makes the socketmap door ask DANE first (before the doors are bound), and republishes. */
+    synchronized void useDane(DaneWaiter daneWaiter) {
+        this.dane = daneWaiter;
+        publish();
+    }
+
     /** Builds and publishes the snapshot for the active list and the settings in force. */
     private synchronized void publish() {
         VerifiedList list = active.get();
         DaemonSettings settings = inForce;
-        snapshot.set(AnsweringSnapshot.build(list, settings, clock, receiptLayer, meters, sts));
+        snapshot.set(AnsweringSnapshot.build(list, settings, clock, receiptLayer, meters, sts, dane));
         expiry.watch(list, settings.engine(), settings.mtaSts().enabled());
         String enforcing = Enforcement.of(list, settings.engine(), clock.instant(), settings.mtaSts().enabled()).describe();
         if (startedUp && !enforcing.equals(lastEnforcing)) {

@@ -43,6 +43,8 @@ public final class Policyd implements AutoCloseable, AdminActions {
     private final DowngradeDetector probes;
     private final AnswerMeters meters;
     private final StsService sts;
+    /** Set once during start, before the doors are bound. */
+    private volatile DaneService dane;
     /** The /metrics endpoint, or null when disabled or when it could not bind ({@link #metricsProblem}). */
     private volatile MetricsServer metricsServer;
     private volatile String metricsProblem;
@@ -90,12 +92,16 @@ public final class Policyd implements AutoCloseable, AdminActions {
         StsService sts = StsService.start(settings, clock, meters.sts(), stsNetwork);
         DowngradeDetector probes = null;
         ControlPlane control = null;
+        DaneService dane = null;
         try {
             probes = startProbes(settings, clock);
             UnaryOperator<ReceiptDecider> layer = probes == null ? receiptLayer : withProbes(receiptLayer, probes);
             control = ControlPlane.start(settings, () -> reread(settingsSource), clock, layer, meters, sts.waiter());
+            dane = DaneService.start(settings, clock, meters.dane());
+            control.useDane(dane.waiter());
             Doors doors = Doors.start(settings, control.snapshots(), meters);
             Policyd daemon = new Policyd(control, doors, meters, probes, sts);
+            daemon.dane = dane;
             if (settings.admin() != null) {
                 try {
                     doors.startAdmin(settings.admin(), daemon);
@@ -114,6 +120,9 @@ public final class Policyd implements AutoCloseable, AdminActions {
             }
             if (control != null) {
                 control.close();
+            }
+            if (dane != null) {
+                dane.close();
             }
             sts.close();
             throw e;
@@ -154,7 +163,12 @@ public final class Policyd implements AutoCloseable, AdminActions {
      * fetched or re-read (a list that does not verify, or is older than the active one, is refused).
      */
     public CompletableFuture<ReloadOutcome> reloadAll() {
-        return control.reload();
+        DaneService daneNow = dane;
+        if (daneNow == null) {
+            return control.reload();
+        }
+        // The resolver's validation is checked again on every reload (dane.validation-check).
+        return daneNow.check("reload").thenCompose(status -> control.reload());
     }
 
     /**
@@ -180,7 +194,16 @@ public final class Policyd implements AutoCloseable, AdminActions {
         List<DaemonSnapshot.DoorState> states = servers().stream()
                 .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
         return new DaemonSnapshot(control.clock().instant(), control.activeList(), control.listStatus(),
-                control.totalUpdateFailures(), states);
+                control.totalUpdateFailures(), states, daneProblem());
+    }
+
+    /** Why DANE does not apply although it is on (the resolver does not validate), or null. */
+    private String daneProblem() {
+        DaneService daneNow = dane;
+        if (daneNow == null || daneNow.resolver() == null || daneNow.resolver().validation().validates()) {
+            return null;
+        }
+        return daneNow.resolver().validation().detail();
     }
 
     /** Answer counters by door. */
@@ -205,7 +228,23 @@ public final class Policyd implements AutoCloseable, AdminActions {
 
     @Override
     public ObjectNode status() {
-        return DaemonStatus.of(this);
+        ObjectNode status = DaemonStatus.of(this);
+        status.set("dane", daneStatus());
+        return status;
+    }
+
+    /** {@code {"enabled":true,"validates":false,"detail":"..."}}: also in /health. */
+    ObjectNode daneStatus() {
+        ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        DaneService daneNow = dane;
+        boolean on = daneNow != null && daneNow.resolver() != null;
+        node.put("enabled", on);
+        if (on) {
+            node.put("validates", daneNow.resolver().validation().validates());
+            node.put("detail", daneNow.resolver().validation().detail());
+            node.put("cached_domains", daneNow.resolver().size());
+        }
+        return node;
     }
 
     @Override
@@ -223,14 +262,22 @@ public final class Policyd implements AutoCloseable, AdminActions {
         DaemonSettings settings = now.settings();
         DaemonSettings.SocketmapDoor door = settings.socketmap();
         SocketmapMaps maps = door == null
-                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.waiter())
-                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter());
+                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.waiter(),
+                        daneWaiter())
+                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter(), daneWaiter());
         String key = domain.strip();
         return maps.decideWithSts(map, key).toCompletableFuture().thenApply(decision -> {
             SocketmapReply answer = AnswerRenderer.socketmap(decision, maps.settingsFor(map));
             TlsPolicy listed = now.list() == null ? null : now.list().list().lookup(decision.domain());
-            return LookupReport.of(map, decision, answer, listed,
+            ObjectNode report = LookupReport.of(map, decision, answer, listed,
                     sts.resolver() == null ? null : sts.resolver().state(decision.domain()), control.clock().instant());
+            DaneService daneNow = dane;
+            org.starttls.policyd.fetcher.dane.DaneResolver.DaneAnswer daneAnswer = daneNow == null
+                    || daneNow.resolver() == null ? null : daneNow.resolver().cached(decision.domain());
+            if (daneAnswer != null) {
+                report.set("dane", org.starttls.policyd.server.dane.DaneReport.of(daneAnswer));
+            }
+            return report;
         });
     }
 
@@ -252,6 +299,11 @@ public final class Policyd implements AutoCloseable, AdminActions {
     }
 
     /** The settings in force (restart-only parts as bound at start). */
+    private org.starttls.policyd.server.dane.DaneWaiter daneWaiter() {
+        DaneService daneNow = dane;
+        return daneNow == null ? null : daneNow.waiter();
+    }
+
     public DaemonSettings settings() {
         return control.settings();
     }
@@ -268,6 +320,10 @@ public final class Policyd implements AutoCloseable, AdminActions {
             probes.close();
         }
         control.close();
+        DaneService daneNow = dane;
+        if (daneNow != null) {
+            daneNow.close();
+        }
         sts.close();
         LOG.info("policyd stopped");
     }

@@ -69,6 +69,9 @@ final class RestartNeeded {
         if (a.resolver().maxEntries() != b.resolver().maxEntries()) {
             keys.add("mta-sts.cache-size");
         }
+        if (!started.dane().equals(next.dane())) {
+            keys.add(started.dane().enabled() != next.dane().enabled() ? "dane.enabled" : "dane.validation-check");
+        }
     }
 
     private static void door(List<String> keys, String section, Object startedAddress, Object nextAddress) {
@@ -126,6 +129,7 @@ final class RestartNeeded {
                 : new DaemonSettings.MilterDoor(started.milter().listen(), next.milter().headerName(),
                         started.milter().transport());
         return new DaemonSettings(next.source(), next.engine(), socketmap, policy, milter, started.admin(),
-                started.transport(), started.metrics(), started.probe(), started.dns(), started.mtaSts(), next.warnings());
+                started.transport(), started.metrics(), started.probe(), started.dns(), started.mtaSts(), next.warnings(),
+                started.dane());
     }
 }

@@ -12,6 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AnswerMeters {
     private final ConcurrentHashMap<String, DoorMeter> doors = new ConcurrentHashMap<>();
     private final StsMeters sts = new StsMeters();
+    private final DaneMeters dane = new DaneMeters();
+
+    /** The DANE resolver's counters. */
+    public DaneMeters dane() {
+        return dane;
+    }
 
     /** The MTA-STS resolver's counters (the resolver reports to them as its {@code StsEvents}). */
     public StsMeters sts() {

@@ -14,9 +14,15 @@ import org.starttls.policyd.fetcher.ListStatus;
  * @param listStatus the list keeper's view: warnings, update attempts
  * @param totalUpdateFailures refused update attempts since the list source was (re)configured
  * @param doors each door's name and whether it is accepting connections
+ * @param daneProblem why DANE does not apply (its resolver does not validate), or null
  */
 public record DaemonSnapshot(Instant now, VerifiedList active, ListStatus listStatus, long totalUpdateFailures,
-        List<DoorState> doors) {
+        List<DoorState> doors, String daneProblem) {
+
+    public DaemonSnapshot(Instant now, VerifiedList active, ListStatus listStatus, long totalUpdateFailures,
+            List<DoorState> doors) {
+        this(now, active, listStatus, totalUpdateFailures, doors, null);
+    }
 
     /** One listening door. */
     public record DoorState(String name, boolean open) {

@@ -23,6 +23,9 @@ public record Health(boolean healthy, List<String> reasons) {
             }
         }
         reasons.addAll(snapshot.listStatus().warnings());
+        if (snapshot.daneProblem() != null) {
+            reasons.add("DANE does not apply: " + snapshot.daneProblem());
+        }
         return new Health(reasons.isEmpty(), reasons);
     }
 

@@ -27,6 +27,7 @@ public final class PrometheusText {
         text.answers(meters);
         text.sources(meters);
         text.mtaSts(meters.sts());
+        text.dane(meters.dane(), snapshot);
         text.latency(meters);
         text.list(snapshot);
         text.doors(snapshot);
@@ -52,6 +53,17 @@ public final class PrometheusText {
                         .append(source.getKey().wireName()).append("\"} ").append(source.getValue()).append('\n');
             }
         }
+    }
+
+    private void dane(DaneMeters dane, DaemonSnapshot snapshot) {
+        counter("policyd_dane_lookup_failures_total",
+                "Domains whose DANE lookups failed (bogus or unanswered MX RRset): TEMP unless cached.", dane.failures());
+        counter("policyd_dane_stale_answers_total",
+                "Cached DANE answers served because a refresh failed.", dane.staleAnswers());
+        counter("policyd_dane_validation_check_failures_total",
+                "Validation checks that found the resolver not validating DNSSEC.", dane.validationFailures());
+        gauge("policyd_dane_resolver_not_validating", "1 while DANE is on and its resolver does not validate.",
+                snapshot.daneProblem() == null ? 0 : 1);
     }
 
     private void mtaSts(StsMeters sts) {

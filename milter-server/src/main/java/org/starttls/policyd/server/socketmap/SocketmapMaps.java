@@ -6,11 +6,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.dane.DaneVerdict;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.StsEvidence;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
+import org.starttls.policyd.server.dane.DaneWaiter;
 import org.starttls.policyd.server.sts.StsWaiter;
 
 /**
@@ -35,6 +37,8 @@ public final class SocketmapMaps {
     private final MapView sendmailDefaults;
     /** Asks MTA-STS, or null when MTA-STS is not consulted. */
     private final StsWaiter sts;
+    /** Asks DANE first, or null when DANE is not consulted. */
+    private final DaneWaiter dane;
 
     public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named) {
         this(engine, defaults, named, null);
@@ -43,8 +47,18 @@ public final class SocketmapMaps {
     /** @param sts asks MTA-STS before the list, or null to answer from the list alone */
     public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named,
             StsWaiter sts) {
+        this(engine, defaults, named, sts, null);
+    }
+
+    /**
+     * @param dane asks DANE before MTA-STS and the list (never for Sendmail's {@code sts} map, which
+     *     takes {@code secure} answers only), or null when DANE is off
+     */
+    public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named,
+            StsWaiter sts, DaneWaiter dane) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.sts = sts;
+        this.dane = dane;
         this.defaults = new MapView(Objects.requireNonNull(defaults, "defaults"));
         Map<String, MapView> views = new java.util.HashMap<>();
         named.forEach((name, settings) -> {
@@ -78,6 +92,30 @@ public final class SocketmapMaps {
      * completes exceptionally.
      */
     public CompletionStage<Decision> decideWithSts(String mapName, String domain) {
+        String daneDomain = dane == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName) ? null
+                : normalizedOrNull(domain);
+        if (daneDomain == null) {
+            return decideWithoutDane(mapName, domain);
+        }
+        MapView view = view(mapName);
+        return dane.verdict(daneDomain, view.settings.stsWait()).thenCompose(verdict -> {
+            if (verdict.kind() != DaneVerdict.Kind.NO_DANE) {
+                Decision decision = view.engine().decide(daneDomain, verdict, StsEvidence.NOT_CONSULTED);
+                if (verdict.kind() == DaneVerdict.Kind.TEMP) {
+                    LOG.info("DANE for {} failed -> TEMP: {}", daneDomain, decision.reason());
+                }
+                return CompletableFuture.completedFuture(decision);
+            }
+            return decideWithoutDane(mapName, domain).thenApply(later -> withDaneReason(verdict, later));
+        });
+    }
+
+    private static Decision withDaneReason(DaneVerdict noDane, Decision later) {
+        return new Decision(later.verdict(), later.domain(), later.policy(), later.reason() + "; DANE: "
+                + noDane.reason(), later.source(), later.sts());
+    }
+
+    private CompletionStage<Decision> decideWithoutDane(String mapName, String domain) {
         MapView view = view(mapName);
         String normalized = sts == null ? null : normalizedOrNull(domain);
         if (normalized == null) {

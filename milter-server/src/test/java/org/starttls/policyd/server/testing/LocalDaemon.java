@@ -34,6 +34,7 @@ public final class LocalDaemon {
         config.metrics.listen = "127.0.0.1:0";
         // The list's answers alone: these tests must not ask the real DNS about real domains.
         config.mtaSts.enabled = false;
+        config.dane.enabled = false;
         return config;
     }
 

@@ -27,6 +27,10 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
         if ((sts != null) != (source == DecisionSource.MTA_STS && verdict != Verdict.TEMPFAIL)) {
             throw new IllegalArgumentException("an MTA-STS policy goes with an MTA-STS decision that is not a tempfail");
         }
+        if ((verdict == Verdict.DANE_ONLY || verdict == Verdict.DANE) != (source == DecisionSource.DANE
+                && verdict != Verdict.TEMPFAIL)) {
+            throw new IllegalArgumentException("a DANE verdict goes with a DANE decision");
+        }
         if (verdict == Verdict.REQUIRE_TLS || verdict == Verdict.DEFER_DOWNGRADE) {
             if (source == DecisionSource.LIST ? policy == null : sts == null) {
                 throw new IllegalArgumentException(verdict + " needs the policy it enforces");
@@ -48,6 +52,14 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
     /** No safe answer now (no list loaded, an internal error): the MTA must try again. */
     public static Decision tempfail(String domain, String reason) {
         return new Decision(Verdict.TEMPFAIL, domain, null, reason, DecisionSource.NONE, null);
+    }
+
+    /** DANE decides ({@code dane-only}, {@code dane}, or a tempfail when the MX RRset is unknown). */
+    public static Decision dane(Verdict verdict, String domain, TlsPolicy policyOrNull, String reason) {
+        if (verdict != Verdict.DANE_ONLY && verdict != Verdict.DANE && verdict != Verdict.TEMPFAIL) {
+            throw new IllegalArgumentException("DANE cannot decide " + verdict);
+        }
+        return new Decision(verdict, domain, policyOrNull, reason, DecisionSource.DANE, null);
     }
 
     /** The same destination, now known to be under a downgrade (from the probe, a later stage). */

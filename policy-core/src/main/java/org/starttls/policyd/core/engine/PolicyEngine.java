@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.dane.DaneVerdict;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.PolicyMode;
@@ -122,6 +123,39 @@ public final class PolicyEngine {
                     + "being fetched (" + pending.why() + "); try again shortly", DecisionSource.MTA_STS, null);
         }
         return byList.from(DecisionSource.NONE, "not in the list; MTA-STS: " + stsSays);
+    }
+
+    /**
+     * Decides with DANE first (RFC 8461 §2: MTA-STS must not override DANE), then as
+     * {@link #decide(String, StsEvidence)}: {@code dane-only} and {@code dane} decide by themselves,
+     * over MTA-STS and the list; a DANE {@code TEMP} (bogus or failed MX RRset, nothing cached) is
+     * a tempfail whatever the other sources say; no DANE (or {@code dane} null: not consulted) lets
+     * MTA-STS, the list and none decide, the DANE reason added.
+     */
+    public Decision decide(String domainText, DaneVerdict dane, StsEvidence sts) {
+        Objects.requireNonNull(sts, "sts");
+        if (dane == null) {
+            return decide(domainText, sts);
+        }
+        String domain;
+        try {
+            domain = DomainName.normalize(domainText);
+        } catch (InvalidNameException e) {
+            return decide(domainText);
+        }
+        TlsPolicy listed = active.get() == null ? null : active.get().list().lookup(domain);
+        switch (dane.kind()) {
+            case DANE_ONLY:
+                return Decision.dane(Verdict.DANE_ONLY, domain, listed, "DANE: " + dane.reason());
+            case DANE:
+                return Decision.dane(Verdict.DANE, domain, listed, "DANE: " + dane.reason());
+            case TEMP:
+                return Decision.dane(Verdict.TEMPFAIL, domain, listed, "DANE: " + dane.reason() + "; try again later");
+            case NO_DANE:
+            default:
+                Decision later = decide(domain, sts);
+                return later.from(later.source(), later.reason() + "; DANE: " + dane.reason());
+        }
     }
 
     private Decision byStsPolicy(Decision byList, StsEvidence.Policy known) {

@@ -9,5 +9,9 @@ public enum Verdict {
     /** The answer cannot be given safely right now: the MTA must try again later ({@code TEMP}). */
     TEMPFAIL,
     /** The domain requires TLS and its path is known to be under a downgrade: defer at receipt. */
-    DEFER_DOWNGRADE
+    DEFER_DOWNGRADE,
+    /** Every MX host has validated, usable TLSA records: Postfix verifies DANE itself (socketmap: {@code OK dane-only}). */
+    DANE_ONLY,
+    /** DANE applies to some MX hosts: Postfix decides per host (socketmap: {@code OK dane}). */
+    DANE
 }

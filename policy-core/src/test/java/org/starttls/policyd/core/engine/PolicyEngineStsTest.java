@@ -141,7 +141,7 @@ class PolicyEngineStsTest {
         assertEquals(NOBODY, decision.source());
     }
 
-    private static String domainFor(ListState list) {
+    static String domainFor(ListState list) {
         switch (list) {
             case ENFORCE_LISTED:
             case EXPIRED_ENFORCE_LISTED:
@@ -155,7 +155,7 @@ class PolicyEngineStsTest {
         }
     }
 
-    private static PolicyEngine engine(ListState list, boolean enforceTesting) throws Exception {
+    static PolicyEngine engine(ListState list, boolean enforceTesting) throws Exception {
         EngineSettings settings = EngineSettings.DEFAULTS
                 .withTestingDomains(enforceTesting ? TestingDomains.ENFORCE : TestingDomains.REPORT_ONLY);
         if (list == ListState.EXPIRED_TEMPFAIL_LISTED) {

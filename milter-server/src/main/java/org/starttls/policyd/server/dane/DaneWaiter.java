@@ -1,0 +1,58 @@
+package org.starttls.policyd.server.dane;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.starttls.policyd.core.dane.DaneVerdict;
+import org.starttls.policyd.fetcher.dane.DaneResolver;
+
+/**
+ * Asks {@link DaneResolver} about a domain and waits no longer than a map's budget: a cached
+ * answer at once, a lookup still running past the budget is {@code TEMP} (the MTA retries; by then
+ * the answer is cached), never "no DANE". Never blocks; the timer runs on {@code timers}.
+ */
+public final class DaneWaiter {
+    private final DaneResolver resolver;
+    private final ScheduledExecutorService timers;
+
+    public DaneWaiter(DaneResolver resolver, ScheduledExecutorService timers) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.timers = Objects.requireNonNull(timers, "timers");
+    }
+
+    public DaneResolver resolver() {
+        return resolver;
+    }
+
+    /** DANE's verdict for a normalised domain within {@code budget}; never completes exceptionally. */
+    public CompletionStage<DaneVerdict> verdict(String domain, Duration budget) {
+        CompletableFuture<DaneResolver.DaneAnswer> answer = resolver.resolve(domain);
+        if (answer.isDone()) {
+            return CompletableFuture.completedFuture(answer.join().verdict());
+        }
+        CompletableFuture<DaneVerdict> result = new CompletableFuture<>();
+        ScheduledFuture<?> timer;
+        try {
+            timer = timers.schedule(() -> result.complete(stillRunning(domain, budget)), budget.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(stillRunning(domain, Duration.ZERO));
+        }
+        answer.whenComplete((value, error) -> {
+            timer.cancel(false);
+            result.complete(error == null ? value.verdict()
+                    : new DaneVerdict(DaneVerdict.Kind.TEMP, "internal error in the DANE resolver"));
+        });
+        return result;
+    }
+
+    private static DaneVerdict stillRunning(String domain, Duration waited) {
+        return new DaneVerdict(DaneVerdict.Kind.TEMP, "the DANE lookups of " + domain + " were still running after "
+                + waited.toMillis() + " ms");
+    }
+}

@@ -1,0 +1,188 @@
+package org.starttls.policyd.server.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.starttls.policyd.core.testing.MutableClock;
+import org.starttls.policyd.core.testing.TestKeys;
+import org.starttls.policyd.core.testing.TestLists;
+import org.starttls.policyd.fetcher.dane.DaneResolver;
+import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
+import org.starttls.policyd.fetcher.testworld.dnssec.TestZone;
+import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.config.PolicydConfig;
+import org.starttls.policyd.server.metrics.Health;
+import org.starttls.policyd.server.metrics.PrometheusText;
+import org.starttls.policyd.server.testing.LocalDaemon;
+import org.starttls.policyd.server.testing.SocketmapClient;
+
+/**
+ * The daemon with DANE over real socketmap connections, against the DNSSEC world (NSD with zones
+ * signed now, behind a validating unbound). {@code listed.test} and {@code tlsalisted.test} are in
+ * the preload list.
+ */
+class PolicydDaneTest {
+    private static final String EE_KEY = "8cb0fc6c527506a053f4f14c8464bebbd6dede2738d11468dd953d7d6a3021f1";
+    private static final String PKIX_EE = "4f3b0b4e2a5d48a6b1a2e0c5a7f1e6f2c3b4a5d6e7f8091a2b3c4d5e6f708192";
+
+    private static DnssecWorld world;
+
+    @TempDir
+    Path dir;
+    private Policyd daemon;
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
+    @BeforeAll
+    static void startWorld() {
+        world = DnssecWorld.builder()
+                .zone(TestZone.signed("all.test").mx(10, "mx1.all.test").mx(20, "mx2.all.test")
+                        .a("mx1.all.test", "127.0.0.1").a("mx2.all.test", "127.0.0.1")
+                        .smtpTlsa("mx1.all.test", 3, 1, 1, EE_KEY).smtpTlsa("mx2.all.test", 3, 1, 1, EE_KEY))
+                .zone(TestZone.signed("partial.test").mx(10, "mx1.partial.test").mx(20, "mx2.partial.test")
+                        .a("mx1.partial.test", "127.0.0.1").a("mx2.partial.test", "127.0.0.1")
+                        .smtpTlsa("mx1.partial.test", 3, 1, 1, EE_KEY))
+                .zone(TestZone.signed("unusable.test").mx(10, "mx.unusable.test").a("mx.unusable.test", "127.0.0.1")
+                        .smtpTlsa("mx.unusable.test", 1, 1, 1, PKIX_EE))
+                .zone(TestZone.signed("notlsa.test").mx(10, "mx.notlsa.test").a("mx.notlsa.test", "127.0.0.1"))
+                .zone(TestZone.signed("listed.test").mx(10, "mx.listed.test").a("mx.listed.test", "127.0.0.1"))
+                .zone(TestZone.signed("tlsalisted.test").mx(10, "mx.tlsalisted.test")
+                        .a("mx.tlsalisted.test", "127.0.0.1").smtpTlsa("mx.tlsalisted.test", 3, 1, 1, EE_KEY))
+                .zone(TestZone.signed("bogusmx.test").mx(10, "mx.bogusmx.test").a("mx.bogusmx.test", "127.0.0.1")
+                        .smtpTlsa("mx.bogusmx.test", 3, 1, 1, EE_KEY).breakSignature("bogusmx.test", "MX"))
+                .zone(TestZone.unsigned("unsigned.test").mx(10, "mx.unsigned.test").a("mx.unsigned.test", "127.0.0.1")
+                        .smtpTlsa("mx.unsigned.test", 3, 1, 1, EE_KEY))
+                .withNonValidatingResolver()
+                .start();
+    }
+
+    @AfterAll
+    static void stopWorld() {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    private Policyd start(InetSocketAddress resolver) throws Exception {
+        Instant signed = clock.instant().minusSeconds(60);
+        Path list = TestLists.signed(TestKeys.primary(), signed, signed, signed.plus(Duration.ofDays(14)),
+                Map.of("listed.test", "mx.listed.test", "tlsalisted.test", "mx.tlsalisted.test")).writeTo(dir, "policy.json");
+        PolicydConfig config = LocalDaemon.config(dir, list);
+        config.dane.enabled = true;
+        config.dane.validationCheck = ".";
+        config.dns.resolver = resolver.getAddress().getHostAddress() + ":" + resolver.getPort();
+        config.dns.timeoutMs = 5_000;
+        PolicydConfig.MapSection patient = new PolicydConfig.MapSection();
+        patient.stsWaitSeconds = 60;
+        config.socketmap.maps.put("patient", patient);
+        PolicydConfig.MapSection sendmail = new PolicydConfig.MapSection();
+        sendmail.stsWaitSeconds = 60;
+        config.socketmap.maps.put("sts", sendmail);
+        DaemonSettings settings = DaemonSettings.from(config, null);
+        daemon = Policyd.start(settings, () -> settings, clock, UnaryOperator.identity());
+        return daemon;
+    }
+
+    private String ask(String map, String domain) throws Exception {
+        try (SocketmapClient client = new SocketmapClient(LocalDaemon.port(daemon, "socketmap"), 120_000)) {
+            return client.query(map, domain);
+        }
+    }
+
+    private String ask(String domain) throws Exception {
+        return ask("patient", domain);
+    }
+
+    @Test
+    void answersEachCaseOfTheDnssecWorld() throws Exception {
+        start(world.validatingResolver());
+
+        assertEquals("OK dane-only", ask("all.test"), "every MX validated with usable TLSA");
+        assertEquals("OK dane", ask("partial.test"), "one MX of two with TLSA");
+        assertEquals("OK dane", ask("unusable.test"), "TLSA present but not usable: Postfix decides per MX");
+        assertEquals("NOTFOUND ", ask("notlsa.test"), "signed without TLSA and not listed: no policy");
+        assertEquals("OK secure match=mx.listed.test servername=hostname", ask("listed.test"),
+                "signed without TLSA: the list decides");
+        assertEquals("OK dane-only", ask("tlsalisted.test"), "DANE before the list");
+        assertTrue(ask("bogusmx.test").startsWith("TEMP "), "a bogus MX RRset with nothing cached is TEMP");
+        assertEquals("NOTFOUND ", ask("unsigned.test"), "an unsigned zone has no DANE");
+        assertEquals("NOTFOUND ", ask("default", "unsigned.test"));
+
+        String metrics = PrometheusText.render(daemon.meters(), daemon.snapshot());
+        assertTrue(metrics.contains("policyd_answers_by_source_total{door=\"socketmap\",source=\"dane\"} 5"), metrics);
+        assertTrue(metrics.contains("policyd_dane_lookup_failures_total 1"), metrics);
+        assertTrue(metrics.contains("policyd_dane_resolver_not_validating 0"), metrics);
+        assertTrue(Health.of(daemon.snapshot()).healthy(), Health.of(daemon.snapshot()).body());
+    }
+
+    @Test
+    void sendmailsStsMapIsAnsweredAsWithoutDane() throws Exception {
+        start(world.validatingResolver());
+
+        assertEquals("OK secure match=mx.tlsalisted.test servername=hostname", ask("sts", "tlsalisted.test"));
+        assertEquals("NOTFOUND ", ask("sts", "all.test"));
+        assertEquals("OK dane-only", ask("all.test"));
+    }
+
+    @Test
+    void aResolverThatDoesNotValidateNeverGivesDaneAndSaysSo() throws Exception {
+        start(world.nonValidatingResolver());
+
+        assertEquals("NOTFOUND ", ask("all.test"), "never dane-only from a resolver that does not validate");
+        assertEquals("OK secure match=mx.tlsalisted.test servername=hostname", ask("tlsalisted.test"));
+        JsonNode status = daemon.status().get("dane");
+        assertTrue(status.get("enabled").asBoolean());
+        assertFalse(status.get("validates").asBoolean());
+        assertTrue(status.get("detail").asText().contains("does not validate"), status.toString());
+        Health health = Health.of(daemon.snapshot());
+        assertFalse(health.healthy());
+        assertTrue(health.body().contains("DANE does not apply"), health.body());
+        assertTrue(PrometheusText.render(daemon.meters(), daemon.snapshot())
+                .contains("policyd_dane_resolver_not_validating 1"));
+    }
+
+    @Test
+    void aCachedAnswerLastsItsTtlAndNoLonger() throws Exception {
+        start(world.validatingResolver());
+        assertEquals("OK dane-only", ask("all.test"));
+        JsonNode status = daemon.status().get("dane");
+        assertTrue(status.get("validates").asBoolean(), status.toString());
+        assertEquals(1, status.get("cached_domains").asInt());
+
+        clock.advance(DaneResolver.MAX_TTL.plusSeconds(1));
+        assertEquals("OK dane-only", ask("all.test"), "looked up again after expiry");
+    }
+
+    @Test
+    void theAdminLookupShowsTheDaneEvidence() throws Exception {
+        start(world.validatingResolver());
+        JsonNode report = daemon.lookup("partial.test", "patient").join();
+        JsonNode dane = report.get("dane");
+        assertEquals("dane", dane.get("verdict").asText(), report.toString());
+        assertEquals("secure", dane.get("mx_security").asText());
+        assertEquals(2, dane.get("mx_hosts").size());
+        assertEquals("mx1.partial.test", dane.get("mx_hosts").get(0).get("host").asText());
+        assertEquals("3 1 1 " + EE_KEY, dane.get("mx_hosts").get(0).get("tlsa").get(0).asText());
+        assertEquals(0, dane.get("mx_hosts").get(1).get("tlsa").size());
+    }
+}
