@@ -1,16 +1,12 @@
 package org.starttls.policyd.fetcher;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -68,19 +64,7 @@ public final class FetchStateFile {
         if (validators.lastModified() != null) {
             properties.setProperty(LAST_MODIFIED, validators.lastModified());
         }
-        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            properties.store(out, "validators of the installed list, for conditional GET");
-            Files.write(temp, out.toByteArray());
-            StateOwnership.of(file.getParent()).apply(temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new StateDirectoryException("cannot write " + file + ": " + StateDirectory.describe(e), e);
-        }
+        PropertiesFile.replace(file, properties, "validators of the installed list, for conditional GET");
     }
 
     /** Forgets the validators, so the next download is unconditional. */

@@ -1,15 +1,11 @@
 package org.starttls.policyd.fetcher;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
@@ -92,18 +88,6 @@ public final class RollbackFloor {
         Properties properties = new Properties();
         properties.setProperty(SIGNED_AT, next.signedAt().toString());
         properties.setProperty(TIMESTAMP, next.timestamp().toString());
-        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            properties.store(out, "newest list installed here: an older one is a rollback");
-            Files.write(temp, out.toByteArray());
-            StateOwnership.of(file.getParent()).apply(temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new StateDirectoryException("cannot write " + file + ": " + StateDirectory.describe(e), e);
-        }
+        PropertiesFile.replace(file, properties, "newest list installed here: an older one is a rollback");
     }
 }
