@@ -7,7 +7,6 @@ import static org.starttls.policyd.server.e2e.E2EDomains.UNLISTED;
 import static org.starttls.policyd.server.e2e.E2EDomains.recipientAt;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +26,7 @@ import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.daemon.Policyd;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
-import org.starttls.policyd.server.testing.LocalDnsServer;
+import org.starttls.policyd.fetcher.testworld.TestDnsServer;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /**
@@ -44,7 +43,7 @@ class PostfixDowngradeProbeE2ETest {
 
     private static PostfixInstance postfix;
     private static PlainSmtpSink sink;
-    private static LocalDnsServer dns;
+    private static TestDnsServer dns;
     private static Policyd daemon;
     private static Path dir;
 
@@ -52,8 +51,8 @@ class PostfixDowngradeProbeE2ETest {
     static void startPostfixAgainstAProbingPolicyd() throws IOException, ConfigException {
         postfix = PostfixInstance.create("probe"); // skips (or fails, if required) without Postfix
         sink = PlainSmtpSink.start();
-        dns = LocalDnsServer.start();
-        dns.mx(STRIPPED, 10, STRIPPED_MX).a(STRIPPED_MX, InetAddress.getByName("127.0.0.1"));
+        dns = TestDnsServer.start();
+        dns.mx(STRIPPED, 10, STRIPPED_MX).a(STRIPPED_MX, "127.0.0.1");
         dir = Files.createTempDirectory("policyd-probe-e2e-");
         Instant now = Instant.now();
         Path list = TestLists.signed(TestKeys.primary(), now.minusSeconds(60), now.minus(Duration.ofHours(1)),

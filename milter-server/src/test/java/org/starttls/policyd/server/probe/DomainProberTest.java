@@ -19,6 +19,7 @@ import static org.starttls.policyd.server.probe.ProbeFixture.WRONG_NAME;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.starttls.policyd.fetcher.testworld.TestDnsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,7 +141,7 @@ class DomainProberTest {
 
     @Test
     void aDnsFailureIsNoEvidence() {
-        world.dns.failing("servfail.test");
+        world.dns.fault("servfail.test", TestDnsServer.Fault.SERVFAIL);
 
         DomainReport report = prober.probe("servfail.test", POLICY);
 
@@ -150,7 +151,7 @@ class DomainProberTest {
 
     @Test
     void aDomainWithoutMxRecordsIsItsOwnMx() {
-        world.dns.exists("nomx.mx.test").a("nomx.mx.test", world.plain.address());
+        world.dns.a("nomx.mx.test", world.plain.address().getHostAddress()); // the name exists, without MX
 
         DomainReport report = prober.probe("nomx.mx.test", POLICY);
 

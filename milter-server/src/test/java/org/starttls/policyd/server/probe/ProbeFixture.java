@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.starttls.policyd.fetcher.testworld.TestDnsServer;
 import org.starttls.policyd.server.testing.FakeMx;
 import org.starttls.policyd.server.testing.FakeMx.Behaviour;
-import org.starttls.policyd.server.testing.LocalDnsServer;
 import org.starttls.policyd.server.testing.TestCertificates;
 import org.starttls.policyd.server.testing.TestCertificates.Issued;
 import org.xbill.DNS.SimpleResolver;
@@ -39,7 +39,7 @@ public final class ProbeFixture implements AutoCloseable {
     /** Answers like {@link #GOOD} (same certificate), but its name is outside the policy. */
     public static final String OUTSIDE = "mx.elsewhere.test";
 
-    public final LocalDnsServer dns;
+    public final TestDnsServer dns;
     final Path trustStore;
     final List<FakeMx> fakes = new ArrayList<>();
     final FakeMx plain;
@@ -51,11 +51,11 @@ public final class ProbeFixture implements AutoCloseable {
         trustStore = ca.writePem(dir.resolve("ca.pem"));
         Instant from = NOW.minus(Duration.ofDays(10));
         Instant to = NOW.plus(Duration.ofDays(80));
-        dns = LocalDnsServer.start();
+        dns = TestDnsServer.start();
         plain = FakeMx.start(loopback(2), 0, Behaviour.NO_STARTTLS, null);
         fakes.add(plain);
         port = plain.port();
-        dns.a(PLAIN, loopback(2));
+        dns.a(PLAIN, loopback(2).getHostAddress());
         add(BROKEN_TLS, 3, Behaviour.BROKEN_TLS, null);
         add(SELF_SIGNED, 4, Behaviour.TLS, TestCertificates.selfSigned(SELF_SIGNED, List.of(SELF_SIGNED), from, to));
         add(EXPIRED, 5, Behaviour.TLS, TestCertificates.issue(ca, EXPIRED, List.of(EXPIRED),
@@ -63,15 +63,15 @@ public final class ProbeFixture implements AutoCloseable {
         add(WRONG_NAME, 6, Behaviour.TLS, TestCertificates.issue(ca, "other.test", List.of("other.test"), from, to));
         good = add(GOOD, 7, Behaviour.TLS, TestCertificates.issue(ca, GOOD, List.of(GOOD), from, to));
         add(SILENT, 8, Behaviour.SILENT, null);
-        dns.a(CLOSED, loopback(9)); // nobody listens there
-        dns.a(OUTSIDE, loopback(7));
+        dns.a(CLOSED, loopback(9).getHostAddress()); // nobody listens there
+        dns.a(OUTSIDE, loopback(7).getHostAddress());
     }
 
     private FakeMx add(String name, int lastOctet, Behaviour behaviour, Issued certificate) throws IOException {
         FakeMx fake = FakeMx.start(loopback(lastOctet), port, behaviour,
                 certificate == null ? null : certificate.serverContext());
         fakes.add(fake);
-        dns.a(name, loopback(lastOctet));
+        dns.a(name, loopback(lastOctet).getHostAddress());
         return fake;
     }
 
