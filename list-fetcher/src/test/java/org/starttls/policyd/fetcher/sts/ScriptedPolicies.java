@@ -1,12 +1,7 @@
 package org.starttls.policyd.fetcher.sts;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.starttls.policyd.core.sts.StsPolicyParser;
 
 /**
@@ -16,10 +11,8 @@ import org.starttls.policyd.core.sts.StsPolicyParser;
  */
 final class ScriptedPolicies implements StsPolicySource {
     private final StsPolicyParser parser = new StsPolicyParser();
-    private final Map<String, StsPolicyFetch> answers = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    private final List<Runnable> held = new ArrayList<>();
-    private boolean holding;
+    private final ScriptedAnswers<StsPolicyFetch> answers = new ScriptedAnswers<>(
+            domain -> new StsPolicyFetch.Failed(StsFailure.CONNECT, "no policy scripted for " + domain));
 
     /** Serves {@code mode}, {@code maxAgeSeconds} and the MX patterns as a policy file. */
     void serve(String domain, String mode, long maxAgeSeconds, String... mx) {
@@ -42,42 +35,26 @@ final class ScriptedPolicies implements StsPolicySource {
         return text.append("max_age: ").append(maxAgeSeconds).append("\r\n").toString();
     }
 
-    synchronized void hold() {
-        holding = true;
+    /** While on, requests wait until {@link #release()}. */
+    void hold() {
+        answers.hold();
     }
 
+    /** Answers the held requests (with the answers scripted now) and stops holding. */
     void release() {
-        List<Runnable> waiting;
-        synchronized (this) {
-            holding = false;
-            waiting = new ArrayList<>(held);
-            held.clear();
-        }
-        waiting.forEach(Runnable::run);
+        answers.release();
     }
 
     int calls(String domain) {
-        AtomicInteger count = calls.get(domain);
-        return count == null ? 0 : count.get();
+        return answers.calls(domain);
     }
 
     int totalCalls() {
-        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+        return answers.totalCalls();
     }
 
     @Override
     public CompletableFuture<StsPolicyFetch> fetch(String domain) {
-        calls.computeIfAbsent(domain, d -> new AtomicInteger()).incrementAndGet();
-        CompletableFuture<StsPolicyFetch> result = new CompletableFuture<>();
-        Runnable answer = () -> result.complete(answers.getOrDefault(domain,
-                new StsPolicyFetch.Failed(StsFailure.CONNECT, "no policy scripted for " + domain)));
-        synchronized (this) {
-            if (holding) {
-                held.add(answer);
-                return result;
-            }
-        }
-        answer.run();
-        return result;
+        return answers.answer(domain);
     }
 }

@@ -1,11 +1,7 @@
 package org.starttls.policyd.fetcher.sts;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.starttls.policyd.core.sts.StsRecord;
 
 /**
@@ -14,10 +10,8 @@ import org.starttls.policyd.core.sts.StsRecord;
  * progress. Counts every lookup.
  */
 final class ScriptedRecords implements StsRecordSource {
-    private final Map<String, StsRecordLookup> answers = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    private final List<Runnable> held = new ArrayList<>();
-    private boolean holding;
+    private final ScriptedAnswers<StsRecordLookup> answers = new ScriptedAnswers<>(
+            domain -> new StsRecordLookup.Failed("no answer scripted for " + domain));
 
     void id(String domain, String id) {
         answers.put(domain, new StsRecordLookup.Answered(StsRecord.select(List.of("v=STSv1; id=" + id))));
@@ -31,43 +25,26 @@ final class ScriptedRecords implements StsRecordSource {
         answers.put(domain, new StsRecordLookup.Failed(detail));
     }
 
-    synchronized void hold() {
-        holding = true;
+    /** While on, requests wait until {@link #release()}. */
+    void hold() {
+        answers.hold();
     }
 
-    /** Answers the held lookups (with the answers scripted now) and stops holding. */
+    /** Answers the held requests (with the answers scripted now) and stops holding. */
     void release() {
-        List<Runnable> waiting;
-        synchronized (this) {
-            holding = false;
-            waiting = new ArrayList<>(held);
-            held.clear();
-        }
-        waiting.forEach(Runnable::run);
+        answers.release();
     }
 
     int calls(String domain) {
-        AtomicInteger count = calls.get(domain);
-        return count == null ? 0 : count.get();
+        return answers.calls(domain);
     }
 
     int totalCalls() {
-        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+        return answers.totalCalls();
     }
 
     @Override
     public CompletableFuture<StsRecordLookup> lookup(String domain) {
-        calls.computeIfAbsent(domain, d -> new AtomicInteger()).incrementAndGet();
-        CompletableFuture<StsRecordLookup> result = new CompletableFuture<>();
-        Runnable answer = () -> result.complete(answers.getOrDefault(domain,
-                new StsRecordLookup.Failed("no answer scripted for " + domain)));
-        synchronized (this) {
-            if (holding) {
-                held.add(answer);
-                return result;
-            }
-        }
-        answer.run();
-        return result;
+        return answers.answer(domain);
     }
 }
