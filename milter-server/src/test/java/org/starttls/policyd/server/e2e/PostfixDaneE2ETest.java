@@ -75,7 +75,7 @@ class PostfixDaneE2ETest {
         postfix.setMain("smtp_tls_loglevel", "1");
         // A number, so the chrooted smtp(8) needs no /etc/services for "smtp"; and TLSA is at _25._tcp.
         postfix.setMain("smtp_tcp_port", "25");
-        postfix.useNameServer(mx.address());
+        postfix.useNameServer(world.validatingResolverOnPort53().getAddress());
         postfix.start();
     }
 

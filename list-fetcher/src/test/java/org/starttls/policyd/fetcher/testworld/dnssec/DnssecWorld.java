@@ -51,12 +51,12 @@ public final class DnssecWorld implements AutoCloseable {
 
     private DnssecWorld(Path directory, String rootTrustAnchor, NsdServer authoritative, UnboundResolver validating,
             UnboundResolver nonValidating, InetAddress validatingOnPort53, Duration startupTime) {
-        this.validatingOnPort53 = validatingOnPort53;
         this.directory = directory;
         this.rootTrustAnchor = rootTrustAnchor;
         this.authoritative = authoritative;
         this.validating = validating;
         this.nonValidating = nonValidating;
+        this.validatingOnPort53 = validatingOnPort53;
         this.startupTime = startupTime;
     }
 
