@@ -114,7 +114,7 @@ class StsResolverPersistenceTest {
         assertFalse(Files.exists(cacheFile()));
         writerThread.advance(Duration.ofSeconds(1));
 
-        List<CachedStsPolicy> written = new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant());
+        List<CachedStsPolicy> written = StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant());
         assertEquals(List.of("b.example", "a.example"), written.stream().map(CachedStsPolicy::domain).toList());
         assertEquals(0, writerThread.pending());
         assertFalse(Files.exists(stateDirectory.resolve(StsResolver.CACHE_FILE_NAME + ".tmp")));
@@ -130,7 +130,7 @@ class StsResolverPersistenceTest {
         StsResolver resolver = resolver();
         resolver.resolve("example.com");
         resolver.close();
-        assertEquals(1, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+        assertEquals(1, StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
     }
 
     @Test
@@ -246,7 +246,7 @@ class StsResolverPersistenceTest {
         }
         resolver.close();
         assertTrue(Files.size(cacheFile()) <= 2048, "size " + Files.size(cacheFile()));
-        List<CachedStsPolicy> kept = new StsCacheFile(cacheFile(), 2048, 100).read(clock.instant());
+        List<CachedStsPolicy> kept = StsCacheFile.open(cacheFile(), 2048, 100).read(clock.instant());
         assertTrue(kept.size() > 3, "kept " + kept.size());
         assertEquals("d49.example", kept.get(0).domain());
     }
@@ -282,7 +282,7 @@ class StsResolverPersistenceTest {
         resolver.close();
         assertFalse(Files.exists(temp));
         assertTrue(Files.size(cacheFile()) > valid.length);
-        assertEquals(3, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+        assertEquals(3, StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
     }
 
     @Test
@@ -294,6 +294,6 @@ class StsResolverPersistenceTest {
         resolver.resolve("example.com");
         assertFalse(Files.exists(cacheFile()), "the write waits for its delay");
         resolver.close();
-        assertEquals(1, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+        assertEquals(1, StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
     }
 }
