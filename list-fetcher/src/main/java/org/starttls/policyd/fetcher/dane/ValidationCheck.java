@@ -41,7 +41,7 @@ public final class ValidationCheck {
     private ValidationStatus judge(String resolver, SecureAnswer answer) {
         if (answer.failed()) {
             return new ValidationStatus(false, "the validation check could not ask " + resolver + ": "
-                    + answer.detail());
+                    + answer.detail(), answer.security() == DnssecSecurity.FAILED);
         }
         if (answer.records().isEmpty()) {
             return new ValidationStatus(false, "the DNSKEY of " + zone + " is missing at " + resolver

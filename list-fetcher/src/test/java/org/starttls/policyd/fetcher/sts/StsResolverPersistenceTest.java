@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.testing.ManualScheduler;
 import org.starttls.policyd.core.testing.MutableClock;
+import org.starttls.policyd.fetcher.testworld.CapturedLog;
 import org.starttls.policyd.fetcher.sts.StsOutcome.Freshness;
 
 class StsResolverPersistenceTest {

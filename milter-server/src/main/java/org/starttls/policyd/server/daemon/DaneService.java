@@ -1,8 +1,10 @@
 package org.starttls.policyd.server.daemon;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,8 +23,9 @@ import org.xbill.DNS.ResolverConfig;
 /**
  * DANE in the daemon, built once at start and kept across reloads (its cache is the point): the
  * DNSSEC lookups at {@code dns.resolver} (without one, the first server of
- * {@code /etc/resolv.conf}), the {@link DaneResolver} and one thread ({@code policyd-dane}) for the
- * doors' wait timers. The validation check runs at start (waiting for it, at most the DNS timeout,
+ * {@code /etc/resolv.conf}), the {@link DaneResolver} with its cache file in the state directory
+ * (written on a thread of its own, {@code dane-cache-writer}), and one thread ({@code policyd-dane})
+ * for the doors' wait timers. The validation check runs at start (waiting for it, at most the DNS timeout,
  * so the first answers already know whether the resolver validates) and on every reload. With
  * {@code dane.enabled: false} nothing is started and DANE is not consulted.
  */
@@ -46,8 +49,10 @@ final class DaneService implements AutoCloseable {
         }
         InetSocketAddress address = settings.dns().resolver() != null ? settings.dns().resolver() : systemResolver();
         DnssecLookups lookups = new DnssecLookups(address, settings.dns().timeout());
+        Path cacheFile = settings.source().stateDir().resolve(DaneResolver.CACHE_FILE_NAME);
         DaneResolver resolver = new DaneResolver(new DaneEvidenceCollector(lookups),
-                new ValidationCheck(lookups, settings.dane().validationCheck()), clock, events);
+                new ValidationCheck(lookups, settings.dane().validationCheck()), clock, events,
+                Optional.of(cacheFile));
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "policyd-dane");
             t.setDaemon(true);
@@ -55,8 +60,9 @@ final class DaneService implements AutoCloseable {
         });
         thread.setRemoveOnCancelPolicy(true);
         DaneService service = new DaneService(resolver, thread);
-        LOG.info("DANE on: AD bits from {} are {}", lookups.resolverName(), lookups.trustsAd()
-                ? "trusted (a loopback address)" : "NOT trusted (not a loopback address): DANE answers nothing");
+        LOG.info("DANE on: AD bits from {} are {}; {} answers cached", lookups.resolverName(), lookups.trustsAd()
+                ? "trusted (a loopback address)" : "NOT trusted (not a loopback address): DANE answers nothing",
+                resolver.size());
         service.check("start").join();
         return service;
     }
@@ -100,10 +106,14 @@ final class DaneService implements AutoCloseable {
         return resolver;
     }
 
+    /** Stops the timers and writes the cache file. */
     @Override
     public void close() {
         if (thread != null) {
             thread.shutdownNow();
+        }
+        if (resolver != null) {
+            resolver.close();
         }
     }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +87,10 @@ class PolicydDaneTest {
     }
 
     private Policyd start(InetSocketAddress resolver) throws Exception {
+        return start(resolver, 5_000);
+    }
+
+    private Policyd start(InetSocketAddress resolver, int dnsTimeoutMs) throws Exception {
         Instant signed = clock.instant().minusSeconds(60);
         Path list = TestLists.signed(TestKeys.primary(), signed, signed, signed.plus(Duration.ofDays(14)),
                 Map.of("listed.test", "mx.listed.test", "tlsalisted.test", "mx.tlsalisted.test")).writeTo(dir, "policy.json");
@@ -91,7 +98,7 @@ class PolicydDaneTest {
         config.dane.enabled = true;
         config.dane.validationCheck = ".";
         config.dns.resolver = resolver.getAddress().getHostAddress() + ":" + resolver.getPort();
-        config.dns.timeoutMs = 5_000;
+        config.dns.timeoutMs = dnsTimeoutMs;
         PolicydConfig.MapSection patient = new PolicydConfig.MapSection();
         patient.stsWaitSeconds = 60;
         config.socketmap.maps.put("patient", patient);
@@ -171,6 +178,22 @@ class PolicydDaneTest {
 
         clock.advance(DaneResolver.MAX_TTL.plusSeconds(1));
         assertEquals("OK dane-only", ask("all.test"), "looked up again after expiry");
+    }
+
+    @Test
+    void aRestartWithTheResolverDownAnswersFromTheCacheFile() throws Exception {
+        start(world.validatingResolver());
+        assertEquals("OK dane-only", ask("all.test"));
+        daemon.close();
+        daemon = null;
+        assertTrue(Files.exists(dir.resolve("state").resolve(DaneResolver.CACHE_FILE_NAME)), "written at close");
+
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            start((InetSocketAddress) silent.getLocalSocketAddress(), 500);
+            assertEquals("OK dane-only", ask("all.test"), "the answer read back outlives the outage until its TTL");
+            assertTrue(ask("partial.test").startsWith("TEMP "), "nothing cached and no resolver: TEMP");
+            assertEquals(1, daemon.status().get("dane").get("cached_domains").asInt());
+        }
     }
 
     @Test
