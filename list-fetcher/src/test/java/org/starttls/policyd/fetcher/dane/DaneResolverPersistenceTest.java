@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.starttls.policyd.core.dane.DaneVerdict.Kind;
 import org.starttls.policyd.core.testing.ManualScheduler;
 import org.starttls.policyd.core.testing.MutableClock;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
 import org.starttls.policyd.fetcher.testworld.CapturedLog;
 import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
 import org.starttls.policyd.fetcher.testworld.dnssec.TestZone;
@@ -61,7 +63,7 @@ class DaneResolverPersistenceTest {
     }
 
     private DaneResolver resolver(InetSocketAddress at) {
-        DnssecLookups lookups = new DnssecLookups(at, TIMEOUT);
+        DnsClient lookups = new DnsClient(new DnsSettings(at, TIMEOUT));
         return new DaneResolver(new DaneEvidenceCollector(lookups), new ValidationCheck(lookups), clock,
                 DaneEvents.NONE, Optional.of(cacheFile()), writerThread);
     }

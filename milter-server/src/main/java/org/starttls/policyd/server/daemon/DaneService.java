@@ -1,9 +1,7 @@
 package org.starttls.policyd.server.daemon;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.starttls.policyd.fetcher.dane.DaneEvents;
 import org.starttls.policyd.fetcher.dane.DaneEvidenceCollector;
 import org.starttls.policyd.fetcher.dane.DaneResolver;
-import org.starttls.policyd.fetcher.dane.DnssecLookups;
 import org.starttls.policyd.fetcher.dane.ValidationCheck;
 import org.starttls.policyd.fetcher.dane.ValidationStatus;
+import org.starttls.policyd.fetcher.dns.DnsClient;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.dane.DaneWaiter;
@@ -22,8 +20,8 @@ import org.xbill.DNS.ResolverConfig;
 
 /**
  * DANE in the daemon, built once at start and kept across reloads (its cache is the point): the
- * DNSSEC lookups at {@code dns.resolver} (without one, the first server of
- * {@code /etc/resolv.conf}), the {@link DaneResolver} with its cache file in the state directory
+ * DNSSEC lookups of the one DNS client at {@code dns.resolver} (without one, the servers of
+ * {@code /etc/resolv.conf}, whose AD bits are trusted only when every one is on a loopback address), the {@link DaneResolver} with its cache file in the state directory
  * (written on a thread of its own, {@code dane-cache-writer}), and one thread ({@code policyd-dane})
  * for the doors' wait timers. The validation check runs at start (waiting for it, at most the DNS timeout,
  * so the first answers already know whether the resolver validates) and on every reload. With
@@ -47,8 +45,10 @@ final class DaneService implements AutoCloseable {
             LOG.info("DANE off (dane.enabled: false)");
             return new DaneService(null, null);
         }
-        InetSocketAddress address = settings.dns().resolver() != null ? settings.dns().resolver() : systemResolver();
-        DnssecLookups lookups = new DnssecLookups(address, settings.dns().timeout());
+        if (settings.dns().resolver() == null && ResolverConfig.getCurrentConfig().servers().isEmpty()) {
+            throw new ConfigException("dane.enabled: no dns.resolver and no server in /etc/resolv.conf to ask");
+        }
+        DnsClient lookups = new DnsClient(settings.dns());
         Path cacheFile = settings.source().stateDir().resolve(DaneResolver.CACHE_FILE_NAME);
         DaneResolver resolver = new DaneResolver(new DaneEvidenceCollector(lookups),
                 new ValidationCheck(lookups, settings.dane().validationCheck()), clock, events,
@@ -65,14 +65,6 @@ final class DaneService implements AutoCloseable {
                 resolver.size());
         service.check("start").join();
         return service;
-    }
-
-    private static InetSocketAddress systemResolver() throws ConfigException {
-        List<InetSocketAddress> servers = ResolverConfig.getCurrentConfig().servers();
-        if (servers.isEmpty()) {
-            throw new ConfigException("dane.enabled: no dns.resolver and no server in /etc/resolv.conf to ask");
-        }
-        return servers.get(0);
     }
 
     /** Runs the validation check; a resolver that does not validate is an error in the log. */
