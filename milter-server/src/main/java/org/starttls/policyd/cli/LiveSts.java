@@ -1,11 +1,8 @@
 package org.starttls.policyd.cli;
 
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import org.starttls.policyd.fetcher.dns.DnsSettings;
-import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.starttls.policyd.fetcher.sts.StsEvents;
 import org.starttls.policyd.fetcher.sts.StsResolver;
 import org.starttls.policyd.server.config.ConfigException;
@@ -38,16 +35,10 @@ final class LiveSts implements AutoCloseable {
         }
         DaemonSettings effective = settings;
         if (resolverOption != null) {
-            InetSocketAddress address;
-            try {
-                address = ResolverAddress.parse(resolverOption);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("--resolver: " + e.getMessage());
-            }
             effective = new DaemonSettings(settings.source(), settings.engine(), settings.socketmap(),
                     settings.policyService(), settings.milter(), settings.admin(), settings.transport(), settings.metrics(),
-                    settings.probe(), new DnsSettings(address, settings.dns().timeout()), settings.mtaSts(),
-                    settings.warnings());
+                    settings.probe(), ResolverOption.apply(settings.dns(), resolverOption), settings.mtaSts(),
+                    settings.warnings(), settings.dane());
         }
         StsNetwork network = StsNetwork.open(effective);
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {

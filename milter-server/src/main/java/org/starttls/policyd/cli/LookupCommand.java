@@ -19,6 +19,7 @@ import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.admin.AdminProtocol;
 import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.config.ConfigException;
+import org.starttls.policyd.server.dane.DaneReport;
 import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
 import org.starttls.policyd.server.socketmap.SocketmapMaps;
 import org.starttls.policyd.server.socketmap.SocketmapReply;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code policyctl lookup DOMAIN...}: what the MTA is told for each domain and why. It asks the
  * running policyd first (its admin endpoint answers exactly what Postfix gets, MTA-STS cache
  * included); when no daemon answers, or when the command names its own list or rules, it
- * decides here: the list, and MTA-STS resolved live through the configured resolver.
+ * decides here as the daemon would: DANE (validation check first) and MTA-STS resolved live
+ * through the configured resolver, then the list.
  */
 @Command(name = "lookup", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Show, per domain, the answer the MTA gets and which source decided (override, dane, mta-sts, "
@@ -81,12 +83,15 @@ final class LookupCommand implements Callable<Integer> {
     String map;
 
     @Option(names = "--resolver", paramLabel = "IP[:PORT]",
-            description = "DNS server for a live MTA-STS resolution (default: dns.resolver of --config, else "
-                    + "/etc/resolv.conf).")
+            description = "DNS server for live DANE and MTA-STS lookups (default: dns.resolver of --config, else "
+                    + "/etc/resolv.conf); DANE trusts only a validating resolver on a loopback address.")
     String resolver;
 
-    @Option(names = "--no-mta-sts", description = "Decide here from the list alone, without MTA-STS.")
+    @Option(names = "--no-mta-sts", description = "Decide here without MTA-STS.")
     boolean noMtaSts;
+
+    @Option(names = "--no-dane", description = "Decide here without DANE.")
+    boolean noDane;
 
     @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "Destination domains to look up.")
     List<String> domains;
@@ -114,7 +119,7 @@ final class LookupCommand implements Callable<Integer> {
 
     /** The daemon is asked unless the command names its own list, rules or resolver, or says --live. */
     private boolean asksDaemon() {
-        return !live && !noMtaSts && resolver == null && listOptions.list == null && listOptions.stateDir == null
+        return !live && !noMtaSts && !noDane && resolver == null && listOptions.list == null && listOptions.stateDir == null
                 && listOptions.keyring == null && !rules.earlyAdopter
                 && rules.expiredList.equals(org.starttls.policyd.server.config.SettingNames.DEFAULT_EXPIRED_LIST);
     }
@@ -163,10 +168,15 @@ final class LookupCommand implements Callable<Integer> {
         }
         loaded.notes().forEach(note -> err.println("NOTE: " + note));
         int exit = ExitCodes.OK;
-        try (LiveSts sts = noMtaSts ? null : LiveSts.open(listOptions.config.settings(), resolver, clock)) {
+        try (LiveSts sts = noMtaSts ? null : LiveSts.open(listOptions.config.settings(), resolver, clock);
+                LiveDane dane = noDane ? null : LiveDane.open(listOptions.config.settings(), resolver, clock)) {
+            if (dane != null && !dane.validation().validates()) {
+                err.println("NOTE: DANE does not apply: " + dane.validation().detail());
+            }
             SocketmapMapSettings mapSettings = SocketmapMapSettings.DEFAULTS.withEngineSettings(settings)
                     .withStsWait(LIVE_WAIT);
-            SocketmapMaps maps = new SocketmapMaps(engine, mapSettings, Map.of(), sts == null ? null : sts.waiter());
+            SocketmapMaps maps = new SocketmapMaps(engine, mapSettings, Map.of(), sts == null ? null : sts.waiter(),
+                    dane == null ? null : dane.waiter());
             for (String domain : domains) {
                 if (asciiOrNull(domain) == null) {
                     exit = notADomain(domain, out, err);
@@ -179,9 +189,10 @@ final class LookupCommand implements Callable<Integer> {
                 TlsPolicy listed = engine.activeList().list().lookup(decision.domain());
                 ObjectNode node = LookupReport.of(map, decision, answer, listed,
                         sts == null ? null : sts.resolver().state(decision.domain()), clock.instant());
+                DaneReport.addTo(node, dane == null ? null : dane.resolver(), decision.domain());
                 node.put("expired", expired);
                 node.set("list", ListDescription.toJson(loaded.verified()));
-                node.put("answered_by", sts == null ? "policyctl (list only)" : "policyctl (MTA-STS resolved live)");
+                node.put("answered_by", answeredBy(sts != null, dane != null));
                 print(out, node);
             }
         }
@@ -190,6 +201,13 @@ final class LookupCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
+    }
+
+    private static String answeredBy(boolean sts, boolean dane) {
+        if (sts && dane) {
+            return "policyctl (DANE and MTA-STS resolved live)";
+        }
+        return sts ? "policyctl (MTA-STS resolved live)" : dane ? "policyctl (DANE resolved live)" : "policyctl (list only)";
     }
 
     private int notADomain(String domain, PrintWriter out, PrintWriter err) throws Exception {

@@ -17,11 +17,38 @@ final class LookupText {
         if (node.path("listed").asBoolean()) {
             out.println("  mx patterns: " + String.join(" ", texts(node.path("mxs"))));
         }
+        dane(node.path("dane")).forEach(out::println);
         out.println("  mta-sts:     " + mtaSts(node.path("mta_sts")));
         out.println("  decided by:  " + node.path("source").asText());
         out.println("  verdict:     " + node.path("verdict").asText() + " (" + node.path("reason").asText() + ")");
         out.println("  socketmap:   " + node.path("socketmap_answer").asText() + "   [map " + node.path("map").asText() + "]");
         out.println("  answered by: " + node.path("answered_by").asText());
+    }
+
+    /**
+     * The DANE evidence, when DANE was asked ({@code DaneReport}): the verdict and why, how it was
+     * known, the MX RRset's security, then per MX host its address and TLSA security and records.
+     */
+    static List<String> dane(JsonNode dane) {
+        if (!dane.isObject()) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("  dane:        " + dane.path("verdict").asText() + " (" + dane.path("reason").asText() + "); "
+                + dane.path("how").asText());
+        if (!dane.has("mx_security")) {
+            return lines;
+        }
+        lines.add("    MX RRset:  " + dane.path("mx_security").asText()
+                + (dane.path("null_mx").asBoolean() ? ", null MX" : "")
+                + (dane.path("resolver_validates").asBoolean() ? "" : " (the resolver does not validate)"));
+        for (JsonNode host : dane.path("mx_hosts")) {
+            List<String> tlsa = texts(host.path("tlsa"));
+            lines.add("    MX " + host.path("host").asText() + ": address " + host.path("address_security").asText()
+                    + ", TLSA " + host.path("tlsa_security").asText() + (tlsa.isEmpty() ? ", no TLSA records" : ""));
+            tlsa.forEach(record -> lines.add("      TLSA " + record));
+        }
+        return lines;
     }
 
     private static String mtaSts(JsonNode sts) {

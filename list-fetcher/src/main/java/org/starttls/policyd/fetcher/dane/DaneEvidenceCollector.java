@@ -12,6 +12,8 @@ import org.starttls.policyd.core.dane.DaneEvidence;
 import org.starttls.policyd.core.dane.DnssecSecurity;
 import org.starttls.policyd.core.dane.MxHostEvidence;
 import org.starttls.policyd.core.dane.TlsaRecord;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.SecureAnswer;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -33,9 +35,9 @@ public final class DaneEvidenceCollector {
      */
     public static final int MAX_MX_HOSTS = 16;
 
-    private final DnssecLookups lookups;
+    private final DnsClient lookups;
 
-    public DaneEvidenceCollector(DnssecLookups lookups) {
+    public DaneEvidenceCollector(DnsClient lookups) {
         this.lookups = Objects.requireNonNull(lookups, "lookups");
     }
 
@@ -132,7 +134,7 @@ public final class DaneEvidenceCollector {
 
     /** One lookup whose TTL, when it answered, bounds how long the evidence may be kept. */
     private CompletableFuture<SecureAnswer> ask(String name, int type, LongAccumulator ttl) {
-        return lookups.lookup(name, type).thenApply(answer -> {
+        return lookups.lookupSecure(name, type).thenApply(answer -> {
             if (!answer.failed()) {
                 ttl.accumulate(answer.ttlSeconds());
             }

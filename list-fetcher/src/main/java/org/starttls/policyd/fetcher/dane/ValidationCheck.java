@@ -3,6 +3,8 @@ package org.starttls.policyd.fetcher.dane;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.starttls.policyd.core.dane.DnssecSecurity;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.SecureAnswer;
 import org.xbill.DNS.Type;
 
 /**
@@ -15,15 +17,15 @@ public final class ValidationCheck {
     /** The root zone: signed, and every validating resolver holds its trust anchor. */
     public static final String DEFAULT_ZONE = ".";
 
-    private final DnssecLookups lookups;
+    private final DnsClient lookups;
     private final String zone;
 
-    public ValidationCheck(DnssecLookups lookups, String zone) {
+    public ValidationCheck(DnsClient lookups, String zone) {
         this.lookups = Objects.requireNonNull(lookups, "lookups");
         this.zone = Objects.requireNonNull(zone, "zone");
     }
 
-    public ValidationCheck(DnssecLookups lookups) {
+    public ValidationCheck(DnsClient lookups) {
         this(lookups, DEFAULT_ZONE);
     }
 
@@ -35,13 +37,13 @@ public final class ValidationCheck {
                     + " is not on a loopback address, so its AD bit is not trusted: DANE needs a validating"
                     + " resolver on this host (the one Postfix uses)"));
         }
-        return lookups.lookup(zone, Type.DNSKEY).thenApply(answer -> judge(resolver, answer));
+        return lookups.lookupSecure(zone, Type.DNSKEY).thenApply(answer -> judge(resolver, answer));
     }
 
     private ValidationStatus judge(String resolver, SecureAnswer answer) {
         if (answer.failed()) {
             return new ValidationStatus(false, "the validation check could not ask " + resolver + ": "
-                    + answer.detail());
+                    + answer.detail(), answer.security() == DnssecSecurity.FAILED);
         }
         if (answer.records().isEmpty()) {
             return new ValidationStatus(false, "the DNSKEY of " + zone + " is missing at " + resolver

@@ -2,6 +2,7 @@ package org.starttls.policyd.fetcher.dns;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,16 +17,24 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.starttls.policyd.core.dane.DnssecSecurity;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
@@ -34,9 +43,17 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.WireParseException;
 
 /**
- * The daemon's one DNS client (MTA-STS records and policy hosts; DANE and the probe use the same
+ * The daemon's one DNS client (MTA-STS records and policy hosts, DANE; the probe uses the same
  * settings): asks one recursive resolver, follows CNAMEs itself, and turns every answer and every
  * error into a {@link DnsLookup}. Nothing here uses the JDK's resolver.
+ *
+ * <p>{@link #lookupSecure} is the same lookup for DNSSEC (DANE): its queries carry the DO bit (a
+ * validating resolver such as unbound sets AD only when asked with AD or DO) and the AD bit, and
+ * it says how secure the answer is ({@link SecureAnswer}). AD is believed only from a resolver on
+ * a loopback address ({@link #trustsAd()}), the validating resolver on this host that Postfix
+ * itself uses (RFC 7672 §2.1: the path to a remote resolver is not protected, anyone on it can
+ * set AD). A SERVFAIL carrying an Extended DNS Error (RFC 8914) for a DNSSEC failure is
+ * {@code BOGUS}.
  *
  * <p>Every method returns at once; the future completes normally, never exceptionally, within the
  * lookup's timeout. It completes on a dnsjava or JDK timer thread: continuations must not block.
@@ -46,25 +63,40 @@ import org.xbill.DNS.WireParseException;
 public final class DnsClient {
     /** RFC 8461 section 3.1 says CNAMEs are followed; a longer chain than this is refused as broken. */
     public static final int MAX_CNAMES = 8;
+    /** The EDNS payload size DNS flag day 2020 recommends; larger answers come over TCP. */
+    static final int EDNS_PAYLOAD_BYTES = 1232;
 
     private final Resolver resolver;
     private final Duration timeout;
     private final String resolverName;
+    private final boolean trustsAd;
 
     public DnsClient(DnsSettings settings) {
-        this(resolver(settings), settings.timeout(), settings.describeResolver());
+        this(resolver(settings), settings.timeout(), settings.describeResolver(), onLoopback(settings));
     }
 
     /**
-     * A client of a resolver handed in.
+     * A client of a resolver handed in, whose AD bit is not trusted.
      *
      * @param resolverName how detail sentences name the resolver
      */
     public DnsClient(Resolver resolver, Duration timeout, String resolverName) {
+        this(resolver, timeout, resolverName, false);
+    }
+
+    private DnsClient(Resolver resolver, Duration timeout, String resolverName, boolean trustsAd) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.resolverName = Objects.requireNonNull(resolverName, "resolverName");
+        this.trustsAd = trustsAd;
         resolver.setTimeout(timeout);
+    }
+
+    /** Every server asked is on a loopback address (the system's: every one of {@code /etc/resolv.conf}). */
+    private static boolean onLoopback(DnsSettings settings) {
+        List<InetSocketAddress> servers = settings.resolver() != null ? List.of(settings.resolver())
+                : ResolverConfig.getCurrentConfig().servers();
+        return !servers.isEmpty() && servers.stream().allMatch(server -> server.getAddress().isLoopbackAddress());
     }
 
     private static Resolver resolver(DnsSettings settings) {
@@ -78,23 +110,32 @@ public final class DnsClient {
         return timeout;
     }
 
+    /** How detail sentences name the resolver. */
+    public String resolverName() {
+        return resolverName;
+    }
+
+    /** Whether {@link #lookupSecure} believes the resolver's AD bit: only on a loopback address. */
+    public boolean trustsAd() {
+        return trustsAd;
+    }
+
     /** The records of {@code type} (a dnsjava {@link Type} value) at {@code name}, CNAMEs followed. */
     public CompletableFuture<DnsLookup<Record>> lookup(String name, int type) {
-        String shown = shown(name);
-        Name query;
-        try {
-            query = Name.fromString(name, Name.root);
-        } catch (TextParseException e) {
-            return CompletableFuture.completedFuture(new DnsLookup.Failed<>(shown, DnsFailure.BAD_NAME,
-                    "\"" + shown + "\" is not a DNS name"));
-        }
-        Set<Name> seen = new HashSet<>();
-        seen.add(query);
-        Chase chase = new Chase(shown, type, seen);
-        return chase.ask(query)
-                .completeOnTimeout(new DnsLookup.Failed<>(shown, DnsFailure.TIMEOUT, "no answer from "
-                        + resolverName + " for " + chase.question() + " within " + seconds(timeout)),
-                        timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return chase(name, type, false).lookup();
+    }
+
+    /**
+     * The same lookup asked for DNSSEC (the DO and AD bits set), with how secure the answer is:
+     * {@code SECURE} only when every response of the CNAME chain carried AD and {@link #trustsAd()}.
+     */
+    public CompletableFuture<SecureAnswer> lookupSecure(String name, int type) {
+        Chase chase = chase(name, type, true);
+        return chase.lookup().thenApply(chase::secureAnswer);
+    }
+
+    private Chase chase(String name, int type, boolean dnssec) {
+        return new Chase(shown(name), name, type, dnssec);
     }
 
     /**
@@ -149,27 +190,84 @@ public final class DnsClient {
         return text.toString();
     }
 
-    /** One lookup: the queries it sends as it follows a CNAME chain. */
+    /**
+     * One lookup: the queries it sends as it follows a CNAME chain, and for a DNSSEC lookup what
+     * their responses said about security. Its steps run one after another, each after the last.
+     */
     private final class Chase {
         private final String name;
+        private final String asWritten;
         private final int type;
-        private final Set<Name> seen;
+        private final boolean dnssec;
+        private final Set<Name> seen = new HashSet<>();
+        /** Every response so far carried AD. */
+        private volatile boolean allAd = true;
+        /** A SERVFAIL said the DNSSEC validation failed. */
+        private volatile boolean bogus;
+        /** The last name asked or reached: the end of the CNAME chain. */
+        private volatile Name end;
+        private volatile long negativeTtl;
 
-        Chase(String name, int type, Set<Name> seen) {
+        Chase(String name, String asWritten, int type, boolean dnssec) {
             this.name = name;
+            this.asWritten = asWritten;
             this.type = type;
-            this.seen = seen;
+            this.dnssec = dnssec;
         }
 
         String question() {
             return name + " " + Type.string(type);
         }
 
+        CompletableFuture<DnsLookup<Record>> lookup() {
+            Name query;
+            try {
+                query = Name.fromString(asWritten, Name.root);
+            } catch (TextParseException e) {
+                return CompletableFuture.completedFuture(new DnsLookup.Failed<>(name, DnsFailure.BAD_NAME,
+                        "\"" + name + "\" is not a DNS name"));
+            }
+            seen.add(query);
+            end = query;
+            return ask(query).completeOnTimeout(new DnsLookup.Failed<>(name, DnsFailure.TIMEOUT, "no answer from "
+                    + resolverName + " for " + question() + " within " + seconds(timeout)),
+                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** The outcome read for DNSSEC. */
+        SecureAnswer secureAnswer(DnsLookup<Record> outcome) {
+            String canonical = end == null ? name : shown(end);
+            if (outcome instanceof DnsLookup.Failed<Record> failed) {
+                return bogus ? SecureAnswer.failed(question(), canonical, DnssecSecurity.BOGUS,
+                        failed.detail() + " (DNSSEC validation failed)")
+                        : SecureAnswer.failed(question(), canonical, DnssecSecurity.FAILED, failed.detail());
+            }
+            DnssecSecurity security = trustsAd && allAd ? DnssecSecurity.SECURE : DnssecSecurity.INSECURE;
+            String secure = security.name().toLowerCase(Locale.ROOT);
+            if (outcome instanceof DnsLookup.Found<Record> found) {
+                long ttl = found.values().stream().mapToLong(Record::getTTL).min().orElse(0);
+                return new SecureAnswer(question(), security, found.canonicalName(), found.values(), false, ttl,
+                        found.values().size() + " record(s), " + secure);
+            }
+            boolean nxDomain = outcome instanceof DnsLookup.NxDomain;
+            return new SecureAnswer(question(), security, canonical, List.of(), nxDomain, negativeTtl,
+                    (nxDomain ? "no such name" : "no records") + ", " + secure);
+        }
+
+        private Message query(Name at) {
+            Message query = Message.newQuery(Record.newRecord(at, type, DClass.IN));
+            if (dnssec) {
+                query.getHeader().setFlag(Flags.AD);
+                query.addRecord(new OPTRecord(EDNS_PAYLOAD_BYTES, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+            }
+            return query;
+        }
+
         CompletableFuture<DnsLookup<Record>> ask(Name at) {
+            end = at;
             CompletableFuture<Message> response;
             try {
-                response = resolver.sendAsync(Message.newQuery(Record.newRecord(at, type, DClass.IN)))
-                        .toCompletableFuture();
+                response = resolver.sendAsync(query(at)).toCompletableFuture();
             } catch (RuntimeException e) {
                 return CompletableFuture.completedFuture(failure(e));
             }
@@ -182,11 +280,13 @@ public final class DnsClient {
         private CompletableFuture<DnsLookup<Record>> read(Name asked, Message response) {
             int rcode = response.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                bogus = rcode == Rcode.SERVFAIL && trustsAd && saysBogus(response);
                 DnsFailure reason = rcode == Rcode.SERVFAIL ? DnsFailure.SERVFAIL
                         : rcode == Rcode.REFUSED ? DnsFailure.REFUSED : DnsFailure.ERROR_RCODE;
                 String where = shown(asked).equals(name) ? "" : " (asking its CNAME target " + shown(asked) + ")";
                 return done(failed(reason, resolverName + " answered " + Rcode.string(rcode) + " for " + question() + where));
             }
+            allAd = allAd && response.getHeader().getFlag(Flags.AD);
             List<Record> answers = response.getSection(Section.ANSWER);
             Name at = asked;
             List<Record> found = recordsAt(answers, at);
@@ -204,11 +304,13 @@ public final class DnsClient {
                             + " is longer than " + MAX_CNAMES));
                 }
                 at = target;
+                end = at;
                 found = recordsAt(answers, at);
             }
             if (!found.isEmpty()) {
                 return done(new DnsLookup.Found<>(name, shown(at), found));
             }
+            negativeTtl = negativeTtl(response);
             if (rcode == Rcode.NXDOMAIN) {
                 return done(new DnsLookup.NxDomain<>(name));
             }
@@ -257,6 +359,31 @@ public final class DnsClient {
         private DnsLookup<Record> failed(DnsFailure reason, String detail) {
             return new DnsLookup.Failed<>(name, reason, detail);
         }
+    }
+
+    /** SERVFAIL with an Extended DNS Error (RFC 8914) code 6..12: the resolver found it bogus. */
+    private static boolean saysBogus(Message response) {
+        OPTRecord opt = response.getOPT();
+        if (opt == null) {
+            return false;
+        }
+        for (EDNSOption option : opt.getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR)) {
+            int code = ((ExtendedErrorCodeOption) option).getErrorCode();
+            if (code >= ExtendedErrorCodeOption.DNSSEC_BOGUS && code <= ExtendedErrorCodeOption.NSEC_MISSING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How long a negative answer may be kept (RFC 2308): the SOA's TTL, at most its minimum field. */
+    private static long negativeTtl(Message response) {
+        for (Record record : response.getSection(Section.AUTHORITY)) {
+            if (record instanceof SOARecord soa) {
+                return Math.min(soa.getTTL(), soa.getMinimum());
+            }
+        }
+        return 0;
     }
 
     private static CompletableFuture<DnsLookup<Record>> done(DnsLookup<Record> lookup) {

@@ -23,6 +23,8 @@ import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.sts.StsPolicy;
 import org.starttls.policyd.core.sts.StsPolicyResult;
 import org.starttls.policyd.core.sts.StsRecordResult;
+import org.starttls.policyd.fetcher.cachefile.CacheFileWriter;
+import org.starttls.policyd.fetcher.cachefile.JsonCacheFile;
 
 /**
  * The MTA-STS resolver of RFC 8461 section 5: a cache of policies in front of the TXT lookup and
@@ -62,7 +64,7 @@ import org.starttls.policyd.core.sts.StsRecordResult;
  *   <li><b>Downgrades.</b> A new policy weaker than the cached one ({@link StsDowngrade}) is
  *       accepted, logged at WARN and reported to {@link StsEvents#downgradeSeen}.</li>
  *   <li><b>Bounded, persisted.</b> At most {@link StsSettings#maxEntries()} policies; with a
- *       cache file the policies are written a while after they change ({@link StsCacheWriter},
+ *       cache file the policies are written a while after they change ({@link CacheFileWriter},
  *       never on a caller's thread) and read back at construction, so a restart needs no network
  *       for the domains already cached.</li>
  * </ul>
@@ -88,7 +90,7 @@ public final class StsResolver implements StsLookup, AutoCloseable {
     private final Cache<String, CacheEntry> cache;
     private final Cache<String, Remembered> remembered;
     private final Map<String, Flight> flights = new ConcurrentHashMap<>();
-    private final StsCacheWriter writer;
+    private final CacheFileWriter<CachedStsPolicy> writer;
 
     /**
      * @param cacheFile where the cache persists ({@code STATE_DIR/}{@value #CACHE_FILE_NAME}), read
@@ -121,17 +123,18 @@ public final class StsResolver implements StsLookup, AutoCloseable {
                 .build();
         this.remembered = Caffeine.newBuilder().maximumSize(settings.maxEntries()).executor(Runnable::run).build();
         if (cacheFile.isPresent()) {
-            StsCacheFile file = new StsCacheFile(cacheFile.get(), settings.maxFileBytes(), settings.maxEntries());
+            JsonCacheFile<CachedStsPolicy> file = StsCacheFile.open(cacheFile.get(), settings.maxFileBytes(),
+                    settings.maxEntries());
             load(file);
             this.writer = writerExecutor == null
-                    ? StsCacheWriter.onOwnThread(file, this::snapshot, settings.writeDelay())
-                    : new StsCacheWriter(file, this::snapshot, settings.writeDelay(), writerExecutor, false);
+                    ? CacheFileWriter.onOwnThread(file, this::snapshot, settings.writeDelay(), "mta-sts-cache-writer")
+                    : new CacheFileWriter<>(file, this::snapshot, settings.writeDelay(), writerExecutor, false);
         } else {
             this.writer = null;
         }
     }
 
-    private void load(StsCacheFile file) {
+    private void load(JsonCacheFile<CachedStsPolicy> file) {
         List<CachedStsPolicy> loaded = file.read(clock.instant());
         for (CachedStsPolicy policy : loaded) {
             cache.put(policy.domain(), CacheEntry.of(policy, settings, random, false));

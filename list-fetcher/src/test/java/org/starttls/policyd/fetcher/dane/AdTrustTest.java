@@ -22,6 +22,8 @@ import org.starttls.policyd.core.dane.DaneDecider;
 import org.starttls.policyd.core.dane.DaneEvidence;
 import org.starttls.policyd.core.dane.DaneVerdict.Kind;
 import org.starttls.policyd.core.dane.DnssecSecurity;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
 import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
 import org.starttls.policyd.fetcher.testworld.dnssec.TestZone;
 import org.xbill.DNS.DClass;
@@ -68,9 +70,9 @@ class AdTrustTest {
         assertTrue(answer.getHeader().getFlag(Flags.AD), answer.toString());
 
         // ...but what it says there counts for nothing.
-        DnssecLookups lookups = new DnssecLookups(remote, TIMEOUT);
+        DnsClient lookups = new DnsClient(new DnsSettings(remote, TIMEOUT));
         assertFalse(lookups.trustsAd());
-        assertEquals(DnssecSecurity.INSECURE, lookups.lookup("all.test", Type.MX).join().security());
+        assertEquals(DnssecSecurity.INSECURE, lookups.lookupSecure("all.test", Type.MX).join().security());
         ValidationStatus status = new ValidationCheck(lookups).run().join();
         assertFalse(status.validates());
         assertTrue(status.detail().contains("not on a loopback address"), status.detail());
@@ -82,9 +84,9 @@ class AdTrustTest {
 
     @Test
     void theSameResolverOnLoopbackIsTrusted() {
-        DnssecLookups lookups = new DnssecLookups(world.validatingResolver(), TIMEOUT);
+        DnsClient lookups = new DnsClient(new DnsSettings(world.validatingResolver(), TIMEOUT));
         assertTrue(lookups.trustsAd());
-        assertEquals(DnssecSecurity.SECURE, lookups.lookup("all.test", Type.MX).join().security());
+        assertEquals(DnssecSecurity.SECURE, lookups.lookupSecure("all.test", Type.MX).join().security());
         ValidationStatus status = new ValidationCheck(lookups).run().join();
         assertEquals(Kind.DANE_ONLY, DaneDecider.decide(
                 new DaneEvidenceCollector(lookups).collect("all.test", status).join()).kind());
@@ -93,10 +95,10 @@ class AdTrustTest {
     @Test
     void aResolverThatNeverAnswersMakesTheMxLookupFailAndTheDomainTemp() throws IOException {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            DnssecLookups lookups = new DnssecLookups(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()), Duration.ofMillis(300));
+            DnsClient lookups = new DnsClient(new DnsSettings(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()), Duration.ofMillis(300)));
             // All three wait out their timeouts together.
-            var answer = lookups.lookup("all.test", Type.MX);
+            var answer = lookups.lookupSecure("all.test", Type.MX);
             var check = new ValidationCheck(lookups).run();
             var evidence = new DaneEvidenceCollector(lookups).collect("all.test", new ValidationStatus(true, "checked earlier"));
             assertEquals(DnssecSecurity.FAILED, answer.join().security());

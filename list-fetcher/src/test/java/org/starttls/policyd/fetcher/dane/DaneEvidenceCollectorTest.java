@@ -18,6 +18,8 @@ import org.starttls.policyd.core.dane.DaneVerdict.Kind;
 import org.starttls.policyd.core.dane.DnssecSecurity;
 import org.starttls.policyd.core.dane.MxHostEvidence;
 import org.starttls.policyd.core.dane.TlsaRecord;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
 import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
 import org.starttls.policyd.fetcher.testworld.dnssec.TestZone;
 
@@ -30,7 +32,7 @@ class DaneEvidenceCollectorTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private static DnssecWorld world;
-    private static DnssecLookups validating;
+    private static DnsClient validating;
     private static ValidationStatus validated;
 
     @BeforeAll
@@ -78,7 +80,7 @@ class DaneEvidenceCollectorTest {
                         .smtpTlsa("mx2.cnamehost.test", 2, 0, 1, TA_CERT))
                 .withNonValidatingResolver()
                 .start();
-        validating = new DnssecLookups(world.validatingResolver(), TIMEOUT);
+        validating = new DnsClient(new DnsSettings(world.validatingResolver(), TIMEOUT));
         validated = new ValidationCheck(validating).run().join();
     }
 
@@ -193,7 +195,7 @@ class DaneEvidenceCollectorTest {
 
     @Test
     void theNonValidatingResolverFailsTheCheckAndNeverGivesDane() {
-        DnssecLookups plain = new DnssecLookups(world.nonValidatingResolver(), TIMEOUT);
+        DnsClient plain = new DnsClient(new DnsSettings(world.nonValidatingResolver(), TIMEOUT));
         ValidationStatus status = new ValidationCheck(plain).run().join();
         assertFalse(status.validates(), status.detail());
         assertTrue(status.detail().contains("does not validate"), status.detail());
@@ -216,11 +218,11 @@ class DaneEvidenceCollectorTest {
         assertEquals(expected.equals("came back with AD"), status.validates(), status.detail());
     }
 
-    private static DaneEvidence collect(DnssecLookups lookups, String domain) {
+    private static DaneEvidence collect(DnsClient lookups, String domain) {
         return collect(lookups, domain, validated);
     }
 
-    private static DaneEvidence collect(DnssecLookups lookups, String domain, ValidationStatus status) {
+    private static DaneEvidence collect(DnsClient lookups, String domain, ValidationStatus status) {
         return new DaneEvidenceCollector(lookups).collect(domain, status).join();
     }
 

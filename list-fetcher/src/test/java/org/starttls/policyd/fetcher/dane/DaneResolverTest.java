@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.core.dane.DaneVerdict.Kind;
 import org.starttls.policyd.core.testing.MutableClock;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
 import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
 import org.starttls.policyd.fetcher.testworld.dnssec.TestZone;
 
@@ -30,7 +32,7 @@ class DaneResolverTest {
     }
 
     private DaneResolver resolver(DnssecWorld world) {
-        DnssecLookups lookups = new DnssecLookups(world.validatingResolver(), Duration.ofSeconds(2));
+        DnsClient lookups = new DnsClient(new DnsSettings(world.validatingResolver(), Duration.ofSeconds(2)));
         DaneResolver resolver = new DaneResolver(new DaneEvidenceCollector(lookups), new ValidationCheck(lookups), clock);
         assertTrue(resolver.recheck().join().validates());
         return resolver;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.testing.ManualScheduler;
 import org.starttls.policyd.core.testing.MutableClock;
+import org.starttls.policyd.fetcher.testworld.CapturedLog;
 import org.starttls.policyd.fetcher.sts.StsOutcome.Freshness;
 
 class StsResolverPersistenceTest {
@@ -114,7 +115,7 @@ class StsResolverPersistenceTest {
         assertFalse(Files.exists(cacheFile()));
         writerThread.advance(Duration.ofSeconds(1));
 
-        List<CachedStsPolicy> written = new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant());
+        List<CachedStsPolicy> written = StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant());
         assertEquals(List.of("b.example", "a.example"), written.stream().map(CachedStsPolicy::domain).toList());
         assertEquals(0, writerThread.pending());
         assertFalse(Files.exists(stateDirectory.resolve(StsResolver.CACHE_FILE_NAME + ".tmp")));
@@ -130,7 +131,7 @@ class StsResolverPersistenceTest {
         StsResolver resolver = resolver();
         resolver.resolve("example.com");
         resolver.close();
-        assertEquals(1, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+        assertEquals(1, StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
     }
 
     @Test
@@ -246,7 +247,7 @@ class StsResolverPersistenceTest {
         }
         resolver.close();
         assertTrue(Files.size(cacheFile()) <= 2048, "size " + Files.size(cacheFile()));
-        List<CachedStsPolicy> kept = new StsCacheFile(cacheFile(), 2048, 100).read(clock.instant());
+        List<CachedStsPolicy> kept = StsCacheFile.open(cacheFile(), 2048, 100).read(clock.instant());
         assertTrue(kept.size() > 3, "kept " + kept.size());
         assertEquals("d49.example", kept.get(0).domain());
     }
@@ -282,7 +283,7 @@ class StsResolverPersistenceTest {
         resolver.close();
         assertFalse(Files.exists(temp));
         assertTrue(Files.size(cacheFile()) > valid.length);
-        assertEquals(3, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+        assertEquals(3, StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
     }
 
     @Test
@@ -294,6 +295,6 @@ class StsResolverPersistenceTest {
         resolver.resolve("example.com");
         assertFalse(Files.exists(cacheFile()), "the write waits for its delay");
         resolver.close();
-        assertEquals(1, new StsCacheFile(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
+        assertEquals(1, StsCacheFile.open(cacheFile(), 1 << 20, 100).read(clock.instant()).size());
     }
 }

@@ -1,8 +1,8 @@
 package org.starttls.policyd.server.daemon;
 
-import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.starttls.policyd.fetcher.dane.DaneEvents;
 import org.starttls.policyd.fetcher.dane.DaneEvidenceCollector;
 import org.starttls.policyd.fetcher.dane.DaneResolver;
-import org.starttls.policyd.fetcher.dane.DnssecLookups;
 import org.starttls.policyd.fetcher.dane.ValidationCheck;
 import org.starttls.policyd.fetcher.dane.ValidationStatus;
+import org.starttls.policyd.fetcher.dns.DnsClient;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.dane.DaneWaiter;
@@ -20,9 +20,10 @@ import org.xbill.DNS.ResolverConfig;
 
 /**
  * DANE in the daemon, built once at start and kept across reloads (its cache is the point): the
- * DNSSEC lookups at {@code dns.resolver} (without one, the first server of
- * {@code /etc/resolv.conf}), the {@link DaneResolver} and one thread ({@code policyd-dane}) for the
- * doors' wait timers. The validation check runs at start (waiting for it, at most the DNS timeout,
+ * DNSSEC lookups of the one DNS client at {@code dns.resolver} (without one, the servers of
+ * {@code /etc/resolv.conf}, whose AD bits are trusted only when every one is on a loopback address), the {@link DaneResolver} with its cache file in the state directory
+ * (written on a thread of its own, {@code dane-cache-writer}), and one thread ({@code policyd-dane})
+ * for the doors' wait timers. The validation check runs at start (waiting for it, at most the DNS timeout,
  * so the first answers already know whether the resolver validates) and on every reload. With
  * {@code dane.enabled: false} nothing is started and DANE is not consulted.
  */
@@ -44,10 +45,14 @@ final class DaneService implements AutoCloseable {
             LOG.info("DANE off (dane.enabled: false)");
             return new DaneService(null, null);
         }
-        InetSocketAddress address = settings.dns().resolver() != null ? settings.dns().resolver() : systemResolver();
-        DnssecLookups lookups = new DnssecLookups(address, settings.dns().timeout());
+        if (settings.dns().resolver() == null && ResolverConfig.getCurrentConfig().servers().isEmpty()) {
+            throw new ConfigException("dane.enabled: no dns.resolver and no server in /etc/resolv.conf to ask");
+        }
+        DnsClient lookups = new DnsClient(settings.dns());
+        Path cacheFile = settings.source().stateDir().resolve(DaneResolver.CACHE_FILE_NAME);
         DaneResolver resolver = new DaneResolver(new DaneEvidenceCollector(lookups),
-                new ValidationCheck(lookups, settings.dane().validationCheck()), clock, events);
+                new ValidationCheck(lookups, settings.dane().validationCheck()), clock, events,
+                Optional.of(cacheFile));
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "policyd-dane");
             t.setDaemon(true);
@@ -55,18 +60,11 @@ final class DaneService implements AutoCloseable {
         });
         thread.setRemoveOnCancelPolicy(true);
         DaneService service = new DaneService(resolver, thread);
-        LOG.info("DANE on: AD bits from {} are {}", lookups.resolverName(), lookups.trustsAd()
-                ? "trusted (a loopback address)" : "NOT trusted (not a loopback address): DANE answers nothing");
+        LOG.info("DANE on: AD bits from {} are {}; {} answers cached", lookups.resolverName(), lookups.trustsAd()
+                ? "trusted (a loopback address)" : "NOT trusted (not a loopback address): DANE answers nothing",
+                resolver.size());
         service.check("start").join();
         return service;
-    }
-
-    private static InetSocketAddress systemResolver() throws ConfigException {
-        List<InetSocketAddress> servers = ResolverConfig.getCurrentConfig().servers();
-        if (servers.isEmpty()) {
-            throw new ConfigException("dane.enabled: no dns.resolver and no server in /etc/resolv.conf to ask");
-        }
-        return servers.get(0);
     }
 
     /** Runs the validation check; a resolver that does not validate is an error in the log. */
@@ -100,10 +98,14 @@ final class DaneService implements AutoCloseable {
         return resolver;
     }
 
+    /** Stops the timers and writes the cache file. */
     @Override
     public void close() {
         if (thread != null) {
             thread.shutdownNow();
+        }
+        if (resolver != null) {
+            resolver.close();
         }
     }
 }

@@ -272,11 +272,8 @@ public final class Policyd implements AutoCloseable, AdminActions {
             ObjectNode report = LookupReport.of(map, decision, answer, listed,
                     sts.resolver() == null ? null : sts.resolver().state(decision.domain()), control.clock().instant());
             DaneService daneNow = dane;
-            org.starttls.policyd.fetcher.dane.DaneResolver.DaneAnswer daneAnswer = daneNow == null
-                    || daneNow.resolver() == null ? null : daneNow.resolver().cached(decision.domain());
-            if (daneAnswer != null) {
-                report.set("dane", org.starttls.policyd.server.dane.DaneReport.of(daneAnswer));
-            }
+            org.starttls.policyd.server.dane.DaneReport.addTo(report, daneNow == null ? null : daneNow.resolver(),
+                    decision.domain());
             return report;
         });
     }

@@ -19,6 +19,17 @@ public final class DaneReport {
     private DaneReport() {
     }
 
+    /**
+     * Adds {@code "dane"} to a lookup's report when the resolver holds an answer for the domain
+     * (the daemon's and a live {@code policyctl lookup} alike, so both say the same).
+     */
+    public static void addTo(ObjectNode report, DaneResolver resolver, String domain) {
+        DaneResolver.DaneAnswer answer = resolver == null ? null : resolver.cached(domain);
+        if (answer != null) {
+            report.set("dane", of(answer));
+        }
+    }
+
     public static ObjectNode of(DaneResolver.DaneAnswer answer) {
         ObjectNode node = JSON.objectNode();
         node.put("verdict", answer.verdict().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));

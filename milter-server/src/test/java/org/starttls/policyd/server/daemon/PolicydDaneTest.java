@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.starttls.policyd.core.testing.MutableClock;
 import org.starttls.policyd.core.testing.TestKeys;
 import org.starttls.policyd.core.testing.TestLists;
+import org.starttls.policyd.cli.PolicyCtl;
 import org.starttls.policyd.fetcher.dane.DaneResolver;
 import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
 import org.starttls.policyd.fetcher.testworld.dnssec.TestZone;
@@ -84,6 +93,10 @@ class PolicydDaneTest {
     }
 
     private Policyd start(InetSocketAddress resolver) throws Exception {
+        return start(resolver, 5_000);
+    }
+
+    private Policyd start(InetSocketAddress resolver, int dnsTimeoutMs) throws Exception {
         Instant signed = clock.instant().minusSeconds(60);
         Path list = TestLists.signed(TestKeys.primary(), signed, signed, signed.plus(Duration.ofDays(14)),
                 Map.of("listed.test", "mx.listed.test", "tlsalisted.test", "mx.tlsalisted.test")).writeTo(dir, "policy.json");
@@ -91,7 +104,7 @@ class PolicydDaneTest {
         config.dane.enabled = true;
         config.dane.validationCheck = ".";
         config.dns.resolver = resolver.getAddress().getHostAddress() + ":" + resolver.getPort();
-        config.dns.timeoutMs = 5_000;
+        config.dns.timeoutMs = dnsTimeoutMs;
         PolicydConfig.MapSection patient = new PolicydConfig.MapSection();
         patient.stsWaitSeconds = 60;
         config.socketmap.maps.put("patient", patient);
@@ -171,6 +184,101 @@ class PolicydDaneTest {
 
         clock.advance(DaneResolver.MAX_TTL.plusSeconds(1));
         assertEquals("OK dane-only", ask("all.test"), "looked up again after expiry");
+    }
+
+    @Test
+    void aRestartWithTheResolverDownAnswersFromTheCacheFile() throws Exception {
+        start(world.validatingResolver());
+        assertEquals("OK dane-only", ask("all.test"));
+        daemon.close();
+        daemon = null;
+        assertTrue(Files.exists(dir.resolve("state").resolve(DaneResolver.CACHE_FILE_NAME)), "written at close");
+
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            start((InetSocketAddress) silent.getLocalSocketAddress(), 500);
+            assertEquals("OK dane-only", ask("all.test"), "the answer read back outlives the outage until its TTL");
+            assertTrue(ask("partial.test").startsWith("TEMP "), "nothing cached and no resolver: TEMP");
+            assertEquals(1, daemon.status().get("dane").get("cached_domains").asInt());
+        }
+    }
+
+    /** A configuration file for policyctl naming the daemon's list, keyring, state directory and resolver. */
+    private Path policyctlConfig(InetSocketAddress resolver) throws Exception {
+        Path file = dir.resolve("policyctl.yaml");
+        Files.writeString(file, String.join("\n",
+                "list:",
+                "  file: " + dir.resolve("policy.json"),
+                "  keyring: " + dir.resolve("signer.asc"),
+                "  state-dir: " + dir.resolve("state"),
+                "dns:",
+                "  resolver: \"" + resolver.getAddress().getHostAddress() + ":" + resolver.getPort() + "\"",
+                "dane:",
+                "  enabled: true",
+                "mta-sts:",
+                "  enabled: false",
+                ""));
+        return file;
+    }
+
+    private String policyctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = PolicyCtl.run(clock, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        assertEquals(0, exit, err.toString());
+        return out.toString();
+    }
+
+    private static JsonNode withoutHow(JsonNode dane) {
+        ObjectNode copy = dane.deepCopy();
+        copy.remove("how");
+        return copy;
+    }
+
+    @Test
+    void policyctlLookupWithoutTheDaemonSaysWhatTheDaemonSaysWithTheSameDaneEvidence() throws Exception {
+        start(world.validatingResolver());
+        String admin = "127.0.0.1:" + LocalDaemon.port(daemon, "admin");
+        String config = policyctlConfig(world.validatingResolver()).toString();
+        ObjectMapper json = new ObjectMapper();
+        for (String domain : List.of("all.test", "partial.test", "unusable.test", "notlsa.test", "listed.test",
+                "tlsalisted.test")) {
+            JsonNode fromDaemon = json.readTree(policyctl("lookup", "--json", "--admin", admin, "--map", "patient",
+                    domain));
+            JsonNode live = json.readTree(policyctl("lookup", "--json", "--config", config, "--live", "--map",
+                    "patient", domain));
+            assertEquals(fromDaemon.path("socketmap_answer"), live.path("socketmap_answer"), domain);
+            assertEquals(fromDaemon.path("source"), live.path("source"), domain);
+            assertTrue(fromDaemon.path("dane").isObject(), fromDaemon.toString());
+            assertEquals(withoutHow(fromDaemon.path("dane")), withoutHow(live.path("dane")), domain);
+            assertEquals("policyctl (DANE resolved live)", live.path("answered_by").asText());
+        }
+
+        String text = policyctl("lookup", "--config", config, "--live", "--map", "patient", "all.test");
+        assertTrue(text.contains("  dane:        dane-only ("), text);
+        assertTrue(text.contains("    MX RRset:  secure\n"), text);
+        assertTrue(text.contains("    MX mx1.all.test: address secure, TLSA secure\n      TLSA 3 1 1 " + EE_KEY), text);
+        assertTrue(text.contains("decided by:  dane"), text);
+        String fromDaemon = policyctl("lookup", "--admin", admin, "--map", "patient", "partial.test");
+        assertTrue(fromDaemon.contains("    MX mx2.partial.test: address secure, TLSA secure, no TLSA records"),
+                fromDaemon);
+
+        JsonNode noDane = json.readTree(policyctl("lookup", "--json", "--config", config, "--no-dane", "--map",
+                "patient", "all.test"));
+        assertEquals("NOTFOUND ", noDane.path("socketmap_answer").asText());
+        assertTrue(noDane.path("dane").isMissingNode(), noDane.toString());
+        assertEquals("policyctl (list only)", noDane.path("answered_by").asText());
+    }
+
+    @Test
+    void policyctlLookupWithoutTheDaemonNeverGivesDaneFromAResolverThatDoesNotValidate() throws Exception {
+        start(world.validatingResolver());
+        String config = policyctlConfig(world.nonValidatingResolver()).toString();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, PolicyCtl.run(clock, new PrintWriter(out, true), new PrintWriter(err, true),
+                "lookup", "--json", "--config", config, "--live", "all.test"));
+        assertEquals("NOTFOUND ", new ObjectMapper().readTree(out.toString()).path("socketmap_answer").asText());
+        assertTrue(err.toString().contains("NOTE: DANE does not apply: the resolver"), err.toString());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.starttls.policyd.fetcher.dane;
+package org.starttls.policyd.fetcher.dns;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.starttls.policyd.fetcher.sts;
+package org.starttls.policyd.fetcher.testworld;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** The log lines slf4j-simple writes to standard error while an action runs. */
-final class CapturedLog<T> {
-    final T result;
-    final List<String> lines;
+public final class CapturedLog<T> {
+    public final T result;
+    public final List<String> lines;
 
     private CapturedLog(T result, List<String> lines) {
         this.result = result;
         this.lines = lines;
     }
 
-    static <T> CapturedLog<T> during(Supplier<T> action) {
+    public static <T> CapturedLog<T> during(Supplier<T> action) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         T result;
@@ -31,7 +31,7 @@ final class CapturedLog<T> {
         return new CapturedLog<>(result, text.lines().toList());
     }
 
-    List<String> warnings() {
+    public List<String> warnings() {
         return lines.stream().filter(line -> line.contains(" WARN ")).toList();
     }
 }

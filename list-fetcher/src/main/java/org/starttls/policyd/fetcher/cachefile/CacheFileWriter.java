@@ -1,4 +1,4 @@
-package org.starttls.policyd.fetcher.sts;
+package org.starttls.policyd.fetcher.cachefile;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -14,14 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the cache file a while after a change, on a thread of its own: requests never wait for
+ * Writes a cache file a while after a change, on a thread of its own: requests never wait for
  * the disk, and a burst of changes costs one write. {@link #close()} writes what is pending.
+ *
+ * @param <E> one cached entry
  */
-final class StsCacheWriter implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(StsCacheWriter.class);
+public final class CacheFileWriter<E> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheFileWriter.class);
 
-    private final StsCacheFile file;
-    private final Supplier<Collection<CachedStsPolicy>> snapshot;
+    private final JsonCacheFile<E> file;
+    private final Supplier<? extends Collection<E>> snapshot;
     private final Duration delay;
     private final ScheduledExecutorService executor;
     private final boolean ownsExecutor;
@@ -31,23 +33,23 @@ final class StsCacheWriter implements AutoCloseable {
     /** Whether the last write failed, so an unwritable directory logs once, not every few seconds. */
     private boolean failing;
 
-    /** Writes on a daemon thread of its own, stopped by {@link #close()}. */
-    static StsCacheWriter onOwnThread(StsCacheFile file, Supplier<Collection<CachedStsPolicy>> snapshot,
-            Duration delay) {
+    /** Writes on a daemon thread of its own, named {@code threadName}, stopped by {@link #close()}. */
+    public static <E> CacheFileWriter<E> onOwnThread(JsonCacheFile<E> file, Supplier<? extends Collection<E>> snapshot,
+            Duration delay, String threadName) {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "mta-sts-cache-writer");
+            Thread thread = new Thread(task, threadName);
             thread.setDaemon(true);
             return thread;
         });
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        return new StsCacheWriter(file, snapshot, delay, executor, true);
+        return new CacheFileWriter<>(file, snapshot, delay, executor, true);
     }
 
     /**
      * @param executor runs the delayed writes; shut down by {@link #close()} only if
      *     {@code ownsExecutor}
      */
-    StsCacheWriter(StsCacheFile file, Supplier<Collection<CachedStsPolicy>> snapshot, Duration delay,
+    public CacheFileWriter(JsonCacheFile<E> file, Supplier<? extends Collection<E>> snapshot, Duration delay,
             ScheduledExecutorService executor, boolean ownsExecutor) {
         this.file = Objects.requireNonNull(file, "file");
         this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
@@ -56,8 +58,8 @@ final class StsCacheWriter implements AutoCloseable {
         this.ownsExecutor = ownsExecutor;
     }
 
-    /** The cached policies changed: write them within the delay (once, however many changes come). */
-    void changed() {
+    /** The cached entries changed: write them within the delay (once, however many changes come). */
+    public void changed() {
         if (closed || !pending.compareAndSet(false, true)) {
             return;
         }
@@ -69,7 +71,7 @@ final class StsCacheWriter implements AutoCloseable {
     }
 
     /** Writes now if a change is waiting; on the writer's thread, or at close. */
-    void writeIfPending() {
+    public void writeIfPending() {
         synchronized (writing) {
             if (!pending.compareAndSet(true, false)) {
                 return;
@@ -77,13 +79,13 @@ final class StsCacheWriter implements AutoCloseable {
             try {
                 file.write(snapshot.get());
                 if (failing) {
-                    LOG.info("MTA-STS cache {} written again", file.path());
+                    LOG.info("{} {} written again", file.description(), file.path());
                     failing = false;
                 }
             } catch (IOException | RuntimeException e) {
                 if (!failing) {
-                    LOG.warn("cannot write the MTA-STS cache {} ({}); policies stay cached in memory", file.path(),
-                            e.toString());
+                    LOG.warn("cannot write the {} {} ({}); entries stay cached in memory", file.description(),
+                            file.path(), e.toString());
                     failing = true;
                 }
             }
