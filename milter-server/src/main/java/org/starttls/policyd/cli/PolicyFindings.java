@@ -36,12 +36,15 @@ final class PolicyFindings {
     private final String host;
     private final String url;
     private final String trust;
+    private final int maxBodyBytes;
 
-    PolicyFindings(String domain, String trust) {
+    /** @param trust how to name the trust anchors; {@code maxBodyBytes}: the fetch's size limit */
+    PolicyFindings(String domain, String trust, int maxBodyBytes) {
         this.domain = domain;
         this.host = "mta-sts." + domain;
         this.url = "https://" + host + HttpsStsPolicySource.POLICY_PATH;
         this.trust = trust;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     Result judge(DnsLookup<InetAddress> addresses, StsPolicyFetch fetch) {
@@ -49,7 +52,7 @@ final class PolicyFindings {
         findings.add(host(addresses));
         if (!(addresses instanceof DnsLookup.Found)) {
             for (String check : List.of("policy_connect", "policy_certificate", "policy_response", "policy_syntax")) {
-                findings.add(Finding.skip(check, host + " has no address"));
+                findings.add(Finding.skip(check, "no address of " + host + " to connect to"));
             }
             return new Result(findings, null);
         }
@@ -58,7 +61,8 @@ final class PolicyFindings {
             return new Result(findings, null);
         }
         connected(findings);
-        findings.add(Finding.pass("policy_response", url + ": 200, text/plain, within the 64 KiB limit"));
+        findings.add(Finding.pass("policy_response", url + ": 200, text/plain, at most "
+                + maxBodyBytes + " bytes"));
         StsPolicyResult parsed = ((StsPolicyFetch.Parsed) fetch).result();
         if (parsed instanceof StsPolicyResult.Invalid invalid) {
             findings.add(Finding.fail("policy_syntax", "the policy senders fetched is not valid: " + invalid.detail(),

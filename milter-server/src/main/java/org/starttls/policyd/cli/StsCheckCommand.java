@@ -94,7 +94,8 @@ final class StsCheckCommand implements Callable<Integer> {
         DnsClient dns = new DnsClient(dnsSettings);
         List<Finding> findings;
         try (HttpsStsPolicySource policies = new HttpsStsPolicySource(dns, trust, fetch)) {
-            findings = new StsPublicationCheck(dns, new DnsStsRecordSource(dns), policies, trust.description())
+            findings = new StsPublicationCheck(dns, new DnsStsRecordSource(dns), policies, trust.description(),
+                    fetch.maxBodyBytes())
                     .check(domain, expected);
         }
         int exit = ReceivingChecks.exitCode(findings);

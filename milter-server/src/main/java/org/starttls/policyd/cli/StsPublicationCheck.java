@@ -27,13 +27,19 @@ final class StsPublicationCheck {
     private final StsRecordSource records;
     private final StsPolicySource policies;
     private final String trust;
+    private final int maxPolicyBytes;
 
-    /** @param trust how the findings name the trust anchors ("the JDK's trust store") */
-    StsPublicationCheck(DnsClient dns, StsRecordSource records, StsPolicySource policies, String trust) {
+    /**
+     * @param trust how the findings name the trust anchors ("the JDK's trust store")
+     * @param maxPolicyBytes the largest policy {@code policies} reads
+     */
+    StsPublicationCheck(DnsClient dns, StsRecordSource records, StsPolicySource policies, String trust,
+            int maxPolicyBytes) {
         this.dns = dns;
         this.records = records;
         this.policies = policies;
         this.trust = trust;
+        this.maxPolicyBytes = maxPolicyBytes;
     }
 
     /** Every finding for a normalised ASCII domain; {@code expected}: the patterns it should publish, or empty. */
@@ -46,7 +52,7 @@ final class StsPublicationCheck {
 
         List<Finding> findings = new ArrayList<>();
         findings.add(StsRecordFindings.judge(domain, record.join()));
-        PolicyFindings.Result served = new PolicyFindings(domain, trust).judge(host.join(), policy.join());
+        PolicyFindings.Result served = new PolicyFindings(domain, trust, maxPolicyBytes).judge(host.join(), policy.join());
         findings.addAll(served.findings());
         findings.addAll(MxFindings.judge(domain, mx.join(), served.policy(), expected));
         findings.add(TlsRptFindings.judge(domain, tlsRpt.join()));
