@@ -26,6 +26,7 @@ import org.starttls.policyd.fetcher.sts.StsFetchSettings;
 import org.starttls.policyd.fetcher.testworld.PolicyResponse;
 import org.starttls.policyd.fetcher.testworld.StsWorld;
 import org.starttls.policyd.fetcher.testworld.TestCa;
+import org.starttls.policyd.fetcher.testworld.TestDnsServer;
 
 /**
  * {@code policyctl sts check}: each broken publication on a local Internet (DNS server, test CA,
@@ -172,6 +173,23 @@ class StsCheckCommandTest {
         assertEquals("skip", run.status("policy_certificate"));
         assertEquals("skip", run.status("policy_syntax"));
         assertEquals("skip", run.status("mx_coverage"));
+    }
+
+    @Test
+    void aDnsFailureIsNotNoRecord() throws Exception {
+        String domain = goodDomain();
+        world.breakDns(StsWorld.recordName(domain), TestDnsServer.Fault.SERVFAIL);
+        assertFails(check(domain), "sts_record", "_mta-sts." + domain + " could not be looked up", "--resolver");
+    }
+
+    @Test
+    void nothingListensOnThePolicyHost() throws Exception {
+        String domain = goodDomain();
+        world.dns().remove(StsWorld.policyHost(domain));
+        world.dns().a(StsWorld.policyHost(domain), "127.0.0.2"); // loopback, but the policy hosts listen on 127.0.0.1
+        Run run = check(domain);
+        assertFails(run, "policy_connect", "took a connection", "serve HTTPS on port 443 of mta-sts." + domain);
+        assertEquals("skip", run.status("policy_certificate"));
     }
 
     @Test
