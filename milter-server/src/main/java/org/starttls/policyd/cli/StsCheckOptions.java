@@ -1,10 +1,8 @@
 package org.starttls.policyd.cli;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.starttls.policyd.fetcher.dns.DnsSettings;
-import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.starttls.policyd.fetcher.sts.PolicyHostTrust;
 import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
@@ -41,16 +39,11 @@ final class StsCheckOptions {
 
     DnsSettings dns(CommandLine cli) throws ConfigException {
         DnsSettings configured = config.settings().dns();
-        if (resolver == null) {
-            return configured;
-        }
-        InetSocketAddress address;
         try {
-            address = ResolverAddress.parse(resolver);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(cli, "--resolver: " + e.getMessage());
+            return ResolverOption.apply(configured, resolver);
+        } catch (ConfigException e) {
+            throw new ParameterException(cli, e.getMessage()); // the option's own mistake: exit 2, as --trust-store's
         }
-        return new DnsSettings(address, configured.timeout());
     }
 
     PolicyHostTrust trust(CommandLine cli) throws ConfigException {
