@@ -63,8 +63,8 @@ class PolicyCtlTest {
                 "gmail.com:\n  policy: none\n  reason: \"ticket 12\"\n  expires: 2020-06-01\n");
         Path config = Files.writeString(dir.resolve("policyd.yaml"), "overrides:\n  file: " + overrides + "\n");
 
-        Run text = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--no-mta-sts", "--config", config.toString(),
-                "--list", list.toString(), "gmail.com");
+        Run text = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--no-mta-sts", "--no-dane", "--config",
+                config.toString(), "--list", list.toString(), "gmail.com");
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().contains("decided by:  override"), text.out());
         assertTrue(text.out().contains("socketmap:   NOTFOUND"), text.out());
@@ -73,8 +73,8 @@ class PolicyCtlTest {
         assertTrue(text.out().contains("without it:  OK secure match=gmail-smtp-in.l.google.com"), text.out());
         assertTrue(text.out().contains("WARNING:     the override (none) is weaker"), text.out());
 
-        Run json = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--json", "--no-mta-sts", "--config", config.toString(), "--list",
-                list.toString(), "gmail.com", "yahoo.com");
+        Run json = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--json", "--no-mta-sts", "--no-dane", "--config",
+                config.toString(), "--list", list.toString(), "gmail.com", "yahoo.com");
         JsonNode gmail = new ObjectMapper().readTree(json.out().lines().toList().get(0));
         assertEquals("override", gmail.get("source").asText());
         assertEquals("list", gmail.get("sources").get("source").asText());
