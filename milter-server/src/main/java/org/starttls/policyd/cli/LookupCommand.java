@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
@@ -168,6 +169,7 @@ final class LookupCommand implements Callable<Integer> {
         }
         loaded.notes().forEach(note -> err.println("NOTE: " + note));
         int exit = ExitCodes.OK;
+        Overrides overrides = listOptions.config.settings().overrides();
         try (LiveSts sts = noMtaSts ? null : LiveSts.open(listOptions.config.settings(), resolver, clock);
                 LiveDane dane = noDane ? null : LiveDane.open(listOptions.config.settings(), resolver, clock)) {
             if (dane != null && !dane.validation().validates()) {
@@ -182,14 +184,20 @@ final class LookupCommand implements Callable<Integer> {
                     exit = notADomain(domain, out, err);
                     continue;
                 }
-                Decision decision = maps.decideWithSts(map, domain).toCompletableFuture().get();
-                SocketmapReply answer = AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS);
+                Decision fromSources = maps.decideFromSources(map, domain).toCompletableFuture().get();
+                Decision overridden = overrides.decide(domain, clock.instant());
+                Decision decision = overridden != null ? overridden : fromSources;
+                SocketmapReply answer = AnswerRenderer.socketmap(map, decision, SocketmapMapSettings.DEFAULTS);
                 // What the list says, whatever the verdict: an expired list under tempfail-listed still
                 // lists the domain although the decision carries no policy to enforce.
                 TlsPolicy listed = engine.activeList().list().lookup(decision.domain());
                 ObjectNode node = LookupReport.of(map, decision, answer, listed,
                         sts == null ? null : sts.resolver().state(decision.domain()), clock.instant());
                 DaneReport.addTo(node, dane == null ? null : dane.resolver(), decision.domain());
+                if (overridden != null) {
+                    LookupReport.addOverride(node, overridden, fromSources,
+                            AnswerRenderer.socketmap(map, fromSources, SocketmapMapSettings.DEFAULTS));
+                }
                 node.put("expired", expired);
                 node.set("list", ListDescription.toJson(loaded.verified()));
                 node.put("answered_by", answeredBy(sts != null, dane != null));

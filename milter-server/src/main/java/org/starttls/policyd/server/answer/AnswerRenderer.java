@@ -7,6 +7,7 @@ import java.util.StringJoiner;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.DecisionSource;
 import org.starttls.policyd.core.engine.StsBasis;
+import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.milter.MilterCommand;
@@ -65,6 +66,8 @@ public final class AnswerRenderer {
                 // At delivery a known downgrade changes nothing: requiring TLS is what defers.
                 String value = decision.source() == DecisionSource.MTA_STS
                         ? stsSecureValue(decision.sts(), settings.servername(), settings.tlsrpt())
+                        : decision.source() == DecisionSource.OVERRIDE
+                        ? secureValue(decision.override().match(), settings.servername())
                         : secureValue(decision.policy(), settings.servername());
                 if (!SocketmapReply.fitsOk(value)) {
                     return SocketmapReply.temp("policy for " + decision.domain() + " is longer than "
@@ -76,6 +79,8 @@ public final class AnswerRenderer {
                 return SocketmapReply.ok("dane-only");
             case DANE:
                 return SocketmapReply.ok("dane");
+            case ENCRYPT:
+                return SocketmapReply.ok("encrypt");
             case NO_POLICY:
                 return SocketmapReply.notFound();
             case TEMPFAIL:
@@ -85,9 +90,40 @@ public final class AnswerRenderer {
         }
     }
 
+    /**
+     * The reply of map {@code mapName}: as {@link #socketmap(Decision, SocketmapMapSettings)}, except
+     * that Sendmail's map {@code sts} takes {@code secure} answers only (its rulesets check nothing
+     * else), so a local override that asks for more than it can say fails closed there:
+     * {@code encrypt} and {@code dane-only} become {@code TEMP} (the mail waits, the log says why;
+     * give Sendmail a {@code secure} override, or {@code TLS_Rcpt:} in its access map), while
+     * {@code dane} becomes {@code NOTFOUND}, as for any domain on that map, which is never asked
+     * DANE: Sendmail does DANE itself where its {@code DANE} option is on.
+     */
+    public static SocketmapReply socketmap(String mapName, Decision decision, SocketmapMapSettings settings) {
+        if (decision.source() == DecisionSource.OVERRIDE && SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)) {
+            switch (decision.verdict()) {
+                case ENCRYPT:
+                case DANE_ONLY:
+                    return SocketmapReply.temp("the local override of " + decision.domain() + " ("
+                            + decision.override().policy().wireName() + ") cannot be said to Sendmail's sts map, which "
+                            + "takes secure only");
+                case DANE:
+                    return SocketmapReply.notFound();
+                default:
+                    break;
+            }
+        }
+        return socketmap(decision, settings);
+    }
+
     /** {@code secure match=mx1.example.com:.example.net}, then {@code servername=hostname} when asked. */
     public static String secureValue(TlsPolicy policy, boolean servername) {
-        String value = "secure match=" + matchList(policy);
+        return secureValue(policy.mxs(), servername);
+    }
+
+    /** As above, for a local override's {@code match} patterns (never empty: the file refuses that). */
+    public static String secureValue(List<MxPattern> patterns, boolean servername) {
+        String value = "secure match=" + matchList(patterns);
         return servername ? value + " servername=hostname" : value;
     }
 
@@ -116,8 +152,12 @@ public final class AnswerRenderer {
 
     /** The policy's MX patterns as a Postfix {@code match=} list: {@code mx1.example.com:.example.net}. */
     static String matchList(TlsPolicy policy) {
+        return matchList(policy.mxs());
+    }
+
+    private static String matchList(List<MxPattern> patterns) {
         StringJoiner match = new StringJoiner(":");
-        for (MxPattern pattern : policy.mxs()) {
+        for (MxPattern pattern : patterns) {
             match.add(pattern.asString());
         }
         return match.toString();
@@ -150,6 +190,7 @@ public final class AnswerRenderer {
                 // DANE is Postfix's to verify at delivery; nothing to tag or defer at receipt.
                 return PolicyReply.DUNNO;
             case REQUIRE_TLS:
+            case ENCRYPT:
                 if (!settings.tagHeader()) {
                     return PolicyReply.DUNNO;
                 }
@@ -183,6 +224,7 @@ public final class AnswerRenderer {
             case TEMPFAIL:
                 return milterDeferral(TEMPFAIL_STATUS, decision.domain(), decision.reason());
             case REQUIRE_TLS:
+            case ENCRYPT:
             case NO_POLICY:
             case DANE_ONLY:
             case DANE:
@@ -203,7 +245,8 @@ public final class AnswerRenderer {
     // ---- the tag header (policy door and milter) ----
 
     /**
-     * The tag header value for these REQUIRE_TLS decisions (each carries its policy), at most
+     * The tag header value for these REQUIRE_TLS decisions (each carries its policy; a local
+     * override's {@code encrypt} is tagged too, {@code domain=override-encrypt}), at most
      * {@code maxChars} long: {@code a.example=enforce(match=mx.a.example); b.example=testing(match=.b.example)}.
      */
     public static String tagHeader(Collection<Decision> decisions, int maxChars) {
@@ -236,7 +279,11 @@ public final class AnswerRenderer {
         if (remaining < 0) {
             return null;
         }
+        if (decision.verdict() == Verdict.ENCRYPT) {
+            return domainAndMode;
+        }
         String match = "(match=" + (decision.source() == DecisionSource.MTA_STS ? StsAnswer.matchList(decision.sts())
+                : decision.source() == DecisionSource.OVERRIDE ? matchList(decision.override().match())
                 : matchList(decision.policy())) + ")";
         return match.length() <= remaining ? domainAndMode + match : domainAndMode;
     }

@@ -3,6 +3,7 @@ package org.starttls.policyd.server.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,8 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ListStatus;
@@ -18,6 +21,7 @@ import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.config.OverrideWarnings;
 import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.metrics.DaemonSnapshot;
@@ -193,8 +197,10 @@ public final class Policyd implements AutoCloseable, AdminActions {
     public DaemonSnapshot snapshot() {
         List<DaemonSnapshot.DoorState> states = servers().stream()
                 .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
-        return new DaemonSnapshot(control.clock().instant(), control.activeList(), control.listStatus(),
-                control.totalUpdateFailures(), states, daneProblem());
+        Instant now = control.clock().instant();
+        Overrides overrides = control.settings().overrides();
+        return new DaemonSnapshot(now, control.activeList(), control.listStatus(), control.totalUpdateFailures(), states,
+                daneProblem(), overrides.size(), overrides.expiringWithin(now, OverrideWarnings.WARN_BEFORE).size());
     }
 
     /** Why DANE does not apply although it is on (the resolver does not validate), or null. */
@@ -266,11 +272,18 @@ public final class Policyd implements AutoCloseable, AdminActions {
                         daneWaiter())
                 : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter(), daneWaiter());
         String key = domain.strip();
-        return maps.decideWithSts(map, key).toCompletableFuture().thenApply(decision -> {
-            SocketmapReply answer = AnswerRenderer.socketmap(decision, maps.settingsFor(map));
+        // The sources are asked even for an overridden domain: the report shows what they would say.
+        Decision overridden = settings.overrides().decide(key, control.clock().instant());
+        return maps.decideFromSources(map, key).toCompletableFuture().thenApply(fromSources -> {
+            Decision decision = overridden != null ? overridden : fromSources;
+            SocketmapReply answer = AnswerRenderer.socketmap(map, decision, maps.settingsFor(map));
             TlsPolicy listed = now.list() == null ? null : now.list().list().lookup(decision.domain());
             ObjectNode report = LookupReport.of(map, decision, answer, listed,
                     sts.resolver() == null ? null : sts.resolver().state(decision.domain()), control.clock().instant());
+            if (overridden != null) {
+                LookupReport.addOverride(report, overridden, fromSources,
+                        AnswerRenderer.socketmap(map, fromSources, maps.settingsFor(map)));
+            }
             DaneService daneNow = dane;
             org.starttls.policyd.server.dane.DaneReport.addTo(report, daneNow == null ? null : daneNow.resolver(),
                     decision.domain());

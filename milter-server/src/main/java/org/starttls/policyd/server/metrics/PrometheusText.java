@@ -28,6 +28,7 @@ public final class PrometheusText {
         text.sources(meters);
         text.mtaSts(meters.sts());
         text.dane(meters.dane(), snapshot);
+        text.overrides(snapshot);
         text.latency(meters);
         text.list(snapshot);
         text.doors(snapshot);
@@ -53,6 +54,13 @@ public final class PrometheusText {
                         .append(source.getKey().wireName()).append("\"} ").append(source.getValue()).append('\n');
             }
         }
+    }
+
+    private void overrides(DaemonSnapshot snapshot) {
+        gauge("policyd_overrides", "Local overrides loaded from overrides.file (expired ones included).",
+                snapshot.overrides());
+        gauge("policyd_overrides_expiring", "Local overrides that stop applying within a week.",
+                snapshot.overridesExpiring());
     }
 
     private void dane(DaneMeters dane, DaemonSnapshot snapshot) {

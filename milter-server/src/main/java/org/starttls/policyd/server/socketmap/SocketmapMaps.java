@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.dane.DaneVerdict;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.StsEvidence;
 import org.starttls.policyd.core.list.DomainName;
@@ -24,6 +25,8 @@ import org.starttls.policyd.server.sts.StsWaiter;
  * <p>A map with its own engine settings decides through {@link PolicyEngine#withSettings}, a view
  * that shares {@code engine}'s list, so every map answers from the same list. The daemon builds a
  * new set of maps, with a new engine, for each answering snapshot.
+ *
+ * <p>A local override ({@link Overrides}) decides before everything else, at once.
  *
  * <p>With MTA-STS on, each decision first asks the domain's MTA-STS resolution and waits for it at
  * most the map's {@link SocketmapMapSettings#stsWait} (4 s for Sendmail's {@code sts} map unless
@@ -41,6 +44,8 @@ public final class SocketmapMaps {
     private final StsWaiter sts;
     /** Asks DANE first, or null when DANE is not consulted. */
     private final DaneWaiter dane;
+    /** The operator's local overrides, asked before every source. */
+    private final Overrides overrides;
 
     public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named) {
         this(engine, defaults, named, null);
@@ -58,7 +63,17 @@ public final class SocketmapMaps {
      */
     public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named,
             StsWaiter sts, DaneWaiter dane) {
+        this(engine, defaults, named, sts, dane, Overrides.NONE);
+    }
+
+    /**
+     * @param overrides decide before DANE, MTA-STS and the list, at once (nothing is looked up for
+     *     an overridden domain); their expiry is judged by {@code engine}'s clock
+     */
+    public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named,
+            StsWaiter sts, DaneWaiter dane, Overrides overrides) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.overrides = Objects.requireNonNull(overrides, "overrides");
         this.sts = sts;
         this.dane = dane;
         this.defaults = new MapView(Objects.requireNonNull(defaults, "defaults"));
@@ -100,6 +115,15 @@ public final class SocketmapMaps {
      * §2: MTA-STS never overrides DANE).
      */
     public CompletionStage<Decision> decideWithSts(String mapName, String domain) {
+        Decision overridden = overrides.decide(domain, engine.clock().instant());
+        if (overridden != null) {
+            return CompletableFuture.completedFuture(overridden);
+        }
+        return decideFromSources(mapName, domain);
+    }
+
+    /** As {@link #decideWithSts}, the local overrides left out: what DANE, MTA-STS and the list say. */
+    public CompletionStage<Decision> decideFromSources(String mapName, String domain) {
         String daneDomain = dane == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName) ? null
                 : normalizedOrNull(domain);
         if (daneDomain == null) {
@@ -155,6 +179,11 @@ public final class SocketmapMaps {
                     decision.reason());
         }
         return decision;
+    }
+
+    /** The local overrides these maps consult first. */
+    public Overrides overrides() {
+        return overrides;
     }
 
     /** Whether decisions consult MTA-STS. */
