@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ListStatus;
@@ -193,8 +194,19 @@ public final class Policyd implements AutoCloseable, AdminActions {
     public DaemonSnapshot snapshot() {
         List<DaemonSnapshot.DoorState> states = servers().stream()
                 .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
-        return new DaemonSnapshot(control.clock().instant(), control.activeList(), control.listStatus(),
-                control.totalUpdateFailures(), states, daneProblem());
+        VerifiedList active = control.activeList();
+        return new DaemonSnapshot(control.clock().instant(), active, control.listStatus(),
+                control.totalUpdateFailures(), states, daneProblem(), listIsAdvisory(active));
+    }
+
+    /**
+     * True on a fresh install: no list source, the embedded default answering and live MTA-STS on.
+     * The embedded list's warnings (expired, old) are then advice for /health, not an outage: the
+     * operator chose no list, and MTA-STS protects every domain that publishes a policy.
+     */
+    private boolean listIsAdvisory(VerifiedList active) {
+        return active != null && active.embeddedDefault() && !control.hasListSource()
+                && control.settings().mtaSts().enabled();
     }
 
     /** Why DANE does not apply although it is on (the resolver does not validate), or null. */
