@@ -274,9 +274,9 @@ public final class Policyd implements AutoCloseable, AdminActions {
         DaemonSettings settings = now.settings();
         DaemonSettings.SocketmapDoor door = settings.socketmap();
         SocketmapMaps maps = door == null
-                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.waiter(),
+                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.operatorWaiter(),
                         daneWaiter())
-                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter(), daneWaiter());
+                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.operatorWaiter(), daneWaiter());
         String key = domain.strip();
         return maps.decideWithSts(map, key).toCompletableFuture().thenApply(decision -> {
             SocketmapReply answer = AnswerRenderer.socketmap(decision, maps.settingsFor(map));

@@ -294,6 +294,29 @@ class PolicydMtaStsTest {
         assertTrue(text.toString().contains("decided by:  mta-sts"), text.toString());
     }
 
+    @Test
+    void policyctlLookupsAreNotCountedAsCacheHitsOrMisses() throws Exception {
+        world.publish("enforce.test", "1", StsWorld.policy("enforce", 86400, "mx.enforce.test"));
+        start(config());
+        assertTrue(ask("enforce.test").startsWith("OK "), "the door's miss, then the fetch");
+        assertTrue(ask("enforce.test").startsWith("OK "), "the door's hit");
+        long hits = daemon.meters().sts().hits();
+        long misses = daemon.meters().sts().misses();
+        assertEquals(1, hits);
+        assertEquals(1, misses);
+
+        String admin = "127.0.0.1:" + LocalDaemon.port(daemon, "admin");
+        StringWriter err = new StringWriter();
+        int exit = PolicyCtl.run(clock, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "lookup", "--json", "--admin", admin, "enforce.test", "other.test");
+        assertEquals(0, exit, err.toString());
+
+        assertEquals(hits, daemon.meters().sts().hits(), "an operator's lookup of a cached domain is not a hit");
+        assertEquals(misses, daemon.meters().sts().misses(), "nor one of an uncached domain a miss");
+        assertTrue(ask("enforce.test").startsWith("OK "));
+        assertEquals(hits + 1, daemon.meters().sts().hits(), "the doors still count");
+    }
+
     /** Asks until the reply starts with {@code prefix}; the resolution runs on its own, so this waits for it, bounded. */
     private String awaitAnswer(String map, String domain, String prefix) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
