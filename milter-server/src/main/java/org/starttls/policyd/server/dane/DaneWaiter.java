@@ -12,28 +12,29 @@ import org.starttls.policyd.core.dane.DaneVerdict;
 import org.starttls.policyd.fetcher.dane.DaneResolver;
 
 /**
- * Asks {@link DaneResolver} about a domain and waits no longer than a map's budget: a cached
- * answer at once, a lookup still running past the budget is {@code TEMP} (the MTA retries; by then
- * the answer is cached), never "no DANE". Never blocks; the timer runs on {@code timers}.
+ * Asks {@link DaneLookup} (in the daemon, the {@link DaneResolver}) about a domain and waits no
+ * longer than a map's budget: a cached answer at once, a lookup still running past the budget is
+ * {@code TEMP} (the MTA retries; by then the answer is cached), never "no DANE". Never blocks; the
+ * timer runs on {@code timers}.
  */
 public final class DaneWaiter {
-    private final DaneResolver resolver;
+    private final DaneLookup lookup;
     private final ScheduledExecutorService timers;
 
     public DaneWaiter(DaneResolver resolver, ScheduledExecutorService timers) {
-        this.resolver = Objects.requireNonNull(resolver, "resolver");
-        this.timers = Objects.requireNonNull(timers, "timers");
+        this(DaneLookup.of(resolver), timers);
     }
 
-    public DaneResolver resolver() {
-        return resolver;
+    public DaneWaiter(DaneLookup lookup, ScheduledExecutorService timers) {
+        this.lookup = Objects.requireNonNull(lookup, "lookup");
+        this.timers = Objects.requireNonNull(timers, "timers");
     }
 
     /** DANE's verdict for a normalised domain within {@code budget}; never completes exceptionally. */
     public CompletionStage<DaneVerdict> verdict(String domain, Duration budget) {
-        CompletableFuture<DaneResolver.DaneAnswer> answer = resolver.resolve(domain);
+        CompletableFuture<DaneVerdict> answer = lookup.verdict(domain);
         if (answer.isDone()) {
-            return CompletableFuture.completedFuture(answer.join().verdict());
+            return CompletableFuture.completedFuture(now(answer));
         }
         CompletableFuture<DaneVerdict> result = new CompletableFuture<>();
         ScheduledFuture<?> timer;
@@ -45,10 +46,22 @@ public final class DaneWaiter {
         }
         answer.whenComplete((value, error) -> {
             timer.cancel(false);
-            result.complete(error == null ? value.verdict()
-                    : new DaneVerdict(DaneVerdict.Kind.TEMP, "internal error in the DANE resolver"));
+            result.complete(error == null ? value : broken());
         });
         return result;
+    }
+
+    private static DaneVerdict now(CompletableFuture<DaneVerdict> done) {
+        try {
+            return done.join();
+        } catch (RuntimeException e) {
+            return broken();
+        }
+    }
+
+    /** The resolver's futures complete normally by contract; should one not, the safe answer is TEMP. */
+    private static DaneVerdict broken() {
+        return new DaneVerdict(DaneVerdict.Kind.TEMP, "internal error in the DANE resolver");
     }
 
     private static DaneVerdict stillRunning(String domain, Duration waited) {

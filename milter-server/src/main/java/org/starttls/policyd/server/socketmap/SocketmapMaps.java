@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.dane.DaneVerdict;
@@ -26,7 +27,8 @@ import org.starttls.policyd.server.sts.StsWaiter;
  *
  * <p>With MTA-STS on, each decision first asks the domain's MTA-STS resolution and waits for it at
  * most the map's {@link SocketmapMapSettings#stsWait} (4 s for Sendmail's {@code sts} map unless
- * configured, 10 s for others), then decides in the engine's order.
+ * configured, 10 s for others), then decides in the engine's order. With DANE on too, DANE's
+ * lookups and MTA-STS's run side by side within that one wait.
  */
 public final class SocketmapMaps {
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapMaps.class);
@@ -87,9 +89,15 @@ public final class SocketmapMaps {
     }
 
     /**
-     * The decision with MTA-STS consulted first: complete at once when the domain's resolution is
-     * (a cached policy, no record), else when it completes or the map's wait runs out. Never
-     * completes exceptionally.
+     * The decision with DANE, then MTA-STS consulted first: complete at once when the domain's
+     * resolutions are (cached answers, no record), else when they complete or the map's wait runs
+     * out. Never completes exceptionally.
+     *
+     * <p>A DANE verdict still being looked up does not hold MTA-STS back: both start now and each
+     * waits at most the map's budget from now, so the answer never waits longer than that budget in
+     * all. A DANE answer ({@code dane}, {@code dane-only}, {@code TEMP}) is given as soon as it is
+     * known, without waiting for MTA-STS; only "no DANE" waits for MTA-STS's evidence (RFC 8461
+     * §2: MTA-STS never overrides DANE).
      */
     public CompletionStage<Decision> decideWithSts(String mapName, String domain) {
         String daneDomain = dane == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName) ? null
@@ -98,16 +106,26 @@ public final class SocketmapMaps {
             return decideWithoutDane(mapName, domain);
         }
         MapView view = view(mapName);
-        return dane.verdict(daneDomain, view.settings.stsWait()).thenCompose(verdict -> {
-            if (verdict.kind() != DaneVerdict.Kind.NO_DANE) {
-                Decision decision = view.engine().decide(daneDomain, verdict, StsEvidence.NOT_CONSULTED);
-                if (verdict.kind() == DaneVerdict.Kind.TEMP) {
-                    LOG.info("DANE for {} failed -> TEMP: {}", daneDomain, decision.reason());
-                }
-                return CompletableFuture.completedFuture(decision);
-            }
-            return decideWithoutDane(mapName, domain).thenApply(later -> withDaneReason(verdict, later));
-        });
+        CompletableFuture<DaneVerdict> verdict = dane.verdict(daneDomain, view.settings.stsWait()).toCompletableFuture();
+        if (verdict.isDone()) {
+            // A cached verdict: MTA-STS is asked only when DANE has nothing to say.
+            return withDane(view, daneDomain, verdict.join(), () -> decideWithoutDane(mapName, domain));
+        }
+        CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain);
+        return verdict.thenCompose(known -> withDane(view, daneDomain, known, () -> withoutDane));
+    }
+
+    /** DANE's decision, or for "no DANE" the decision {@code withoutDane} gives, saying why DANE did not decide. */
+    private static CompletionStage<Decision> withDane(MapView view, String domain, DaneVerdict verdict,
+            Supplier<CompletionStage<Decision>> withoutDane) {
+        if (verdict.kind() == DaneVerdict.Kind.NO_DANE) {
+            return withoutDane.get().thenApply(later -> withDaneReason(verdict, later));
+        }
+        Decision decision = view.engine().decide(domain, verdict, StsEvidence.NOT_CONSULTED);
+        if (verdict.kind() == DaneVerdict.Kind.TEMP) {
+            LOG.info("DANE for {} failed -> TEMP: {}", domain, decision.reason());
+        }
+        return CompletableFuture.completedFuture(decision);
     }
 
     private static Decision withDaneReason(DaneVerdict noDane, Decision later) {

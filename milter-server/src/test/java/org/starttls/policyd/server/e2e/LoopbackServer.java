@@ -2,13 +2,14 @@ package org.starttls.policyd.server.e2e;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The socket plumbing of the test peers: listen on 127.0.0.1:0, one thread per connection. */
+/** The socket plumbing of the test peers: listen on 127.0.0.1:0 (or a given address), one thread per connection. */
 final class LoopbackServer implements AutoCloseable {
     /** Serves one connection; an exception closes that connection only. */
     @FunctionalInterface
@@ -37,6 +38,18 @@ final class LoopbackServer implements AutoCloseable {
 
     static LoopbackServer start(String name, ConnectionHandler handler) throws IOException {
         return new LoopbackServer(name, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), handler);
+    }
+
+    /** Listens on {@code address}, e.g. port 25 of a loopback alias, where an MTA connects to an MX. */
+    static LoopbackServer startOn(String name, InetSocketAddress address, ConnectionHandler handler) throws IOException {
+        ServerSocket server = new ServerSocket();
+        try {
+            server.bind(address, 50);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return new LoopbackServer(name, server, handler);
     }
 
     int port() {

@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,18 +30,25 @@ final class PlainSmtpSink implements AutoCloseable {
     private final SSLContext tls;
     private final List<ReceivedMessage> received = new ArrayList<>();
 
-    private PlainSmtpSink(SSLContext tls) throws IOException {
+    private PlainSmtpSink(SSLContext tls, InetSocketAddress address) throws IOException {
         this.tls = tls;
-        this.server = LoopbackServer.start("plain-smtp-sink", socket -> new Session(socket).run());
+        LoopbackServer.ConnectionHandler session = socket -> new Session(socket).run();
+        this.server = address == null ? LoopbackServer.start("plain-smtp-sink", session)
+                : LoopbackServer.startOn("plain-smtp-sink", address, session);
     }
 
     static PlainSmtpSink start() throws IOException {
-        return new PlainSmtpSink(null);
+        return new PlainSmtpSink(null, null);
     }
 
     /** A sink that offers STARTTLS and presents {@code tls}'s certificate. */
     static PlainSmtpSink startWithStarttls(SSLContext tls) throws IOException {
-        return new PlainSmtpSink(Objects.requireNonNull(tls, "tls"));
+        return new PlainSmtpSink(Objects.requireNonNull(tls, "tls"), null);
+    }
+
+    /** A sink offering STARTTLS on {@code address}: an MX where an MTA looks for one, port 25 of its address. */
+    static PlainSmtpSink startWithStarttlsOn(SSLContext tls, InetSocketAddress address) throws IOException {
+        return new PlainSmtpSink(Objects.requireNonNull(tls, "tls"), Objects.requireNonNull(address, "address"));
     }
 
     int port() {

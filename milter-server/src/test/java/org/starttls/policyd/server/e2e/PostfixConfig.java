@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.e2e;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ final class PostfixConfig {
     private final Map<String, String> main = new LinkedHashMap<>();
     private final List<String> extraServices = new ArrayList<>();
     private final Set<String> localHostNames = new LinkedHashSet<>(List.of("localhost", HOSTNAME));
+    private InetAddress nameServer;
 
     PostfixConfig(Path root, int smtpdPort) {
         this.root = root;
@@ -100,6 +102,11 @@ final class PostfixConfig {
         localHostNames.add(hostname);
     }
 
+    /** The DNS server of the chrooted daemons (port 53: the C library's resolver takes no port). */
+    void setNameServer(InetAddress address) {
+        this.nameServer = address;
+    }
+
     void write() throws IOException {
         Files.createDirectories(configDirectory());
         Path chrootEtc = Files.createDirectories(queueDirectory().resolve("etc"));
@@ -112,5 +119,10 @@ final class PostfixConfig {
         // The chrooted smtp client resolves next hops here (smtp_host_lookup = native, no DNS).
         Files.writeString(chrootEtc.resolve("hosts"), "127.0.0.1 " + String.join(" ", localHostNames) + "\n");
         Files.writeString(chrootEtc.resolve("nsswitch.conf"), "hosts: files\n");
+        if (nameServer != null) {
+            // trust-ad: without it glibc (2.31+) clears the AD bit, and Postfix's DANE sees nothing secure.
+            Files.writeString(chrootEtc.resolve("resolv.conf"), "nameserver " + nameServer.getHostAddress()
+                    + "\noptions trust-ad attempts:1 timeout:5\n");
+        }
     }
 }

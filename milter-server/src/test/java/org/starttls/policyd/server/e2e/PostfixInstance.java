@@ -103,6 +103,15 @@ final class PostfixInstance implements AutoCloseable {
         config.addLocalHostName(hostname);
     }
 
+    /**
+     * Makes the chrooted delivery agents ask {@code address} port 53 for DNS, with the AD bit
+     * trusted: for {@code smtp_host_lookup = dns} and {@code smtp_dns_support_level = dnssec}.
+     */
+    void useNameServer(InetAddress address) {
+        requireNotStarted();
+        config.setNameServer(address);
+    }
+
     void start() throws IOException {
         requireNotStarted();
         config.write();

@@ -6,6 +6,7 @@ import static org.starttls.policyd.server.e2e.E2EDomains.TAG_HEADER;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import org.starttls.policyd.core.testing.TestKeys;
 import org.starttls.policyd.core.testing.TestLists;
 import org.starttls.policyd.fetcher.sts.StsFetchSettings;
 import org.starttls.policyd.fetcher.testworld.StsWorld;
+import org.starttls.policyd.fetcher.testworld.dnssec.DnssecWorld;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
@@ -81,6 +83,20 @@ final class RealPolicyd implements PolicydUnderTest {
             config.mtaSts.trustStore = world.writeTrustPem(dir.resolve("test-ca.pem")).toString();
             config.dns.resolver = world.resolverSetting();
         }, settings -> StsNetwork.open(settings, fetch));
+    }
+
+    /**
+     * The same daemon with DANE on, as {@code policyd} runs with {@code dns.resolver} naming the
+     * validating resolver Postfix uses too ({@code world}'s validating unbound), on a list of
+     * {@code domainToMxPattern}. MTA-STS stays off: DANE alone decides the domains with TLSA.
+     */
+    static RealPolicyd startWithDane(DnssecWorld world, Map<String, String> domainToMxPattern) throws IOException {
+        InetSocketAddress resolver = world.validatingResolver();
+        return start(domainToMxPattern, true, config -> {
+            config.dane.enabled = true;
+            config.dane.validationCheck = ".";
+            config.dns.resolver = resolver.getAddress().getHostAddress() + ":" + resolver.getPort();
+        });
     }
 
     /** A change to the configuration, given the daemon's directory for any files it needs. */

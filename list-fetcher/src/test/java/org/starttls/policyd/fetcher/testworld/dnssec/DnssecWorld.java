@@ -46,15 +46,17 @@ public final class DnssecWorld implements AutoCloseable {
     private final NsdServer authoritative;
     private final UnboundResolver validating;
     private final UnboundResolver nonValidating;
+    private final InetAddress validatingOnPort53;
     private final Duration startupTime;
 
     private DnssecWorld(Path directory, String rootTrustAnchor, NsdServer authoritative, UnboundResolver validating,
-            UnboundResolver nonValidating, Duration startupTime) {
+            UnboundResolver nonValidating, InetAddress validatingOnPort53, Duration startupTime) {
         this.directory = directory;
         this.rootTrustAnchor = rootTrustAnchor;
         this.authoritative = authoritative;
         this.validating = validating;
         this.nonValidating = nonValidating;
+        this.validatingOnPort53 = validatingOnPort53;
         this.startupTime = startupTime;
     }
 
@@ -74,6 +76,15 @@ public final class DnssecWorld implements AutoCloseable {
                     + "Builder.withNonValidatingResolver()");
         }
         return nonValidating.address();
+    }
+
+    /** The validating unbound at port 53; only when the builder asked for it. */
+    public InetSocketAddress validatingResolverOnPort53() {
+        if (validatingOnPort53 == null) {
+            throw new IllegalStateException("this world's validating resolver is not on port 53: ask for it with "
+                    + "Builder.withValidatingResolverOnPort53(address)");
+        }
+        return new InetSocketAddress(validatingOnPort53, 53);
     }
 
     /** NSD, authoritative for the root and every test zone (no recursion, no validation). */
@@ -118,6 +129,7 @@ public final class DnssecWorld implements AutoCloseable {
         private final Map<String, TestZone> zones = new LinkedHashMap<>();
         private boolean nonValidatingResolver;
         private InetAddress validatingAlsoOn;
+        private InetAddress validatingOnPort53;
 
         private Builder() {}
 
@@ -152,6 +164,19 @@ public final class DnssecWorld implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The validating unbound also answers on port 53 of {@code loopbackAddress} (such as
+         * 127.25.0.1; needs root): for clients that cannot be told a port, such as the C library's
+         * resolver, which reads only {@code nameserver ADDRESS} from resolv.conf (Postfix).
+         */
+        public Builder withValidatingResolverOnPort53(InetAddress loopbackAddress) {
+            if (!loopbackAddress.isLoopbackAddress() || loopbackAddress.getAddress().length != 4) {
+                throw new IllegalArgumentException(loopbackAddress + " is not an IPv4 loopback address");
+            }
+            this.validatingOnPort53 = loopbackAddress;
+            return this;
+        }
+
         /** Skips the test (or fails it under {@code -Dpolicyd.e2e.required=true}) when the programs are missing. */
         public DnssecWorld start() {
             DnssecTools tools = DnssecTools.findOrSkip();
@@ -164,12 +189,13 @@ public final class DnssecWorld implements AutoCloseable {
                 NsdServer nsd = startWithRetries(port -> NsdServer.start(tools, directory, served, port),
                         NsdServer::process, NsdServer::address, running);
                 UnboundResolver validating = startWithRetries(port -> UnboundResolver.start(tools, directory,
-                        "unbound-validating", port, nsd.address(), directory.resolve("root.anchor"), validatingAlsoOn),
+                        "unbound-validating", port, nsd.address(), directory.resolve("root.anchor"), validatingAlsoOn,
+                        validatingOnPort53),
                         UnboundResolver::process, UnboundResolver::address, running);
                 UnboundResolver plain = !nonValidatingResolver ? null : startWithRetries(port ->
-                        UnboundResolver.start(tools, directory, "unbound-plain", port, nsd.address(), null, null),
+                        UnboundResolver.start(tools, directory, "unbound-plain", port, nsd.address(), null, null, null),
                         UnboundResolver::process, UnboundResolver::address, running);
-                return new DnssecWorld(directory, anchor, nsd, validating, plain,
+                return new DnssecWorld(directory, anchor, nsd, validating, plain, validatingOnPort53,
                         Duration.ofNanos(System.nanoTime() - started));
             } catch (IOException e) {
                 throw abandon(directory, running, new UncheckedIOException(e));

@@ -90,6 +90,15 @@ public final class TestZone {
     }
 
     /**
+     * MTA-STS for the zone's apex: the TXT record {@code _mta-sts.NAME "v=STSv1; id=ID;"} and the
+     * policy host {@code mta-sts.NAME} at 127.0.0.1, where a test's {@code PolicyHosts} serve the
+     * policy file.
+     */
+    public TestZone mtaSts(String id) {
+        return record("_mta-sts." + name, "TXT", "\"v=STSv1; id=" + id + ";\"").a("mta-sts." + name, "127.0.0.1");
+    }
+
+    /**
      * Signs the zone, then breaks the signature over {@code owner}'s {@code type} RRset: a
      * validating resolver finds that RRset bogus and answers SERVFAIL; the rest of the zone stays
      * secure.

@@ -26,10 +26,11 @@ final class UnboundResolver implements AutoCloseable {
 
     /**
      * {@code trustAnchor}: a file of the root's DS record, or null for a resolver that does not
-     * validate; {@code alsoOn}: another local address to answer on too, or null.
+     * validate; {@code alsoOn}: another local address to answer on too, or null; {@code port53On}: a
+     * loopback address to answer on at port 53 too, or null.
      */
     static UnboundResolver start(DnssecTools tools, Path directory, String name, int port,
-            InetSocketAddress authoritative, Path trustAnchor, InetAddress alsoOn) {
+            InetSocketAddress authoritative, Path trustAnchor, InetAddress alsoOn, InetAddress port53On) {
         Path config = directory.resolve(name + ".conf");
         StringBuilder text = new StringBuilder();
         text.append("server:\n")
@@ -48,6 +49,10 @@ final class UnboundResolver implements AutoCloseable {
         if (alsoOn != null) {
             text.append("  interface: ").append(alsoOn.getHostAddress()).append('@').append(port).append('\n')
                     .append("  access-control: ").append(alsoOn.getHostAddress()).append("/32 allow\n");
+        }
+        if (port53On != null) {
+            // 127.0.0.0/8 is already allowed above.
+            text.append("  interface: ").append(port53On.getHostAddress()).append("@53\n");
         }
         text
                 // The world's servers are on loopback, which unbound refuses to query by default.

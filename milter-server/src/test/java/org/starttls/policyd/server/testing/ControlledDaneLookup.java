@@ -1,0 +1,43 @@
+package org.starttls.policyd.server.testing;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.starttls.policyd.core.dane.DaneVerdict;
+import org.starttls.policyd.server.dane.DaneLookup;
+
+/**
+ * A {@link DaneLookup} whose verdicts the test completes by hand: the seam between the socketmap
+ * door and the DANE resolver, for tests of the door's waiting and ordering (as
+ * {@link ControlledStsLookup} is for MTA-STS). Daemon tests use the real resolver in the DNSSEC world.
+ */
+public final class ControlledDaneLookup implements DaneLookup {
+    private final Map<String, CompletableFuture<DaneVerdict>> verdicts = new ConcurrentHashMap<>();
+    private final AtomicInteger asked = new AtomicInteger();
+
+    /** The verdict of {@code domain}, pending until the test completes it. */
+    public CompletableFuture<DaneVerdict> pending(String domain) {
+        return verdicts.computeIfAbsent(domain, d -> new CompletableFuture<>());
+    }
+
+    /** {@code domain} is answered {@code kind} at once, as from the cache. */
+    public ControlledDaneLookup answer(String domain, DaneVerdict.Kind kind) {
+        pending(domain).complete(verdict(kind));
+        return this;
+    }
+
+    public static DaneVerdict verdict(DaneVerdict.Kind kind) {
+        return new DaneVerdict(kind, "the test says " + kind);
+    }
+
+    @Override
+    public CompletableFuture<DaneVerdict> verdict(String domain) {
+        asked.incrementAndGet();
+        return pending(domain);
+    }
+
+    public int asked() {
+        return asked.get();
+    }
+}
