@@ -99,14 +99,8 @@ public final class AnswerRenderer {
      * that requires TLS has at least one valid pattern.
      */
     public static String stsSecureValue(StsBasis sts, boolean servername, boolean tlsrpt) {
-        StringBuilder value = new StringBuilder("secure match=").append(StsAnswer.matchList(sts));
-        if (servername) {
-            value.append(" servername=hostname");
-        }
-        if (tlsrpt) {
-            value.append(' ').append(StsAnswer.tlsrptAttributes(sts));
-        }
-        return value.toString();
+        // Rendered once per cached policy and form, not per request.
+        return StsAnswer.secureValue(sts, servername, tlsrpt);
     }
 
     /** Whether an answer for this policy leaves out some of its MX patterns (more than an answer carries). */
