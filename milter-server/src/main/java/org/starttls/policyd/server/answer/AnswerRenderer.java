@@ -63,14 +63,13 @@ public final class AnswerRenderer {
             case REQUIRE_TLS:
             case DEFER_DOWNGRADE:
                 // At delivery a known downgrade changes nothing: requiring TLS is what defers.
-                String value = decision.source() == DecisionSource.MTA_STS
-                        ? stsSecureValue(decision.sts(), settings.servername(), settings.tlsrpt())
-                        : secureValue(decision.policy(), settings.servername());
-                if (!SocketmapReply.fitsOk(value)) {
-                    return SocketmapReply.temp("policy for " + decision.domain() + " is longer than "
-                            + SocketmapReply.MAX_REPLY_BYTES + " bytes");
+                if (decision.source() == DecisionSource.MTA_STS) {
+                    // Kept with the cached policy: the same reply object for every request.
+                    SocketmapReply ok = StsAnswer.okReply(decision.sts(), settings.servername(), settings.tlsrpt());
+                    return ok != null ? ok : tooLong(decision);
                 }
-                return SocketmapReply.ok(value);
+                String value = secureValue(decision.policy(), settings.servername());
+                return SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : tooLong(decision);
             case DANE_ONLY:
                 // No TLSRPT attributes: Postfix reports DANE itself.
                 return SocketmapReply.ok("dane-only");
@@ -83,6 +82,11 @@ public final class AnswerRenderer {
             default:
                 throw new IllegalStateException("unknown verdict " + decision.verdict());
         }
+    }
+
+    private static SocketmapReply tooLong(Decision decision) {
+        return SocketmapReply.temp("policy for " + decision.domain() + " is longer than " + SocketmapReply.MAX_REPLY_BYTES
+                + " bytes");
     }
 
     /** {@code secure match=mx1.example.com:.example.net}, then {@code servername=hostname} when asked. */

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.starttls.policyd.core.engine.StsBasis;
 import org.starttls.policyd.core.sts.StsMxPattern;
+import org.starttls.policyd.server.socketmap.SocketmapReply;
 
 /**
  * The parts of a socketmap answer that come from an MTA-STS policy: the {@code match=} list and
@@ -44,6 +45,11 @@ final class StsAnswer {
         return rendered(sts).secureValue(sts, servername, tlsrpt);
     }
 
+    /** The socketmap reply {@code OK <secureValue>}, kept like the value; null when it does not fit a reply. */
+    static SocketmapReply okReply(StsBasis sts, boolean servername, boolean tlsrpt) {
+        return rendered(sts).okReply(sts, servername, tlsrpt);
+    }
+
     /** {@code mx1.example.com:.example.com}: the policy's patterns in Postfix's {@code match=} form. */
     static String matchList(StsBasis sts) {
         return rendered(sts).matchList;
@@ -66,10 +72,15 @@ final class StsAnswer {
      * daemons use one or two forms; a policy's strings may be up to 30,000 characters).
      */
     private static final class Rendered {
+        /** Marks a form whose value is too long for a reply (the door answers {@code TEMP}, naming the domain). */
+        private static final SocketmapReply TOO_LONG = SocketmapReply.temp("too long");
+
         private final String matchList;
         private volatile String tlsrpt;
         /** Indexed by {@link #form}. */
         private final AtomicReferenceArray<String> secure = new AtomicReferenceArray<>(4);
+        /** The replies carrying {@link #secure}, indexed alike; {@link #TOO_LONG} for a value that does not fit. */
+        private final AtomicReferenceArray<SocketmapReply> replies = new AtomicReferenceArray<>(4);
 
         Rendered(StsBasis sts) {
             Set<String> match = new LinkedHashSet<>();
@@ -88,8 +99,23 @@ final class StsAnswer {
             return made;
         }
 
+        SocketmapReply okReply(StsBasis sts, boolean servername, boolean withTlsrpt) {
+            int form = form(servername, withTlsrpt);
+            SocketmapReply made = replies.get(form);
+            if (made == null) {
+                String value = secureValue(sts, servername, withTlsrpt);
+                made = SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : TOO_LONG;
+                replies.set(form, made);
+            }
+            return made == TOO_LONG ? null : made;
+        }
+
+        private static int form(boolean servername, boolean withTlsrpt) {
+            return (servername ? 1 : 0) | (withTlsrpt ? 2 : 0);
+        }
+
         String secureValue(StsBasis sts, boolean servername, boolean withTlsrpt) {
-            int form = (servername ? 1 : 0) | (withTlsrpt ? 2 : 0);
+            int form = form(servername, withTlsrpt);
             String made = secure.get(form);
             if (made == null) {
                 StringBuilder value = new StringBuilder("secure match=").append(matchList);

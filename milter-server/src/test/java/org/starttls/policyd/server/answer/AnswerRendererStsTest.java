@@ -2,6 +2,7 @@ package org.starttls.policyd.server.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,8 @@ class AnswerRendererStsTest {
                 AnswerRenderer.socketmap(next, SocketmapMapSettings.DEFAULTS.withTlsrpt(true)).wireText());
         assertEquals("OK " + match + " servername=hostname",
                 AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS).wireText(), "the first basis is untouched");
+        assertSame(AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS),
+                AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS), "one reply per basis and form");
     }
 
     @Test

@@ -171,21 +171,23 @@ public final class PolicyEngine {
 
     private Decision byStsPolicy(String domain, TlsPolicy listed, StsEvidence.Policy known) {
         StsBasis basis = known.basis();
-        String about = "MTA-STS policy of " + basis.policyDomain() + " (id " + basis.id() + ", " + known.how() + ")";
         switch (basis.policy().mode()) {
             case ENFORCE:
-                return new Decision(Verdict.REQUIRE_TLS, domain, listed, about + " in enforce mode",
+                return new Decision(Verdict.REQUIRE_TLS, domain, listed, basis.reason(known.how(), " in enforce mode"),
                         DecisionSource.MTA_STS, basis);
             case TESTING:
                 return settings.testingDomains() == TestingDomains.ENFORCE
                         ? new Decision(Verdict.REQUIRE_TLS, domain, listed,
-                                about + " in testing mode, enforced by the early-adopter setting", DecisionSource.MTA_STS, basis)
+                                basis.reason(known.how(), " in testing mode, enforced by the early-adopter setting"),
+                                DecisionSource.MTA_STS, basis)
                         : new Decision(Verdict.NO_POLICY, domain, listed,
-                                about + " in testing mode; testing domains are not enforced", DecisionSource.MTA_STS, basis);
+                                basis.reason(known.how(), " in testing mode; testing domains are not enforced"),
+                                DecisionSource.MTA_STS, basis);
             case NONE:
             default:
                 return new Decision(Verdict.NO_POLICY, domain, listed,
-                        about + " in mode none: the domain withdrew its policy", DecisionSource.MTA_STS, basis);
+                        basis.reason(known.how(), " in mode none: the domain withdrew its policy"), DecisionSource.MTA_STS,
+                        basis);
         }
     }
 

@@ -19,6 +19,8 @@ public final class StsBasis {
     private final StsPolicy policy;
     /** What {@link #rendering} made, or null; written at most a few times (racing threads make equal values). */
     private volatile Object rendering;
+    /** The last reason {@link #reason} made. */
+    private volatile Reason reason;
 
     /**
      * @param policyDomain the normalised ASCII domain that published the policy
@@ -56,6 +58,24 @@ public final class StsBasis {
         T made = Objects.requireNonNull(render.apply(this), "rendering");
         rendering = made;
         return made;
+    }
+
+    /**
+     * The engine's reason for a decision resting on this basis: {@code MTA-STS policy of D (id X,
+     * how)} then {@code outcome}. The last one asked is kept, since a cached policy is decided the
+     * same way on every request.
+     */
+    String reason(String how, String outcome) {
+        Reason kept = reason;
+        if (kept != null && kept.how.equals(how) && kept.outcome.equals(outcome)) {
+            return kept.text;
+        }
+        String text = "MTA-STS policy of " + policyDomain + " (id " + id + ", " + how + ")" + outcome;
+        reason = new Reason(how, outcome, text);
+        return text;
+    }
+
+    private record Reason(String how, String outcome, String text) {
     }
 
     @Override

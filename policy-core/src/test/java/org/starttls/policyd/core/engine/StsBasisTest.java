@@ -38,4 +38,16 @@ class StsBasisTest {
         assertNotEquals(basis("two", "example.org"), rendered);
         assertNotEquals(basis("one", "example.net"), rendered);
     }
+
+    @Test
+    void theReasonIsKeptForTheSameWayOfKnowingAndMadeAnewForAnother() {
+        StsBasis basis = basis("one", "example.org");
+        String cached = basis.reason("cached", " in enforce mode");
+        assertEquals("MTA-STS policy of example.org (id one, cached) in enforce mode", cached);
+        assertSame(cached, basis.reason("cached", " in enforce mode"));
+        assertEquals("MTA-STS policy of example.org (id one, fetched now) in enforce mode",
+                basis.reason("fetched now", " in enforce mode"));
+        assertEquals("MTA-STS policy of example.org (id one, cached) in mode none: withdrawn",
+                basis.reason("cached", " in mode none: withdrawn"));
+    }
 }
