@@ -22,7 +22,7 @@ json.dump({'format': 'starttls-policyd mta-sts cache', 'version': 1, 'policies':
           open(d + '/state-sts/mta-sts-cache.json', 'w'))
 print('cached', len(policies), 'domains')
 PY
-sed -e "s#state-dir: $dir/state}#state-dir: $dir/state-sts}#" "$dir/policyd.yaml" > "$dir/policyd-sts.yaml"
+sed -e "s#state-dir: $dir/state}#state-dir: $dir/state-sts}#" -e '/^mta-sts:/d' "$dir/policyd.yaml" > "$dir/policyd-sts.yaml"
 cat >> "$dir/policyd-sts.yaml" <<YAML
 dns: {resolver: "127.0.0.1:25499", timeout-ms: 2000}
 mta-sts: {enabled: true, txt-recheck-seconds: 86400}
