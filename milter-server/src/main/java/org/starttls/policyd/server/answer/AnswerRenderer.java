@@ -64,16 +64,17 @@ public final class AnswerRenderer {
             case REQUIRE_TLS:
             case DEFER_DOWNGRADE:
                 // At delivery a known downgrade changes nothing: requiring TLS is what defers.
-                String value = decision.source() == DecisionSource.MTA_STS
-                        ? stsSecureValue(decision.sts(), settings.servername(), settings.tlsrpt())
-                        : decision.source() == DecisionSource.OVERRIDE
-                        ? secureValue(decision.override().match(), settings.servername())
-                        : secureValue(decision.policy(), settings.servername());
-                if (!SocketmapReply.fitsOk(value)) {
-                    return SocketmapReply.temp("policy for " + decision.domain() + " is longer than "
-                            + SocketmapReply.MAX_REPLY_BYTES + " bytes");
+                if (decision.source() == DecisionSource.MTA_STS) {
+                    // Kept with the cached policy: the same reply object for every request.
+                    SocketmapReply ok = StsAnswer.okReply(decision.sts(), settings.servername(), settings.tlsrpt());
+                    return ok != null ? ok : tooLong(decision);
                 }
-                return SocketmapReply.ok(value);
+                if (decision.source() == DecisionSource.OVERRIDE) {
+                    String overridden = secureValue(decision.override().match(), settings.servername());
+                    return SocketmapReply.fitsOk(overridden) ? SocketmapReply.ok(overridden) : tooLong(decision);
+                }
+                String value = secureValue(decision.policy(), settings.servername());
+                return SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : tooLong(decision);
             case DANE_ONLY:
                 // No TLSRPT attributes: Postfix reports DANE itself.
                 return SocketmapReply.ok("dane-only");
@@ -116,6 +117,11 @@ public final class AnswerRenderer {
         return socketmap(decision, settings);
     }
 
+    private static SocketmapReply tooLong(Decision decision) {
+        return SocketmapReply.temp("policy for " + decision.domain() + " is longer than " + SocketmapReply.MAX_REPLY_BYTES
+                + " bytes");
+    }
+
     /** {@code secure match=mx1.example.com:.example.net}, then {@code servername=hostname} when asked. */
     public static String secureValue(TlsPolicy policy, boolean servername) {
         return secureValue(policy.mxs(), servername);
@@ -135,14 +141,8 @@ public final class AnswerRenderer {
      * that requires TLS has at least one valid pattern.
      */
     public static String stsSecureValue(StsBasis sts, boolean servername, boolean tlsrpt) {
-        StringBuilder value = new StringBuilder("secure match=").append(StsAnswer.matchList(sts));
-        if (servername) {
-            value.append(" servername=hostname");
-        }
-        if (tlsrpt) {
-            value.append(' ').append(StsAnswer.tlsrptAttributes(sts));
-        }
-        return value.toString();
+        // Rendered once per cached policy and form, not per request.
+        return StsAnswer.secureValue(sts, servername, tlsrpt);
     }
 
     /** Whether an answer for this policy leaves out some of its MX patterns (more than an answer carries). */

@@ -115,27 +115,30 @@ public final class SocketmapMaps {
      * §2: MTA-STS never overrides DANE).
      */
     public CompletionStage<Decision> decideWithSts(String mapName, String domain) {
-        Decision overridden = overrides.decide(domain, engine.clock().instant());
-        if (overridden != null) {
-            return CompletableFuture.completedFuture(overridden);
+        if (!overrides.isEmpty()) {
+            Decision overridden = overrides.decide(domain, engine.clock().instant());
+            if (overridden != null) {
+                return CompletableFuture.completedFuture(overridden);
+            }
         }
         return decideFromSources(mapName, domain);
     }
 
     /** As {@link #decideWithSts}, the local overrides left out: what DANE, MTA-STS and the list say. */
     public CompletionStage<Decision> decideFromSources(String mapName, String domain) {
-        String daneDomain = dane == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName) ? null
-                : normalizedOrNull(domain);
-        if (daneDomain == null) {
-            return decideWithoutDane(mapName, domain);
+        // Normalised once here for every source that needs the name (DANE, MTA-STS, the engine).
+        DomainName name = dane == null && sts == null ? null : nameOrNull(domain);
+        if (dane == null || name == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)) {
+            return decideWithoutDane(mapName, domain, name);
         }
+        String daneDomain = name.asString();
         MapView view = view(mapName);
         CompletableFuture<DaneVerdict> verdict = dane.verdict(daneDomain, view.settings.stsWait()).toCompletableFuture();
         if (verdict.isDone()) {
             // A cached verdict: MTA-STS is asked only when DANE has nothing to say.
-            return withDane(view, daneDomain, verdict.join(), () -> decideWithoutDane(mapName, domain));
+            return withDane(view, daneDomain, verdict.join(), () -> decideWithoutDane(mapName, domain, name));
         }
-        CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain);
+        CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain, name);
         return verdict.thenCompose(known -> withDane(view, daneDomain, known, () -> withoutDane));
     }
 
@@ -157,21 +160,21 @@ public final class SocketmapMaps {
                 + noDane.reason(), later.source(), later.sts());
     }
 
-    private CompletionStage<Decision> decideWithoutDane(String mapName, String domain) {
+    /** @param name {@code domain} normalised, or null when it is not a domain name or nothing but the list is asked */
+    private CompletionStage<Decision> decideWithoutDane(String mapName, String domain, DomainName name) {
         MapView view = view(mapName);
-        String normalized = sts == null ? null : normalizedOrNull(domain);
-        if (normalized == null) {
-            return CompletableFuture.completedFuture(view.engine().decide(domain));
+        if (sts == null || name == null) {
+            return CompletableFuture.completedFuture(name == null ? view.engine().decide(domain) : view.engine().decide(name));
         }
-        CompletionStage<StsEvidence> evidence = sts.evidence(normalized, view.settings.stsWait());
+        CompletionStage<StsEvidence> evidence = sts.evidence(name.asString(), view.settings.stsWait());
         CompletableFuture<StsEvidence> now = evidence.toCompletableFuture();
         if (now.isDone()) {
-            return CompletableFuture.completedFuture(decide(view, normalized, now.join()));
+            return CompletableFuture.completedFuture(decide(view, name, now.join()));
         }
-        return evidence.thenApply(known -> decide(view, normalized, known));
+        return evidence.thenApply(known -> decide(view, name, known));
     }
 
-    private static Decision decide(MapView view, String domain, StsEvidence evidence) {
+    private static Decision decide(MapView view, DomainName domain, StsEvidence evidence) {
         Decision decision = view.engine().decide(domain, evidence);
         if (evidence instanceof StsEvidence.Failed || evidence instanceof StsEvidence.Pending) {
             // RFC 8461 lets an unlisted domain through here; the operator must be able to see it.
@@ -191,9 +194,9 @@ public final class SocketmapMaps {
         return sts != null;
     }
 
-    private static String normalizedOrNull(String domain) {
+    private static DomainName nameOrNull(String domain) {
         try {
-            return DomainName.normalize(domain);
+            return DomainName.of(domain);
         } catch (InvalidNameException e) {
             return null;
         }
