@@ -70,6 +70,8 @@ class CheckCommandTest {
                 Arguments.of(CheckWorld.STS_NONE, "not-eligible", "", "mode is none"),
                 Arguments.of(CheckWorld.PLAIN, "not-eligible", "", "starttls-not-supported"),
                 Arguments.of(CheckWorld.BROKEN_TLS, "not-eligible", "", "validation-failure"),
+                Arguments.of(CheckWorld.LEGACY_TLS, "not-eligible", "", "legacy.mx.test: validation-failure (TLS handshake "
+                        + "failed (TLS 1.2 or newer required): The server selected protocol version TLS11"),
                 Arguments.of(CheckWorld.WRONG_NAME, "testing", ProbeFixture.WRONG_NAME, "certificate-host-mismatch"),
                 Arguments.of(CheckWorld.EXPIRED, "testing", ProbeFixture.EXPIRED, "certificate-expired"),
                 Arguments.of(CheckWorld.UNTRUSTED, "testing", ProbeFixture.SELF_SIGNED, "certificate-not-trusted"),

@@ -35,6 +35,8 @@ public final class CheckWorld implements AutoCloseable {
     public static final String STS_NONE = "sts-none.test";
     public static final String PLAIN = "plain.test";
     public static final String BROKEN_TLS = "brokentls.test";
+    /** Its MX's newest TLS version is 1.1. */
+    public static final String LEGACY_TLS = "legacytls.test";
     public static final String WRONG_NAME = "wrongname.test";
     public static final String EXPIRED = "expired.test";
     public static final String UNTRUSTED = "untrusted.test";
@@ -61,6 +63,7 @@ public final class CheckWorld implements AutoCloseable {
             dns.mx(domain, 10, ProbeFixture.GOOD);
         }
         dns.mx(PLAIN, 10, ProbeFixture.PLAIN).mx(BROKEN_TLS, 10, ProbeFixture.BROKEN_TLS)
+                .mx(LEGACY_TLS, 10, ProbeFixture.LEGACY_TLS)
                 .mx(WRONG_NAME, 10, ProbeFixture.WRONG_NAME).mx(EXPIRED, 10, ProbeFixture.EXPIRED)
                 .mx(UNTRUSTED, 10, ProbeFixture.SELF_SIGNED).mx(DARK, 10, ProbeFixture.SILENT)
                 .mx(MIXED, 10, ProbeFixture.GOOD).mx(MIXED, 20, ProbeFixture.PLAIN)

@@ -30,6 +30,8 @@ public final class ProbeFixture implements AutoCloseable {
 
     public static final String PLAIN = "plain.mx.test";
     public static final String BROKEN_TLS = "broken.mx.test";
+    /** Answers STARTTLS, then a ServerHello for TLS 1.1: the newest version it has. */
+    public static final String LEGACY_TLS = "legacy.mx.test";
     public static final String SELF_SIGNED = "selfsigned.mx.test";
     public static final String EXPIRED = "expired.mx.test";
     public static final String WRONG_NAME = "wrongname.mx.test";
@@ -61,6 +63,7 @@ public final class ProbeFixture implements AutoCloseable {
         port = plain.port();
         dns.a(PLAIN, loopback(2).getHostAddress());
         add(BROKEN_TLS, 3, Behaviour.BROKEN_TLS, null);
+        add(LEGACY_TLS, 10, Behaviour.TLS_1_1_ONLY, null);
         add(SELF_SIGNED, 4, Behaviour.TLS, TestCertificates.selfSigned(SELF_SIGNED, List.of(SELF_SIGNED), from, to));
         add(EXPIRED, 5, Behaviour.TLS, TestCertificates.issue(ca, EXPIRED, List.of(EXPIRED),
                 NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(1))));
