@@ -87,7 +87,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         DaemonSettings settings = config.settings();
         List<DomainCheck> checks;
-        try (CheckOptions.OpenCheck open = options.open(settings.dns().resolver(), settings.mtaSts().trustStore(), clock)) {
+        try (CheckOptions.OpenCheck open = options.open(settings.dns().resolver(), settings.mtaSts().trustStore(),
+                settings.probe().trustStore(), clock)) {
             checks = CheckRunner.checkAll(open.check(), List.copyOf(names), PARALLELISM);
         }
         if (json) {

@@ -38,7 +38,8 @@ final class CheckOptions {
 
     @Option(names = "--trust-store", paramLabel = "FILE",
             description = "PEM bundle of trusted CA certificates, for the MXes' certificates and the MTA-STS policy "
-                    + "hosts (default: the JDK's trust store).")
+                    + "hosts (default: probe.trust-store and mta-sts.trust-store of --config where the command reads "
+                    + "one, else the JDK's trust store).")
     Path trustStore;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
@@ -55,9 +56,13 @@ final class CheckOptions {
                     + "says; another only for a test setup).")
     int stsPort;
 
-    /** The check, open until closed; {@code configResolver} and {@code configTrust} may be null. */
-    OpenCheck open(InetSocketAddress configResolver, Path configTrust, Clock clock) {
-        ProbeSettings settings = settings(configResolver);
+    /**
+     * The check, open until closed. The configuration's values (each may be null) stand in for
+     * options not given: {@code dns.resolver}, {@code mta-sts.trust-store} for the policy hosts,
+     * {@code probe.trust-store} for the MXes.
+     */
+    OpenCheck open(InetSocketAddress configResolver, Path configTrust, Path configProbeTrust, Clock clock) {
+        ProbeSettings settings = settings(configResolver, configProbeTrust);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Path policyTrust = trustStore != null ? trustStore : configTrust;
         PolicyHostTrust trust;
@@ -74,7 +79,7 @@ final class CheckOptions {
         return new OpenCheck(check, prober, policies);
     }
 
-    private ProbeSettings settings(InetSocketAddress configResolver) {
+    private ProbeSettings settings(InetSocketAddress configResolver, Path configProbeTrust) {
         for (int value : new int[] {port, stsPort}) {
             if (value < 1 || value > 65535) {
                 throw new ParameterException(spec.commandLine(), value + " is not a port number");
@@ -87,7 +92,8 @@ final class CheckOptions {
             Duration timeout = Duration.ofSeconds(timeoutSeconds);
             return ProbeSettings.DISABLED.withEnabled(true).withPort(port).withEhloName(ehloName)
                     .withResolver(resolver == null ? configResolver : ResolverAddress.parse(resolver))
-                    .withTrustStore(trustStore).withTimeouts(timeout, timeout, timeout.multipliedBy(2));
+                    .withTrustStore(trustStore != null ? trustStore : configProbeTrust)
+                    .withTimeouts(timeout, timeout, timeout.multipliedBy(2));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -101,7 +101,7 @@ final class ListBuildCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<DomainCheck> checks;
-        try (CheckOptions.OpenCheck open = options.open(null, null, clock)) {
+        try (CheckOptions.OpenCheck open = options.open(null, null, null, clock)) {
             checks = CheckRunner.checkAll(open.check(), domains, parallel);
         }
         SortedMap<String, TlsPolicy> entries = new TreeMap<>();

@@ -142,6 +142,24 @@ class CheckCommandTest {
     }
 
     @Test
+    void theResolverAndBothTrustStoresComeFromTheConfigurationFile() throws Exception {
+        Path config = java.nio.file.Files.writeString(dir.resolve("policyd.yaml"), "dns:\n  resolver: \""
+                + world.mxes.dns.resolverSetting() + "\"\nmta-sts:\n  trust-store: " + world.trustBundle
+                + "\nprobe:\n  trust-store: " + world.trustBundle + "\n");
+        List<String> options = world.options();
+        int resolver = options.indexOf("--resolver");
+        options.subList(resolver, resolver + 2).clear();
+        int trust = options.indexOf("--trust-store");
+        options.subList(trust, trust + 2).clear();
+        options.addAll(0, List.of("check", "--config", config.toString()));
+        options.addAll(List.of(CheckWorld.GOOD, CheckWorld.STS_ENFORCE));
+
+        OwnLists.Run run = OwnLists.policyctl(Clock.systemUTC(), options.toArray(String[]::new));
+
+        assertEquals(ExitCodes.OK, run.exit(), run::toString);
+    }
+
+    @Test
     void aBadPortIsAUsageError() {
         OwnLists.Run run = OwnLists.policyctl(Clock.systemUTC(), "check", "--sts-port", "0", CheckWorld.GOOD);
         assertEquals(ExitCodes.USAGE, run.exit(), run::toString);
