@@ -24,6 +24,9 @@ final class LookupText {
         out.println("  verdict:     " + node.path("verdict").asText() + " (" + node.path("reason").asText() + ")");
         out.println("  socketmap:   " + node.path("socketmap_answer").asText() + "   [map " + node.path("map").asText() + "]");
         out.println("  answered by: " + node.path("answered_by").asText());
+        for (JsonNode warning : node.path("sendmail_warnings")) {
+            out.println("  WARNING:     " + warning.asText());
+        }
     }
 
     /**

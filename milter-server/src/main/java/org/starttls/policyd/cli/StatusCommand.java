@@ -3,6 +3,7 @@ package org.starttls.policyd.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.starttls.policyd.server.metrics.Health;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,7 +93,7 @@ final class StatusCommand implements Callable<Integer> {
             return "dane:     off";
         }
         if (!dane.path("validates").asBoolean()) {
-            return "WARNING:  DANE does not apply: " + dane.path("detail").asText();
+            return "WARNING:  " + Health.daneWarning(dane.path("detail").asText());
         }
         return "dane:     on, " + dane.path("detail").asText() + "; " + dane.path("cached_domains").asInt() + " cached";
     }

@@ -307,6 +307,11 @@ final class ControlPlane implements AutoCloseable {
         return keeper.status();
     }
 
+    /** Whether a list source (list.url or list.file) is configured, as opposed to the embedded list alone. */
+    boolean hasListSource() {
+        return keeper.hasSource();
+    }
+
     long totalUpdateFailures() {
         return keeper.totalUpdateFailures();
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.Overrides;
+import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ListStatus;
@@ -199,8 +200,20 @@ public final class Policyd implements AutoCloseable, AdminActions {
                 .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
         Instant now = control.clock().instant();
         Overrides overrides = control.settings().overrides();
-        return new DaemonSnapshot(now, control.activeList(), control.listStatus(), control.totalUpdateFailures(), states,
-                daneProblem(), overrides.size(), overrides.expiringWithin(now, OverrideWarnings.WARN_BEFORE).size());
+        VerifiedList active = control.activeList();
+        return new DaemonSnapshot(now, active, control.listStatus(), control.totalUpdateFailures(), states,
+                daneProblem(), overrides.size(), overrides.expiringWithin(now, OverrideWarnings.WARN_BEFORE).size(),
+                listIsAdvisory(active));
+    }
+
+    /**
+     * True on a fresh install: no list source, the embedded default answering and live MTA-STS on.
+     * The embedded list's warnings (expired, old) are then advice for /health, not an outage: the
+     * operator chose no list, and MTA-STS protects every domain that publishes a policy.
+     */
+    private boolean listIsAdvisory(VerifiedList active) {
+        return active != null && active.embeddedDefault() && !control.hasListSource()
+                && control.settings().mtaSts().enabled();
     }
 
     /** Why DANE does not apply although it is on (the resolver does not validate), or null. */
@@ -268,9 +281,9 @@ public final class Policyd implements AutoCloseable, AdminActions {
         DaemonSettings settings = now.settings();
         DaemonSettings.SocketmapDoor door = settings.socketmap();
         SocketmapMaps maps = door == null
-                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.waiter(),
+                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.operatorWaiter(),
                         daneWaiter())
-                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter(), daneWaiter());
+                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.operatorWaiter(), daneWaiter());
         String key = domain.strip();
         // The sources are asked even for an overridden domain: the report shows what they would say.
         Decision overridden = settings.overrides().decide(key, control.clock().instant());

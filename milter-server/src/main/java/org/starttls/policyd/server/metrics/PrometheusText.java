@@ -75,8 +75,8 @@ public final class PrometheusText {
     }
 
     private void mtaSts(StsMeters sts) {
-        counter("policyd_mta_sts_cache_hits_total", "MTA-STS requests answered from the cache without waiting.", sts.hits());
-        counter("policyd_mta_sts_cache_misses_total", "MTA-STS requests that found nothing usable cached.", sts.misses());
+        counter("policyd_mta_sts_cache_hits_total", "MTA-STS requests of the doors answered from the cache without waiting.", sts.hits());
+        counter("policyd_mta_sts_cache_misses_total", "MTA-STS requests of the doors that found nothing usable cached.", sts.misses());
         gauge("policyd_mta_sts_cache_entries", "MTA-STS policies cached.", sts.entries());
         header("policyd_mta_sts_fetch_failures_total", "counter",
                 "Failed MTA-STS TXT lookups and policy fetches, by reason.");

@@ -337,7 +337,7 @@ class DowngradeDetectorTest {
     }
 
     private void awaitReport(String domain) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // a hang guard
         while (detector.reportFor(domain, ENFORCE) == null) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("no report for " + domain);
