@@ -83,10 +83,13 @@ class ReceiptKnownSourcesTest {
         config.probe.port = mxes.settings().port();
         config.probe.trustStore = mxes.settings().trustStore().toString();
         config.probe.ehloName = "probe.client.test";
-        config.probe.connectTimeoutSeconds = 2;
-        config.probe.commandTimeoutSeconds = 2;
-        config.probe.probeTimeoutSeconds = 10;
-        config.probe.waitMillis = 8_000; // a first RCPT waits for its probe (below the 10 s request limit)
+        config.probe.connectTimeoutSeconds = (int) ProbeFixture.COMMAND_TIMEOUT.toSeconds();
+        config.probe.commandTimeoutSeconds = (int) ProbeFixture.COMMAND_TIMEOUT.toSeconds();
+        config.probe.probeTimeoutSeconds = (int) ProbeFixture.PROBE_TIMEOUT.toSeconds();
+        // A first RCPT waits for its probe, far longer than a probe takes on a loaded machine, so the
+        // answer is the probe's (hang guards, below the request limit as the configuration demands).
+        config.limits.requestTimeoutSeconds = 90;
+        config.probe.waitMillis = 60_000;
         DaemonSettings settings = DaemonSettings.from(config, null);
         StsFetchSettings fetch = StsFetchSettings.defaults().withPort(world.httpsPort()).withDeadline(Duration.ofSeconds(10));
         daemon = Policyd.start(settings, () -> settings, Clock.systemUTC(), UnaryOperator.identity(),
@@ -114,7 +117,7 @@ class ReceiptKnownSourcesTest {
     /** One RCPT on a new connection; the reply up to its empty line. */
     private static String policyDoor(String recipient) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), LocalDaemon.port(daemon, PolicyServiceServer.NAME))) {
-            socket.setSoTimeout(20_000);
+            socket.setSoTimeout(90_000); // a hang guard: a first RCPT may wait for its probe
             socket.getOutputStream().write(("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=" + recipient
                     + "\n\n").getBytes(US_ASCII));
             InputStream in = socket.getInputStream();
@@ -148,7 +151,7 @@ class ReceiptKnownSourcesTest {
     void aDomainNothingIsCachedForIsAnsweredAtOnceAndALaterMessageKnows() throws Exception {
         assertEquals("action=DUNNO", policyDoor("rcpt@later.test"), "not in the list, nothing cached: as before");
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a hang guard, not a window
         String reply = policyDoor("rcpt@later.test");
         while (!reply.startsWith("action=DEFER_IF_PERMIT 4.7.5") && System.nanoTime() < deadline) {
             Thread.sleep(50); // the background resolution runs on its own; poll it, bounded
