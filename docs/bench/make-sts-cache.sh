@@ -6,7 +6,9 @@
 # DIR/policyd-sts.yaml: make-inputs.sh's configuration with MTA-STS on, that state directory,
 # dns.resolver on a loopback port where nothing listens (a query that escapes the cache fails at
 # once instead of reaching the network) and a TXT re-check interval longer than the run, so the
-# run measures answers from the cache alone. Usage: make-sts-cache.sh DIR (after make-inputs.sh DIR)
+# run measures answers from the cache alone. DANE is off: with dns.resolver on a loopback address
+# it would be asked first, and its validation check against a resolver that is not there makes
+# every answer TEMP. Usage: make-sts-cache.sh DIR (after make-inputs.sh DIR)
 set -euo pipefail
 dir=$(readlink -f "$1"); mkdir -p "$dir/state-sts"
 python3 - "$dir" <<'PY'
@@ -25,5 +27,6 @@ sed -e "s#state-dir: $dir/state}#state-dir: $dir/state-sts}#" "$dir/policyd.yaml
 cat >> "$dir/policyd-sts.yaml" <<YAML
 dns: {resolver: "127.0.0.1:25499", timeout-ms: 2000}
 mta-sts: {enabled: true, txt-recheck-seconds: 86400}
+dane: {enabled: false}
 YAML
 echo "wrote $dir/state-sts/mta-sts-cache.json $dir/policyd-sts.yaml"
