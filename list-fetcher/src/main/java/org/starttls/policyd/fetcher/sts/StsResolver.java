@@ -67,7 +67,8 @@ import org.starttls.policyd.fetcher.cachefile.JsonCacheFile;
  *   <li><b>Bounded, persisted.</b> At most {@link StsSettings#maxEntries()} policies; with a
  *       cache file the policies are written a while after they change ({@link CacheFileWriter},
  *       never on a caller's thread) and read back at construction, so a restart needs no network
- *       for the domains already cached.</li>
+ *       for the domains already cached. Equal policies of different domains (a hosting
+ *       provider's) are held once.</li>
  * </ul>
  *
  * Domains are passed normalised (ASCII, lower case, no trailing dot), as the doors have them.
