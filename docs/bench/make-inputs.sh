@@ -3,7 +3,8 @@
 # domains, half unlisted names, one unlisted in ten in Postfix's parent form ".name"), a copy of the
 # embedded EFF list dated now (so enforce answers happen, as with a live list) signed with a
 # throwaway key, and policyd.yaml serving it on ports that clash with nothing (socketmap 25461,
-# policy 25462, admin 25464, metrics 29464). Usage: make-inputs.sh DIR
+# policy 25462, admin 25464, metrics 29464), the list alone: MTA-STS off (on, every unlisted name
+# would be a first contact; make-sts-cache.sh writes the MTA-STS configuration). Usage: make-inputs.sh DIR
 set -euo pipefail
 dir=$(readlink -f "$1"); mkdir -p "$dir/state"
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
@@ -35,5 +36,6 @@ socketmap: {listen: 127.0.0.1:25461}
 policy-service: {listen: 127.0.0.1:25462}
 admin: {listen: 127.0.0.1:25464}
 metrics: {listen: 127.0.0.1:29464}
+mta-sts: {enabled: false}
 YAML
 echo "wrote $dir/keys.txt $dir/policy.json(.asc) $dir/signer.asc $dir/policyd.yaml"

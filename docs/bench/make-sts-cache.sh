@@ -6,9 +6,8 @@
 # DIR/policyd-sts.yaml: make-inputs.sh's configuration with MTA-STS on, that state directory,
 # dns.resolver on a loopback port where nothing listens (a query that escapes the cache fails at
 # once instead of reaching the network) and a TXT re-check interval longer than the run, so the
-# run measures answers from the cache alone. DANE is off: with dns.resolver on a loopback address
-# it would be asked first, and its validation check against a resolver that is not there makes
-# every answer TEMP. Usage: make-sts-cache.sh DIR (after make-inputs.sh DIR)
+# run measures answers from the cache alone. DANE is off: with that resolver its validation check
+# gets no answer, which makes every uncached domain TEMP. Usage: make-sts-cache.sh DIR (after make-inputs.sh DIR)
 set -euo pipefail
 dir=$(readlink -f "$1"); mkdir -p "$dir/state-sts"
 python3 - "$dir" <<'PY'
@@ -23,7 +22,7 @@ json.dump({'format': 'starttls-policyd mta-sts cache', 'version': 1, 'policies':
           open(d + '/state-sts/mta-sts-cache.json', 'w'))
 print('cached', len(policies), 'domains')
 PY
-sed -e "s#state-dir: $dir/state}#state-dir: $dir/state-sts}#" "$dir/policyd.yaml" > "$dir/policyd-sts.yaml"
+sed -e "s#state-dir: $dir/state}#state-dir: $dir/state-sts}#" -e '/^mta-sts:/d' "$dir/policyd.yaml" > "$dir/policyd-sts.yaml"
 cat >> "$dir/policyd-sts.yaml" <<YAML
 dns: {resolver: "127.0.0.1:25499", timeout-ms: 2000}
 mta-sts: {enabled: true, txt-recheck-seconds: 86400}

@@ -162,7 +162,8 @@ class HttpListDownloaderTest {
                     () -> downloader.get(raw.uri("/policy.json"), LIMIT_BYTES, Validators.NONE));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(e.getMessage().contains("read timeout"), e.getMessage());
-            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
+            // A hang guard below the 30 s total deadline, not a timing window: the message says which limit hit.
+            assertTrue(took.compareTo(Duration.ofSeconds(25)) < 0, "took " + took);
         }
     }
 

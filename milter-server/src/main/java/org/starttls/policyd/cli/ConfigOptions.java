@@ -22,7 +22,7 @@ final class ConfigOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "policyd's configuration file, for list.keyring, list.state-dir, admin.listen and "
-                    + "probe.resolver (default: /etc/starttls-policyd/policyd.yaml when it exists, else the "
+                    + "probe.resolver (sts check: dns.* and mta-sts.trust-store) (default: /etc/starttls-policyd/policyd.yaml when it exists, else the "
                     + "built-in defaults). Flags beat it. A FILE that is missing or invalid is an error (exit 78).")
     Path config;
 

@@ -1,7 +1,5 @@
 package org.starttls.policyd.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,8 +57,6 @@ import picocli.CommandLine.Model.CommandSpec;
             "70:Internal error.",
             "74:The MTA's settings could not be read (postconf failed, sendmail.cf unreadable)."})
 final class DoctorCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Which MTA's settings to read. */
     enum Mta { postfix, sendmail }
 
@@ -203,35 +199,16 @@ final class DoctorCommand implements Callable<Integer> {
     private void print(List<Finding> findings, int exit) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectNode node = JSON.createObjectNode();
+            ObjectNode node = FindingsReport.object();
             node.put("mta", mta.name());
             if (certFile == null) {
                 node.put("smtp", smtp);
             } else {
                 node.put("cert_file", certFile.toString());
             }
-            node.put("result", exit == ExitCodes.OK ? "ok" : exit == ExitCodes.DOCTOR_WARNINGS ? "warnings" : "failures");
-            node.put("exit_code", exit);
-            ArrayNode checks = node.putArray("checks");
-            for (Finding finding : findings) {
-                ObjectNode f = checks.addObject();
-                f.put("check", finding.check());
-                f.put("status", finding.status().wireName());
-                f.put("detail", finding.detail());
-                f.put("fix", finding.fix());
-            }
-            out.println(JSON.writeValueAsString(node));
+            FindingsReport.printJson(out, node, findings, exit);
         } else {
-            for (Finding finding : findings) {
-                out.printf("%-4s  %-20s %s%n", finding.status().name(), finding.check(), finding.detail());
-                if (!finding.fix().isEmpty() && finding.status() != Finding.Status.PASS) {
-                    out.printf("      %-20s fix: %s%n", "", finding.fix());
-                }
-            }
-            long failures = findings.stream().filter(f -> f.status() == Finding.Status.FAIL).count();
-            long warnings = findings.stream().filter(f -> f.status() == Finding.Status.WARN).count();
-            out.println(failures + " failure" + (failures == 1 ? "" : "s") + ", " + warnings + " warning"
-                    + (warnings == 1 ? "" : "s"));
+            FindingsReport.printText(out, findings);
         }
         out.flush();
     }

@@ -11,10 +11,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.DnsLookup;
+import org.starttls.policyd.fetcher.dns.DnsSettings;
+import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.starttls.policyd.server.admin.AdminDefaults;
 import org.starttls.policyd.server.admin.AdminProtocol;
 import org.starttls.policyd.server.answer.AnswerRenderer;
@@ -25,6 +30,8 @@ import org.starttls.policyd.server.socketmap.SocketmapMaps;
 import org.starttls.policyd.server.socketmap.SocketmapReply;
 import org.starttls.policyd.server.sts.LookupReport;
 import org.starttls.policyd.server.transport.ListenAddress;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,11 +86,14 @@ final class LookupCommand implements Callable<Integer> {
     boolean live;
 
     @Option(names = "--map", paramLabel = "NAME", defaultValue = AdminProtocol.DEFAULT_LOOKUP_MAP,
-            description = "The socketmap map whose answer to show (default: ${DEFAULT-VALUE}).")
+            description = "The socketmap map whose answer to show (default: ${DEFAULT-VALUE}). With sts (Sendmail's "
+                    + "map), a .domain pattern covering an MX more than one label deep is a WARNING: Sendmail defers "
+                    + "there, Postfix does not.")
     String map;
 
     @Option(names = "--resolver", paramLabel = "IP[:PORT]",
-            description = "DNS server for live DANE and MTA-STS lookups (default: dns.resolver of --config, else "
+            description = "DNS server for live DANE and MTA-STS lookups and for the MX names --map sts checks "
+                    + "against Sendmail's one-label .domain rule (default: dns.resolver of --config, else "
                     + "/etc/resolv.conf); DANE trusts only a validating resolver on a loopback address.")
     String resolver;
 
@@ -168,6 +178,7 @@ final class LookupCommand implements Callable<Integer> {
         }
         loaded.notes().forEach(note -> err.println("NOTE: " + note));
         int exit = ExitCodes.OK;
+        Overrides overrides = listOptions.config.settings().overrides();
         try (LiveSts sts = noMtaSts ? null : LiveSts.open(listOptions.config.settings(), resolver, clock);
                 LiveDane dane = noDane ? null : LiveDane.open(listOptions.config.settings(), resolver, clock)) {
             if (dane != null && !dane.validation().validates()) {
@@ -182,14 +193,20 @@ final class LookupCommand implements Callable<Integer> {
                     exit = notADomain(domain, out, err);
                     continue;
                 }
-                Decision decision = maps.decideWithSts(map, domain).toCompletableFuture().get();
-                SocketmapReply answer = AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS);
+                Decision fromSources = maps.decideFromSources(map, domain).toCompletableFuture().get();
+                Decision overridden = overrides.decide(domain, clock.instant());
+                Decision decision = overridden != null ? overridden : fromSources;
+                SocketmapReply answer = AnswerRenderer.socketmap(map, decision, SocketmapMapSettings.DEFAULTS);
                 // What the list says, whatever the verdict: an expired list under tempfail-listed still
                 // lists the domain although the decision carries no policy to enforce.
                 TlsPolicy listed = engine.activeList().list().lookup(decision.domain());
                 ObjectNode node = LookupReport.of(map, decision, answer, listed,
                         sts == null ? null : sts.resolver().state(decision.domain()), clock.instant());
                 DaneReport.addTo(node, dane == null ? null : dane.resolver(), decision.domain());
+                if (overridden != null) {
+                    LookupReport.addOverride(node, overridden, fromSources,
+                            AnswerRenderer.socketmap(map, fromSources, SocketmapMapSettings.DEFAULTS));
+                }
                 node.put("expired", expired);
                 node.set("list", ListDescription.toJson(loaded.verified()));
                 node.put("answered_by", answeredBy(sts != null, dane != null));
@@ -228,6 +245,45 @@ final class LookupCommand implements Callable<Integer> {
         return ExitCodes.PARTIAL;
     }
 
+    /**
+     * For Sendmail's map: adds {@code sendmail_warnings} when the answer's {@code .domain} pattern
+     * covers an MX of the domain more than one label deep (Postfix accepts it, Sendmail defers),
+     * asking DNS for the MX names (dns.resolver of --config, or --resolver).
+     */
+    private void checkSendmailDepth(ObjectNode node) throws Exception {
+        List<String> patterns = SendmailMatchDepth.patterns(node.path("socketmap_answer").asText());
+        if (!SendmailMatchDepth.hasParentPattern(patterns)) {
+            return;
+        }
+        String domain = node.path("domain").asText();
+        com.fasterxml.jackson.databind.node.ArrayNode warnings = node.putArray("sendmail_warnings");
+        DnsLookup<org.xbill.DNS.Record> mx = mxClient().lookup(domain, Type.MX)
+                .get(LIVE_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        if (!mx.answered()) {
+            warnings.add("could not check the MX names of " + domain + " against Sendmail's one-label rule: "
+                    + ((DnsLookup.Failed<?>) mx).detail());
+            return;
+        }
+        List<String> hosts = mx.values().stream().filter(MXRecord.class::isInstance)
+                .map(r -> ((MXRecord) r).getTarget().toString(true)).toList();
+        List<String> deeper = SendmailMatchDepth.deeperThanSendmailMatches(patterns, hosts);
+        if (!deeper.isEmpty()) {
+            warnings.add(SendmailMatchDepth.warning(domain, deeper, patterns));
+        }
+    }
+
+    private DnsClient mxClient() throws ConfigException {
+        DnsSettings dns = listOptions.config.settings().dns();
+        if (resolver != null) {
+            try {
+                dns = new DnsSettings(ResolverAddress.parse(resolver), dns.timeout());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--resolver: " + e.getMessage());
+            }
+        }
+        return new DnsClient(dns);
+    }
+
     /** The A-label form of a domain, or null when it is not one. */
     private static String asciiOrNull(String text) {
         try {
@@ -239,6 +295,9 @@ final class LookupCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, ObjectNode node) throws Exception {
+        if (SendmailMatchDepth.SENDMAIL_MAP.equals(map)) {
+            checkSendmailDepth(node);
+        }
         if (json) {
             out.println(JSON.writeValueAsString(node));
         } else {

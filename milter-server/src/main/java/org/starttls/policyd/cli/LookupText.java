@@ -20,9 +20,13 @@ final class LookupText {
         dane(node.path("dane")).forEach(out::println);
         out.println("  mta-sts:     " + mtaSts(node.path("mta_sts")));
         out.println("  decided by:  " + node.path("source").asText());
+        printOverride(out, node);
         out.println("  verdict:     " + node.path("verdict").asText() + " (" + node.path("reason").asText() + ")");
         out.println("  socketmap:   " + node.path("socketmap_answer").asText() + "   [map " + node.path("map").asText() + "]");
         out.println("  answered by: " + node.path("answered_by").asText());
+        for (JsonNode warning : node.path("sendmail_warnings")) {
+            out.println("  WARNING:     " + warning.asText());
+        }
     }
 
     /**
@@ -49,6 +53,25 @@ final class LookupText {
             tlsa.forEach(record -> lines.add("      TLSA " + record));
         }
         return lines;
+    }
+
+    /** The local override that decided, what the sources would have said, and a warning when it is weaker. */
+    private static void printOverride(PrintWriter out, JsonNode node) {
+        JsonNode override = node.path("override");
+        if (!override.isObject()) {
+            return;
+        }
+        List<String> match = texts(override.path("match"));
+        out.println("  override:    " + override.path("name").asText() + " " + override.path("policy").asText()
+                + (match.isEmpty() ? "" : " match=" + String.join(":", match)) + " (line " + override.path("line").asInt()
+                + ") because \"" + override.path("reason").asText() + "\""
+                + (override.path("expires").isTextual() ? ", until " + override.path("expires").asText() : ", no expiry"));
+        JsonNode sources = node.path("sources");
+        out.println("  without it:  " + sources.path("socketmap_answer").asText() + " by " + sources.path("source").asText()
+                + " (" + sources.path("reason").asText() + ")");
+        if (node.path("override_weaker").asBoolean()) {
+            out.println("  WARNING:     " + node.path("override_warning").asText());
+        }
     }
 
     private static String mtaSts(JsonNode sts) {

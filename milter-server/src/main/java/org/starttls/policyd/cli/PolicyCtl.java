@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import org.starttls.policyd.core.ListRejectedException;
+import org.starttls.policyd.fetcher.sts.StsFetchSettings;
 import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,8 +34,8 @@ import picocli.CommandLine.Command;
             "4:The running daemon could not be reached.",
             "5:probe: a domain is under a downgrade.",
             "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade. "
-                + "doctor, tls-setup, sts publish --check: warnings only.",
-            "7:doctor, tls-setup, sts publish --check: at least one check failed.",
+                + "doctor, tls-setup, sts check (sts publish --check): warnings only.",
+            "7:doctor, tls-setup, sts check (sts publish --check): at least one check failed.",
             "70:Internal error (a bug: please report it).",
             "74:A file could not be read or written (e.g. an unwritable --output); the path and reason are printed.",
             "78:The configuration file is missing or invalid (--config, or the default file)."},
@@ -55,7 +56,11 @@ public final class PolicyCtl {
 
     /** As {@link #run(Clock, PrintWriter, PrintWriter, String...)}, with another default configuration file. */
     static int run(Clock clock, Path defaultConfig, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = commandLine(clock, defaultConfig);
+        return run(commandLine(clock, defaultConfig), out, err, args);
+    }
+
+    /** Runs one command line of {@code cli} with these streams. */
+    static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
@@ -66,6 +71,11 @@ public final class PolicyCtl {
     }
 
     static CommandLine commandLine(Clock clock, Path defaultConfig) {
+        return commandLine(clock, defaultConfig, StsFetchSettings.defaults());
+    }
+
+    /** As {@link #commandLine(Clock, Path)}, with the MTA-STS policy fetch's limits (tests: their policy hosts' port). */
+    static CommandLine commandLine(Clock clock, Path defaultConfig, StsFetchSettings stsFetch) {
         CommandLine.IFactory factory = new Factory(defaultConfig);
         CommandLine cli = new CommandLine(new PolicyCtl(), factory);
         cli.addSubcommand(new LookupCommand(clock));
@@ -79,7 +89,7 @@ public final class PolicyCtl {
         cli.addSubcommand(ListCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new DoctorCommand(clock));
         cli.addSubcommand(new TlsSetupCommand(clock));
-        cli.addSubcommand(new CommandLine(new StsCommand(), factory).addSubcommand(new StsPublishCommand(clock)));
+        cli.addSubcommand(StsCommand.withSubcommands(clock, factory, stsFetch));
         cli.setExecutionExceptionHandler(PolicyCtl::handleFailure);
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, args) -> {

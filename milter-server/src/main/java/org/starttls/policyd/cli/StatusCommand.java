@@ -3,6 +3,7 @@ package org.starttls.policyd.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.starttls.policyd.server.metrics.Health;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,9 +93,24 @@ final class StatusCommand implements Callable<Integer> {
             return "dane:     off";
         }
         if (!dane.path("validates").asBoolean()) {
-            return "WARNING:  DANE does not apply: " + dane.path("detail").asText();
+            return "WARNING:  " + Health.daneWarning(dane.path("detail").asText());
         }
         return "dane:     on, " + dane.path("detail").asText() + "; " + dane.path("cached_domains").asInt() + " cached";
+    }
+
+    /** {@code overrides: 3 (1 expiring within 7 days)}, and a WARNING line per override that expires soon or did. */
+    private static void printOverrides(PrintWriter out, JsonNode overrides) {
+        int count = overrides.path("count").asInt();
+        if (count == 0) {
+            out.println("overrides: none");
+            return;
+        }
+        int expiring = overrides.path("expiring").size();
+        out.println("overrides: " + count + (expiring == 0 ? "" : " (" + expiring + " expiring within "
+                + overrides.path("warn_days").asInt() + " days)"));
+        for (JsonNode warning : overrides.path("warnings")) {
+            out.println("WARNING:  " + warning.asText());
+        }
     }
 
     private static String connections(int count) {
@@ -107,6 +123,7 @@ final class StatusCommand implements Callable<Integer> {
         out.println("policy:   testing-domains " + status.path("policy").path("testing_domains").asText()
                 + ", expired-list " + status.path("policy").path("expired_list").asText());
         out.println(daneLine(status.path("dane")));
+        printOverrides(out, status.path("overrides"));
         for (JsonNode door : status.path("doors")) {
             out.println("door:     " + door.path("name").asText() + " on " + door.path("address").asText() + " ("
                     + connections(door.path("open_connections").asInt()) + ")");

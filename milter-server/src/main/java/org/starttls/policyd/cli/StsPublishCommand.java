@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.starttls.policyd.core.list.DomainName;
@@ -13,7 +14,10 @@ import org.starttls.policyd.core.sts.StsMxPattern;
 import org.starttls.policyd.core.sts.StsPolicy;
 import org.starttls.policyd.core.sts.StsPolicyParser;
 import org.starttls.policyd.core.sts.StsPolicyResult;
+import org.starttls.policyd.fetcher.sts.StsFetchSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -28,11 +32,16 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "the _mta-sts TXT record (with a fresh id) and the _smtp._tls TLS-RPT record to add.",
             "Serve the file as https://mta-sts.DOMAIN/.well-known/mta-sts.txt (text/plain, with a certificate valid "
                 + "for mta-sts.DOMAIN, no redirect). Publish --mode testing first, read the TLS reports, then "
-                + "--mode enforce: every change needs the new id in DNS."},
+                + "--mode enforce: every change needs the new id in DNS.",
+            "With --check, writes nothing and checks what is published instead, as policyctl sts check DOMAIN "
+                + "does (--mx optional: the patterns the policy should list)."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-            "0:Written.",
+            "0:Written; --check: every check passed.",
             "2:Invalid command line (a domain or MX pattern that is not one, a max-age out of range).",
-            "74:The policy file could not be written."})
+            "6:--check: warnings only (mode testing or none, a short max_age, no TLS-RPT record).",
+            "7:--check: at least one failure (see policyctl sts check --help).",
+            "74:The policy file could not be written.",
+            "78:--check: the configuration file (--config) is missing or invalid."})
 final class StsPublishCommand implements Callable<Integer> {
     /** One week: long enough to protect, short enough to correct a mistake while testing. */
     static final long DEFAULT_MAX_AGE_SECONDS = 604_800;
@@ -47,9 +56,10 @@ final class StsPublishCommand implements Callable<Integer> {
     @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "Your mail domain.")
     String domain;
 
-    @Option(names = "--mx", required = true, arity = "1..*", paramLabel = "PATTERN",
-            description = "MX host names or patterns (*.example.com: one label) the policy allows; repeatable.")
-    List<String> mx;
+    @Option(names = "--mx", arity = "1..*", paramLabel = "PATTERN",
+            description = "MX host names or patterns (*.example.com: one label) the policy allows; repeatable. "
+                    + "Required unless --check.")
+    List<String> mx = new ArrayList<>();
 
     @Option(names = "--mode", defaultValue = "testing", paramLabel = "testing|enforce",
             description = "Policy mode (default: ${DEFAULT-VALUE}; enforce only after the reports are clean).")
@@ -67,14 +77,38 @@ final class StsPublishCommand implements Callable<Integer> {
             description = "Where TLS reports go (default: mailto:tlsrpt@DOMAIN).")
     String rua;
 
-    private final java.time.Clock clock;
+    @Option(names = "--check", description = "Write nothing: check the domain's published MTA-STS from outside "
+            + "(the same as policyctl sts check DOMAIN; takes --resolver, --trust-store, --json, --config).")
+    boolean check;
 
-    StsPublishCommand(java.time.Clock clock) {
+    @Mixin
+    StsCheckOptions checkOptions;
+
+    private final java.time.Clock clock;
+    private final StsFetchSettings fetch;
+
+    StsPublishCommand(java.time.Clock clock, StsFetchSettings fetch) {
         this.clock = clock;
+        this.fetch = fetch;
     }
 
     @Override
     public Integer call() throws Exception {
+        CommandLine cli = spec.commandLine();
+        if (check) {
+            for (String writing : List.of("--mode", "--max-age", "--output", "--rua")) {
+                if (cli.getParseResult().hasMatchedOption(writing)) {
+                    throw new ParameterException(cli, writing + " writes a policy; --check writes nothing");
+                }
+            }
+            return StsCheckCommand.run(spec, "--domain", domain, mx, checkOptions, fetch);
+        }
+        if (checkOptions.given(cli)) {
+            throw new ParameterException(cli, "--resolver, --trust-store, --json and --config go with --check");
+        }
+        if (mx.isEmpty()) {
+            throw new ParameterException(cli, "Missing required option: '--mx=PATTERN' (or --check)");
+        }
         String name;
         try {
             name = DomainName.of(domain).asString();

@@ -238,12 +238,7 @@ final class TlsSetupCommand implements Callable<Integer> {
         }
         findings.addAll(ListenerFindings.judge(report, new CertificateFindings(TrustAnchors.load(trustStore), clock),
                 name.isBlank() ? List.of() : List.of(name), "check smtpd_tls_security_level"));
-        for (Finding finding : findings) {
-            out.printf("%-4s  %-20s %s%n", finding.status().name(), finding.check(), finding.detail());
-            if (finding.status() != Finding.Status.PASS && !finding.fix().isEmpty()) {
-                out.printf("      %-20s fix: %s%n", "", finding.fix());
-            }
-        }
+        FindingsReport.printLines(out, findings);
         out.flush();
         return ReceivingChecks.exitCode(findings);
     }

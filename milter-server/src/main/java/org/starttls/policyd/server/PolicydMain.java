@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.starttls.policyd.fetcher.StateDirectory;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.ConfigLoader;
+import org.starttls.policyd.server.config.OverrideWarnings;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.daemon.Policyd;
@@ -138,6 +139,12 @@ public final class PolicydMain implements Callable<Integer> {
             out.println("configuration OK" + (config == null ? " (no file; defaults and flags)" : ": " + config));
             for (String deprecated : settings.warnings()) {
                 out.println("WARNING: " + deprecated);
+            }
+            if (!settings.overrides().isEmpty()) {
+                out.println("local overrides: " + settings.overrides().size());
+            }
+            for (String overrideWarning : OverrideWarnings.of(settings.overrides(), clock.instant())) {
+                out.println("WARNING: " + overrideWarning);
             }
             if (warning != null) {
                 out.println("WARNING: " + warning);

@@ -57,6 +57,33 @@ class PolicyCtlTest {
     }
 
     @Test
+    void aLiveLookupSaysAnOverrideDecidedAndWhatTheListWouldHaveSaid() throws Exception {
+        Path list = effList();
+        Path overrides = Files.writeString(dir.resolve("overrides.yaml"),
+                "gmail.com:\n  policy: none\n  reason: \"ticket 12\"\n  expires: 2020-06-01\n");
+        Path config = Files.writeString(dir.resolve("policyd.yaml"), "overrides:\n  file: " + overrides + "\n");
+
+        Run text = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--no-mta-sts", "--no-dane", "--config",
+                config.toString(), "--list", list.toString(), "gmail.com");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("decided by:  override"), text.out());
+        assertTrue(text.out().contains("socketmap:   NOTFOUND"), text.out());
+        assertTrue(text.out().contains("override:    gmail.com none (line 1) because \"ticket 12\", until 2020-06-01"),
+                text.out());
+        assertTrue(text.out().contains("without it:  OK secure match=gmail-smtp-in.l.google.com"), text.out());
+        assertTrue(text.out().contains("WARNING:     the override (none) is weaker"), text.out());
+
+        Run json = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--json", "--no-mta-sts", "--no-dane", "--config",
+                config.toString(), "--list", list.toString(), "gmail.com", "yahoo.com");
+        JsonNode gmail = new ObjectMapper().readTree(json.out().lines().toList().get(0));
+        assertEquals("override", gmail.get("source").asText());
+        assertEquals("list", gmail.get("sources").get("source").asText());
+        assertTrue(gmail.get("override_weaker").asBoolean());
+        JsonNode yahoo = new ObjectMapper().readTree(json.out().lines().toList().get(1));
+        assertFalse(yahoo.has("override"), "no override for yahoo.com: " + yahoo);
+    }
+
+    @Test
     void lookupJsonHasTheDocumentedFields() throws Exception {
         Path list = effList();
         Run run = run(EffFixture.CLOCK_IN_WINDOW, "lookup", "--json", "--list", list.toString(),

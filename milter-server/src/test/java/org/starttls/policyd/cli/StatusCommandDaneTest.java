@@ -11,7 +11,9 @@ class StatusCommandDaneTest {
 
     @Test
     void aResolverThatDoesNotValidateIsAWarning() throws Exception {
-        assertEquals("WARNING:  DANE does not apply: the resolver 127.0.0.1:53 does not validate DNSSEC",
+        assertEquals("WARNING:  DANE does not apply: the resolver 127.0.0.1:53 does not validate DNSSEC; answers are as "
+                + "without DANE; for DANE, run a validating resolver on loopback (e.g. unbound) and set dns.resolver to it"
+                + " (see docs/dane.md)",
                 StatusCommand.daneLine(JSON.readTree("{\"enabled\":true,\"validates\":false,"
                         + "\"detail\":\"the resolver 127.0.0.1:53 does not validate DNSSEC\"}")));
         assertEquals("dane:     on, it validates; 3 cached", StatusCommand.daneLine(JSON.readTree(

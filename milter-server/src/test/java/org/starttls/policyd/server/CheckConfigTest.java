@@ -79,6 +79,40 @@ class CheckConfigTest {
     }
 
     @Test
+    void aRefusedOverridesFileRefusesStartAndCheckConfigWithItsLine() throws Exception {
+        Path overrides = Files.writeString(dir.resolve("overrides.yaml"), "a.example:\n  policy: none\n  reson: typo\n");
+        String yaml = withList() + "overrides:\n  file: " + overrides + "\n";
+        assertRefused(checkConfig(yaml), 78, overrides + ": line 3: a.example: unknown key \"reson\"");
+
+        Path file = dir.resolve("policyd.yaml");
+        StringWriter err = new StringWriter();
+        int exit = PolicydMain.commandLine(IN_THE_LISTS_WINDOW).setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err)).execute("--config", file.toString());
+        assertEquals(78, exit, "start refuses it as check-config does: " + err);
+        assertTrue(err.toString().contains("line 3"), err.toString());
+    }
+
+    @Test
+    void checkConfigCountsTheOverridesAndWarnsOfThoseExpiringSoon() throws Exception {
+        installFreshList();
+        Path overrides = Files.writeString(dir.resolve("overrides.yaml"), """
+                a.example:
+                  policy: none
+                  reason: "soon gone"
+                  expires: %s
+                b.example:
+                  policy: encrypt
+                  reason: "for good"
+                """.formatted(IN_THE_LISTS_WINDOW.instant().atZone(ZoneOffset.UTC).toLocalDate().plusDays(3)));
+        Outcome outcome = checkConfig(withList("keyring: " + keyringFile()) + "overrides:\n  file: " + overrides + "\n");
+
+        assertEquals(0, outcome.exit(), outcome.err());
+        assertTrue(outcome.out().contains("local overrides: 2"), outcome.out());
+        assertTrue(outcome.out().contains("WARNING: the local override of a.example (line 1, none) stops applying after"),
+                outcome.out());
+    }
+
+    @Test
     void aMissingKeyringIsAConfigurationError() throws Exception {
         assertRefused(checkConfig(withList("keyring: " + dir.resolve("missing.asc"))), 78, "list.keyring");
     }

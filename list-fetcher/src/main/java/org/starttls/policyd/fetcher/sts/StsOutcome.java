@@ -1,6 +1,7 @@
 package org.starttls.policyd.fetcher.sts;
 
 import java.util.Objects;
+import org.starttls.policyd.core.engine.StsBasis;
 import org.starttls.policyd.core.sts.StsRecordRefusal;
 
 /** What MTA-STS says about a domain, as the doors decide with it. */
@@ -16,11 +17,26 @@ public sealed interface StsOutcome {
         STALE
     }
 
-    /** A valid policy in any mode; {@code enforce}, {@code testing} and {@code none} all take precedence over the list. */
-    record Known(CachedStsPolicy policy, Freshness freshness) implements StsOutcome {
+    /**
+     * A valid policy in any mode; {@code enforce}, {@code testing} and {@code none} all take
+     * precedence over the list.
+     *
+     * @param basis the policy as the engine decides with it, built once with the outcome (a cache
+     *     entry's outcome is served to every request, so its answer text is rendered once too)
+     */
+    record Known(CachedStsPolicy policy, Freshness freshness, StsBasis basis) implements StsOutcome {
         public Known {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(freshness, "freshness");
+            Objects.requireNonNull(basis, "basis");
+            if (!basis.policyDomain().equals(policy.domain()) || !basis.id().equals(policy.id())
+                    || !basis.policy().equals(policy.policy())) {
+                throw new IllegalArgumentException("the basis must be the cached policy's own");
+            }
+        }
+
+        public Known(CachedStsPolicy policy, Freshness freshness) {
+            this(policy, freshness, new StsBasis(policy.domain(), policy.id(), policy.policy()));
         }
     }
 

@@ -155,17 +155,42 @@ public final class StsResolver implements StsLookup, AutoCloseable {
 
     @Override
     public StsResolution resolve(String domain) {
+        return resolve(domain, true);
+    }
+
+    /**
+     * The same answers as this resolver, for questions an operator asks ({@code policyctl lookup}):
+     * they start, join and refresh resolutions exactly as a door's would, but are not counted as
+     * cache hits, misses or stale answers, so the metrics describe the MTA's requests only.
+     */
+    public StsLookup uncounted() {
+        return new StsLookup() {
+            @Override
+            public StsResolution resolve(String domain) {
+                return StsResolver.this.resolve(domain, false);
+            }
+
+            @Override
+            public Optional<CachedStsPolicy> cached(String domain) {
+                return StsResolver.this.cached(domain);
+            }
+        };
+    }
+
+    private StsResolution resolve(String domain, boolean counted) {
         long now = clock.millis();
         CacheEntry entry = cache.getIfPresent(domain);
         if (entry != null) {
             if (entry.usableAt(now)) {
-                return serve(domain, entry, now);
+                return serve(domain, entry, now, counted);
             }
             if (cache.asMap().remove(domain, entry)) {
                 changed();
             }
         }
-        events.cacheMiss();
+        if (counted) {
+            events.cacheMiss();
+        }
         Remembered memo = remembered.getIfPresent(domain);
         if (memo != null && memo.holdsAt(now)) {
             return memo.answer();
@@ -173,14 +198,16 @@ public final class StsResolver implements StsLookup, AutoCloseable {
         return join(domain, false);
     }
 
-    private StsResolution serve(String domain, CacheEntry entry, long now) {
+    private StsResolution serve(String domain, CacheEntry entry, long now, boolean counted) {
         entry.markUsed();
         if (now >= entry.recheckAtMillis && !flights.containsKey(domain)) {
             join(domain, false);
         }
-        events.cacheHit();
-        if (entry.stale()) {
-            events.staleServed();
+        if (counted) {
+            events.cacheHit();
+            if (entry.stale()) {
+                events.staleServed();
+            }
         }
         return entry.answer;
     }

@@ -154,6 +154,27 @@ class StsResolverTest {
     }
 
     @Test
+    void everyHitServesTheSameBasisAndAChangedIdANewOneWithTheNewPatterns() {
+        // The doors keep the answer text with the basis (StsBasis.rendering): it must be one object
+        // per cached policy, and another once the policy changed.
+        publish("one", "enforce", WEEK, "mx1.example.com");
+        StsResolver resolver = resolver();
+        resolver.resolve(DOMAIN);
+        clock.advance(Duration.ofSeconds(1));
+        StsOutcome.Known first = known(resolver.resolve(DOMAIN), Freshness.CACHED);
+        assertSame(first.basis(), known(resolver.resolve(DOMAIN), Freshness.CACHED).basis());
+        assertEquals("one", first.basis().id());
+
+        publish("two", "enforce", WEEK, "mx2.example.com");
+        clock.advance(Duration.ofSeconds(300));
+        resolver.resolve(DOMAIN);
+        StsOutcome.Known after = known(resolver.resolve(DOMAIN), Freshness.CACHED);
+        assertEquals("two", after.basis().id());
+        assertEquals("mx2.example.com", after.basis().policy().mx().get(0).toStsForm());
+        assertFalse(first.basis() == after.basis());
+    }
+
+    @Test
     void aChangedIdWhosePolicyIsInvalidOrUnreachableKeepsTheCachedPolicyServedStale() {
         publish("one", "enforce", WEEK, "mx.example.com");
         StsResolver resolver = resolver();

@@ -154,6 +154,13 @@ public final class PolicyHosts implements AutoCloseable {
             closed.await();
             return;
         }
+        if (response.release() != null) {
+            while (!response.release().await(20, TimeUnit.MILLISECONDS)) {
+                if (closed.getCount() == 0) {
+                    return;
+                }
+            }
+        }
         byte[] wire = response.wire();
         if (response.dripDelay() == null) {
             out.write(wire);

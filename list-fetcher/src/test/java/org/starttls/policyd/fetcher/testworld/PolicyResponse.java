@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * What a policy host answers to {@code GET /.well-known/mta-sts.txt}: status, content type,
  * body, framing (Content-Length, chunked, or until the connection closes), and misbehaviour
- * (a redirect, a body dripping one byte at a time, no answer at all). Immutable; each
+ * (a redirect, a body dripping one byte at a time, no answer at all, or none until the test
+ * releases it). Immutable; each
  * {@code with}/{@code without} method returns a changed copy.
  */
 public final class PolicyResponse {
@@ -28,9 +30,11 @@ public final class PolicyResponse {
     private final List<String> headers;
     private final Duration dripDelay;
     private final boolean hang;
+    /** Nothing is sent until this opens (or the host closes), or null: answered at once. */
+    private final CountDownLatch release;
 
     private PolicyResponse(int status, String contentType, byte[] body, Framing framing, List<String> headers,
-            Duration dripDelay, boolean hang) {
+            Duration dripDelay, boolean hang, CountDownLatch release) {
         this.status = status;
         this.contentType = contentType;
         this.body = body;
@@ -38,18 +42,19 @@ public final class PolicyResponse {
         this.headers = List.copyOf(headers);
         this.dripDelay = dripDelay;
         this.hang = hang;
+        this.release = release;
     }
 
     /** 200, {@code text/plain}, the policy text, with a Content-Length. */
     public static PolicyResponse policy(String text) {
         return new PolicyResponse(200, "text/plain", text.getBytes(StandardCharsets.UTF_8), Framing.CONTENT_LENGTH,
-                List.of(), null, false);
+                List.of(), null, false, null);
     }
 
     /** {@code status} with a short {@code text/plain} body. */
     public static PolicyResponse status(int status) {
         return new PolicyResponse(status, "text/plain", ("status " + status + "\n").getBytes(StandardCharsets.US_ASCII),
-                Framing.CONTENT_LENGTH, List.of(), null, false);
+                Framing.CONTENT_LENGTH, List.of(), null, false, null);
     }
 
     /** {@code status} (3xx) with a {@code Location} header. */
@@ -74,35 +79,48 @@ public final class PolicyResponse {
 
     /** Reads the request, then sends nothing and keeps the connection open until the server closes. */
     public static PolicyResponse hang() {
-        return new PolicyResponse(200, null, new byte[0], Framing.CLOSE, List.of(), null, true);
+        return new PolicyResponse(200, null, new byte[0], Framing.CLOSE, List.of(), null, true, null);
     }
 
     public PolicyResponse withContentType(String value) {
-        return new PolicyResponse(status, Objects.requireNonNull(value), body, framing, headers, dripDelay, hang);
+        return new PolicyResponse(status, Objects.requireNonNull(value), body, framing, headers, dripDelay, hang, release);
     }
 
     public PolicyResponse withoutContentType() {
-        return new PolicyResponse(status, null, body, framing, headers, dripDelay, hang);
+        return new PolicyResponse(status, null, body, framing, headers, dripDelay, hang, release);
     }
 
     public PolicyResponse withBody(byte[] value) {
-        return new PolicyResponse(status, contentType, value.clone(), framing, headers, dripDelay, hang);
+        return new PolicyResponse(status, contentType, value.clone(), framing, headers, dripDelay, hang, release);
     }
 
     public PolicyResponse withFraming(Framing value) {
-        return new PolicyResponse(status, contentType, body, value, headers, dripDelay, hang);
+        return new PolicyResponse(status, contentType, body, value, headers, dripDelay, hang, release);
     }
 
     /** An extra header line, sent as given. */
     public PolicyResponse withHeader(String name, String value) {
         List<String> more = new ArrayList<>(headers);
         more.add(name + ": " + value);
-        return new PolicyResponse(status, contentType, body, framing, more, dripDelay, hang);
+        return new PolicyResponse(status, contentType, body, framing, more, dripDelay, hang, release);
     }
 
     /** Sends the whole response one byte at a time, {@code delay} apart. */
     public PolicyResponse dripping(Duration delay) {
-        return new PolicyResponse(status, contentType, body, framing, headers, delay, hang);
+        return new PolicyResponse(status, contentType, body, framing, headers, delay, hang, release);
+    }
+
+    /**
+     * Sends nothing until {@code release} is counted down: a first fetch that is still running
+     * for exactly as long as the test wants, whatever the machine's load (no timing window).
+     */
+    public PolicyResponse heldUntil(CountDownLatch release) {
+        return new PolicyResponse(status, contentType, body, framing, headers, dripDelay, hang,
+                Objects.requireNonNull(release));
+    }
+
+    CountDownLatch release() {
+        return release;
     }
 
     public int status() {

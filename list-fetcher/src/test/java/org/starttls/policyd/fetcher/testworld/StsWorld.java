@@ -151,9 +151,12 @@ public final class StsWorld implements AutoCloseable {
         return dns.resolverSetting();
     }
 
-    /** DNS settings pointing at this world's server, with a short timeout for failure tests. */
+    /**
+     * DNS settings pointing at this world's server. The timeout is a hang guard, generous for a
+     * loaded machine; a test that waits out a silent server sets its own shorter one.
+     */
     public DnsSettings dnsSettings() {
-        return new DnsSettings(dns.address(), Duration.ofSeconds(2));
+        return new DnsSettings(dns.address(), Duration.ofSeconds(10));
     }
 
     public int httpsPort() {

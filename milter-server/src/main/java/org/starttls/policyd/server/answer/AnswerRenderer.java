@@ -7,6 +7,7 @@ import java.util.StringJoiner;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.DecisionSource;
 import org.starttls.policyd.core.engine.StsBasis;
+import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.milter.MilterCommand;
@@ -63,19 +64,24 @@ public final class AnswerRenderer {
             case REQUIRE_TLS:
             case DEFER_DOWNGRADE:
                 // At delivery a known downgrade changes nothing: requiring TLS is what defers.
-                String value = decision.source() == DecisionSource.MTA_STS
-                        ? stsSecureValue(decision.sts(), settings.servername(), settings.tlsrpt())
-                        : secureValue(decision.policy(), settings.servername());
-                if (!SocketmapReply.fitsOk(value)) {
-                    return SocketmapReply.temp("policy for " + decision.domain() + " is longer than "
-                            + SocketmapReply.MAX_REPLY_BYTES + " bytes");
+                if (decision.source() == DecisionSource.MTA_STS) {
+                    // Kept with the cached policy: the same reply object for every request.
+                    SocketmapReply ok = StsAnswer.okReply(decision.sts(), settings.servername(), settings.tlsrpt());
+                    return ok != null ? ok : tooLong(decision);
                 }
-                return SocketmapReply.ok(value);
+                if (decision.source() == DecisionSource.OVERRIDE) {
+                    String overridden = secureValue(decision.override().match(), settings.servername());
+                    return SocketmapReply.fitsOk(overridden) ? SocketmapReply.ok(overridden) : tooLong(decision);
+                }
+                String value = secureValue(decision.policy(), settings.servername());
+                return SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : tooLong(decision);
             case DANE_ONLY:
                 // No TLSRPT attributes: Postfix reports DANE itself.
                 return SocketmapReply.ok("dane-only");
             case DANE:
                 return SocketmapReply.ok("dane");
+            case ENCRYPT:
+                return SocketmapReply.ok("encrypt");
             case NO_POLICY:
                 return SocketmapReply.notFound();
             case TEMPFAIL:
@@ -85,9 +91,45 @@ public final class AnswerRenderer {
         }
     }
 
+    /**
+     * The reply of map {@code mapName}: as {@link #socketmap(Decision, SocketmapMapSettings)}, except
+     * that Sendmail's map {@code sts} takes {@code secure} answers only (its rulesets check nothing
+     * else), so a local override that asks for more than it can say fails closed there:
+     * {@code encrypt} and {@code dane-only} become {@code TEMP} (the mail waits, the log says why;
+     * give Sendmail a {@code secure} override, or {@code TLS_Rcpt:} in its access map), while
+     * {@code dane} becomes {@code NOTFOUND}, as for any domain on that map, which is never asked
+     * DANE: Sendmail does DANE itself where its {@code DANE} option is on.
+     */
+    public static SocketmapReply socketmap(String mapName, Decision decision, SocketmapMapSettings settings) {
+        if (decision.source() == DecisionSource.OVERRIDE && SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)) {
+            switch (decision.verdict()) {
+                case ENCRYPT:
+                case DANE_ONLY:
+                    return SocketmapReply.temp("the local override of " + decision.domain() + " ("
+                            + decision.override().policy().wireName() + ") cannot be said to Sendmail's sts map, which "
+                            + "takes secure only");
+                case DANE:
+                    return SocketmapReply.notFound();
+                default:
+                    break;
+            }
+        }
+        return socketmap(decision, settings);
+    }
+
+    private static SocketmapReply tooLong(Decision decision) {
+        return SocketmapReply.temp("policy for " + decision.domain() + " is longer than " + SocketmapReply.MAX_REPLY_BYTES
+                + " bytes");
+    }
+
     /** {@code secure match=mx1.example.com:.example.net}, then {@code servername=hostname} when asked. */
     public static String secureValue(TlsPolicy policy, boolean servername) {
-        String value = "secure match=" + matchList(policy);
+        return secureValue(policy.mxs(), servername);
+    }
+
+    /** As above, for a local override's {@code match} patterns (never empty: the file refuses that). */
+    public static String secureValue(List<MxPattern> patterns, boolean servername) {
+        String value = "secure match=" + matchList(patterns);
         return servername ? value + " servername=hostname" : value;
     }
 
@@ -99,14 +141,8 @@ public final class AnswerRenderer {
      * that requires TLS has at least one valid pattern.
      */
     public static String stsSecureValue(StsBasis sts, boolean servername, boolean tlsrpt) {
-        StringBuilder value = new StringBuilder("secure match=").append(StsAnswer.matchList(sts));
-        if (servername) {
-            value.append(" servername=hostname");
-        }
-        if (tlsrpt) {
-            value.append(' ').append(StsAnswer.tlsrptAttributes(sts));
-        }
-        return value.toString();
+        // Rendered once per cached policy and form, not per request.
+        return StsAnswer.secureValue(sts, servername, tlsrpt);
     }
 
     /** Whether an answer for this policy leaves out some of its MX patterns (more than an answer carries). */
@@ -116,8 +152,12 @@ public final class AnswerRenderer {
 
     /** The policy's MX patterns as a Postfix {@code match=} list: {@code mx1.example.com:.example.net}. */
     static String matchList(TlsPolicy policy) {
+        return matchList(policy.mxs());
+    }
+
+    private static String matchList(List<MxPattern> patterns) {
         StringJoiner match = new StringJoiner(":");
-        for (MxPattern pattern : policy.mxs()) {
+        for (MxPattern pattern : patterns) {
             match.add(pattern.asString());
         }
         return match.toString();
@@ -150,6 +190,7 @@ public final class AnswerRenderer {
                 // DANE is Postfix's to verify at delivery; nothing to tag or defer at receipt.
                 return PolicyReply.DUNNO;
             case REQUIRE_TLS:
+            case ENCRYPT:
                 if (!settings.tagHeader()) {
                     return PolicyReply.DUNNO;
                 }
@@ -183,6 +224,7 @@ public final class AnswerRenderer {
             case TEMPFAIL:
                 return milterDeferral(TEMPFAIL_STATUS, decision.domain(), decision.reason());
             case REQUIRE_TLS:
+            case ENCRYPT:
             case NO_POLICY:
             case DANE_ONLY:
             case DANE:
@@ -203,7 +245,8 @@ public final class AnswerRenderer {
     // ---- the tag header (policy door and milter) ----
 
     /**
-     * The tag header value for these REQUIRE_TLS decisions (each carries its policy), at most
+     * The tag header value for these REQUIRE_TLS decisions (each carries its policy; a local
+     * override's {@code encrypt} is tagged too, {@code domain=override-encrypt}), at most
      * {@code maxChars} long: {@code a.example=enforce(match=mx.a.example); b.example=testing(match=.b.example)}.
      */
     public static String tagHeader(Collection<Decision> decisions, int maxChars) {
@@ -236,7 +279,11 @@ public final class AnswerRenderer {
         if (remaining < 0) {
             return null;
         }
+        if (decision.verdict() == Verdict.ENCRYPT) {
+            return domainAndMode;
+        }
         String match = "(match=" + (decision.source() == DecisionSource.MTA_STS ? StsAnswer.matchList(decision.sts())
+                : decision.source() == DecisionSource.OVERRIDE ? matchList(decision.override().match())
                 : matchList(decision.policy())) + ")";
         return match.length() <= remaining ? domainAndMode + match : domainAndMode;
     }

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.starttls.policyd.core.engine.StsBasis;
 import org.starttls.policyd.core.sts.StsMxPattern;
+import org.starttls.policyd.server.socketmap.SocketmapReply;
 
 /**
  * The parts of a socketmap answer that come from an MTA-STS policy: the {@code match=} list and
@@ -35,17 +37,102 @@ final class StsAnswer {
     private StsAnswer() {
     }
 
+    /**
+     * {@code secure match=...}, then {@code servername=hostname} when asked, then the TLSRPT
+     * attributes when asked: rendered once per basis and form (see {@link Rendered}).
+     */
+    static String secureValue(StsBasis sts, boolean servername, boolean tlsrpt) {
+        return rendered(sts).secureValue(sts, servername, tlsrpt);
+    }
+
+    /** The socketmap reply {@code OK <secureValue>}, kept like the value; null when it does not fit a reply. */
+    static SocketmapReply okReply(StsBasis sts, boolean servername, boolean tlsrpt) {
+        return rendered(sts).okReply(sts, servername, tlsrpt);
+    }
+
     /** {@code mx1.example.com:.example.com}: the policy's patterns in Postfix's {@code match=} form. */
     static String matchList(StsBasis sts) {
-        Set<String> match = new LinkedHashSet<>();
-        for (StsMxPattern pattern : patterns(sts)) {
-            match.add(pattern.toPostfixMatch());
-        }
-        return String.join(":", match);
+        return rendered(sts).matchList;
     }
 
     /** The TLSRPT attributes, starting with {@code policy_type=sts}. */
     static String tlsrptAttributes(StsBasis sts) {
+        return rendered(sts).tlsrptAttributes(sts);
+    }
+
+    private static Rendered rendered(StsBasis sts) {
+        return sts.rendering(Rendered.class, Rendered::new);
+    }
+
+    /**
+     * The answer text of one basis, kept with it ({@link StsBasis#rendering}): a cached policy is
+     * asked for on every delivery to its domain, and its text changes only with the policy, which
+     * then comes as a new basis. The {@code match=} list is made at once (every answer needs it);
+     * the TLSRPT attributes and each of the four {@code secure} forms when first asked (most
+     * daemons use one or two forms; a policy's strings may be up to 30,000 characters).
+     */
+    private static final class Rendered {
+        /** Marks a form whose value is too long for a reply (the door answers {@code TEMP}, naming the domain). */
+        private static final SocketmapReply TOO_LONG = SocketmapReply.temp("too long");
+
+        private final String matchList;
+        private volatile String tlsrpt;
+        /** Indexed by {@link #form}. */
+        private final AtomicReferenceArray<String> secure = new AtomicReferenceArray<>(4);
+        /** The replies carrying {@link #secure}, indexed alike; {@link #TOO_LONG} for a value that does not fit. */
+        private final AtomicReferenceArray<SocketmapReply> replies = new AtomicReferenceArray<>(4);
+
+        Rendered(StsBasis sts) {
+            Set<String> match = new LinkedHashSet<>();
+            for (StsMxPattern pattern : patterns(sts)) {
+                match.add(pattern.toPostfixMatch());
+            }
+            this.matchList = String.join(":", match);
+        }
+
+        String tlsrptAttributes(StsBasis sts) {
+            String made = tlsrpt;
+            if (made == null) {
+                made = renderTlsrpt(sts);
+                tlsrpt = made;
+            }
+            return made;
+        }
+
+        SocketmapReply okReply(StsBasis sts, boolean servername, boolean withTlsrpt) {
+            int form = form(servername, withTlsrpt);
+            SocketmapReply made = replies.get(form);
+            if (made == null) {
+                String value = secureValue(sts, servername, withTlsrpt);
+                made = SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : TOO_LONG;
+                replies.set(form, made);
+            }
+            return made == TOO_LONG ? null : made;
+        }
+
+        private static int form(boolean servername, boolean withTlsrpt) {
+            return (servername ? 1 : 0) | (withTlsrpt ? 2 : 0);
+        }
+
+        String secureValue(StsBasis sts, boolean servername, boolean withTlsrpt) {
+            int form = form(servername, withTlsrpt);
+            String made = secure.get(form);
+            if (made == null) {
+                StringBuilder value = new StringBuilder("secure match=").append(matchList);
+                if (servername) {
+                    value.append(" servername=hostname");
+                }
+                if (withTlsrpt) {
+                    value.append(' ').append(tlsrptAttributes(sts));
+                }
+                made = value.toString();
+                secure.set(form, made);
+            }
+            return made;
+        }
+    }
+
+    private static String renderTlsrpt(StsBasis sts) {
         StringBuilder out = new StringBuilder("policy_type=sts policy_domain=").append(sts.policyDomain());
         for (StsMxPattern pattern : patterns(sts)) {
             out.append(" mx_host_pattern=").append(pattern.toStsForm());

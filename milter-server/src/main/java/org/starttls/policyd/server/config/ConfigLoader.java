@@ -37,7 +37,7 @@ public final class ConfigLoader {
             PolicydConfig.PolicySection.class, PolicydConfig.SocketmapSection.class,
             PolicydConfig.PolicyServiceSection.class, PolicydConfig.MilterSection.class,
             PolicydConfig.AdminSection.class, PolicydConfig.LimitsSection.class, PolicydConfig.MetricsSection.class,
-            PolicydConfig.ProbeSection.class, Map.class);
+            PolicydConfig.ProbeSection.class, PolicydConfig.OverridesSection.class, Map.class);
 
     private static final ObjectMapper YAML = newMapper();
 
@@ -136,7 +136,8 @@ public final class ConfigLoader {
                 .collect(Collectors.joining("."));
     }
 
-    private static byte[] readBounded(Path file) throws ConfigException {
+    /** The file's bytes, refused when larger than {@link #MAX_CONFIG_BYTES} (also for the overrides file). */
+    static byte[] readBounded(Path file) throws ConfigException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
             if (bytes.length > MAX_CONFIG_BYTES) {

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.ExpiredList;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.answer.HeaderField;
@@ -41,17 +42,35 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * @param mtaSts live MTA-STS
  * @param warnings what the configuration says that works but should change (a deprecated key), one
  *     sentence each: logged at start, printed by {@code --check-config}
+ * @param dane DANE ({@code dane.*})
+ * @param overrides the local overrides read from {@code overrides.file} (re-read on every reload)
  */
 public record DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
         PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
-        ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings, Dane dane) {
+        ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings, Dane dane,
+        Overrides overrides) {
 
     public DaemonSettings {
         Objects.requireNonNull(dane, "dane");
+        Objects.requireNonNull(overrides, "overrides");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(mtaSts, "mtaSts");
         warnings = List.copyOf(warnings);
+    }
+
+    /** Settings without local overrides. */
+    public DaemonSettings(ListSettings source, EngineSettings engine, SocketmapDoor socketmap,
+            PolicyDoor policyService, MilterDoor milter, ListenAddress admin, TransportSettings transport,
+            ListenAddress metrics, ProbeSettings probe, DnsSettings dns, MtaSts mtaSts, List<String> warnings, Dane dane) {
+        this(source, engine, socketmap, policyService, milter, admin, transport, metrics, probe, dns, mtaSts, warnings,
+                dane, Overrides.NONE);
+    }
+
+    /** The same settings with {@code other} as the local overrides. */
+    public DaemonSettings withOverrides(Overrides other) {
+        return new DaemonSettings(source, engine, socketmap, policyService, milter, admin, transport, metrics, probe, dns,
+                mtaSts, warnings, dane, other);
     }
 
     /** Settings without DANE. */
@@ -194,7 +213,13 @@ public record DaemonSettings(ListSettings source, EngineSettings engine, Socketm
             }
             return new DaemonSettings(listSettings(c.list), engine, socketmap(c.socketmap, engine, transport),
                     policyDoor(c.policyService, transport), milterDoor(c.milter, transport), admin(c.admin), transport,
-                    metrics(c.metrics), probe, dns, mtaSts(c.mtaSts), warnings, dane(c.dane));
+                    metrics(c.metrics), probe, dns, mtaSts(c.mtaSts), warnings, dane(c.dane), overrides(c.overrides));
+        }
+
+        /** {@code overrides.file}, read now: a file that is refused refuses the configuration. */
+        private Overrides overrides(PolicydConfig.OverridesSection o) throws ConfigException {
+            Path file = path("overrides.file", o.file);
+            return file == null ? Overrides.NONE : OverridesFile.read(file);
         }
 
         private Dane dane(PolicydConfig.DaneSection d) throws ConfigException {

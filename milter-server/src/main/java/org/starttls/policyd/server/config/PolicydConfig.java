@@ -63,6 +63,16 @@ public final class PolicydConfig {
     @JsonProperty("dane")
     public DaneSection dane = new DaneSection();
 
+    @JsonProperty("overrides")
+    public OverridesSection overrides = new OverridesSection();
+
+    /** The operator's local overrides, which beat DANE, MTA-STS and the list. */
+    public static final class OverridesSection {
+        /** The overrides file (YAML, see deploy/overrides.yaml), re-read on reload; empty means none. */
+        @JsonProperty("file")
+        public String file = "";
+    }
+
     /** Where the list comes from and how it is kept current. */
     public static final class ListSection {
         /** HTTP(S) URL of the list; null means no download (local file or embedded default). */

@@ -67,11 +67,13 @@ record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngin
         // An engine of its own, never installed into after this: the list and rules travel together.
         PolicyEngine engine = list == null ? new PolicyEngine(clock, settings.engine())
                 : new PolicyEngine(clock, settings.engine(), list);
-        ReceiptDecider receipt = receiptLayer.apply(sts == null ? ReceiptDecider.listOnly(engine)
-                : sts.receiptDecider(engine, RECEIPT_STS_WAIT));
+        // Overrides inside the downgrade layer: a secure override is probed like a listed domain.
+        ReceiptDecider receipt = receiptLayer.apply(ReceiptDecider.withOverrides(settings.overrides(), clock,
+                sts == null ? ReceiptDecider.listOnly(engine) : sts.receiptDecider(engine, RECEIPT_STS_WAIT)));
         DaemonSettings.SocketmapDoor socketmapDoor = settings.socketmap();
         SocketmapResponder socketmap = socketmapDoor == null ? null : new SocketmapResponder(
-                new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named(), sts, dane),
+                new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named(), sts, dane,
+                        settings.overrides()),
                 meters.door(SocketmapServer.NAME));
         PolicyResponder policy = settings.policyService() == null ? null : new PolicyResponder(receipt,
                 settings.policyService().settings(), meters.door(PolicyServiceServer.NAME));

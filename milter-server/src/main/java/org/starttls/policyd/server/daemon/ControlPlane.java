@@ -24,6 +24,7 @@ import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.UpdateResult;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.config.OverrideWarnings;
 import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.dane.DaneWaiter;
 import org.starttls.policyd.server.sts.StsWaiter;
@@ -131,6 +132,7 @@ final class ControlPlane implements AutoCloseable {
                 Objects.requireNonNull(receiptLayer), Objects.requireNonNull(meters), Objects.requireNonNull(settings), sts);
         plane.keeper = ListKeeper.create(settings.source(), plane.active, executor, clock, plane::downloader);
         plane.publish();
+        plane.announceOverrides(settings);
         new StartupLoad(plane.keeper, plane.active, clock, plane.inForce.engine(), plane.inForce.mtaSts().enabled()).run();
         synchronized (plane) {
             plane.startedUp = true;
@@ -214,6 +216,7 @@ final class ControlPlane implements AutoCloseable {
         }
         List<String> restart = RestartNeeded.between(started, next);
         if (next.equals(desired)) {
+            announceOverrides(desired);
             return new ConfigStep(ReloadOutcome.Config.UNCHANGED, null, restart);
         }
         if (!next.source().equals(inForce.source())) {
@@ -244,6 +247,15 @@ final class ControlPlane implements AutoCloseable {
         desired = next;
         inForce = RestartNeeded.inForce(started, next);
         publish();
+        announceOverrides(next);
+    }
+
+    /** At start and on every reload: how many overrides apply, and which expire soon or did. */
+    private void announceOverrides(DaemonSettings settings) {
+        if (!settings.overrides().isEmpty()) {
+            LOG.info("local overrides: {} loaded", settings.overrides().size());
+        }
+        OverrideWarnings.of(settings.overrides(), clock.instant()).forEach(warning -> LOG.warn("{}", warning));
     }
 
     /**
@@ -293,6 +305,11 @@ final class ControlPlane implements AutoCloseable {
 
     ListStatus listStatus() {
         return keeper.status();
+    }
+
+    /** Whether a list source (list.url or list.file) is configured, as opposed to the embedded list alone. */
+    boolean hasListSource() {
+        return keeper.hasSource();
     }
 
     long totalUpdateFailures() {

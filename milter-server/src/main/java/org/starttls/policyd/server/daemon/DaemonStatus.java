@@ -8,6 +8,8 @@ import java.time.Instant;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.fetcher.ListStatus;
 import org.starttls.policyd.fetcher.UpdateResult;
+import org.starttls.policyd.core.engine.Overrides;
+import org.starttls.policyd.server.config.OverrideWarnings;
 import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.metrics.DoorMeter;
 import org.starttls.policyd.server.transport.RunningServer;
@@ -34,6 +36,7 @@ final class DaemonStatus {
         ObjectNode policy = root.putObject("policy");
         policy.put("testing_domains", SettingNames.name(daemon.settings().engine().testingDomains()));
         policy.put("expired_list", SettingNames.name(daemon.settings().engine().expiredList()));
+        root.set("overrides", overrides(daemon.settings().overrides(), now));
         ArrayNode doors = root.putArray("doors");
         for (RunningServer server : daemon.servers()) {
             ObjectNode door = doors.addObject();
@@ -52,6 +55,23 @@ final class DaemonStatus {
         metrics.put("port", daemon.metricsPort());
         metrics.put("problem", daemon.metricsProblem());
         return root;
+    }
+
+    /**
+     * The local overrides: {@code count}, {@code expiring} (the names that stop applying within
+     * {@code warn_days}), {@code expired} (names past their day) and {@code warnings} (one sentence each).
+     */
+    private static ObjectNode overrides(Overrides overrides, Instant now) {
+        ObjectNode node = JSON.objectNode();
+        node.put("count", overrides.size());
+        node.put("warn_days", OverrideWarnings.WARN_BEFORE.toDays());
+        ArrayNode expiring = node.putArray("expiring");
+        overrides.expiringWithin(now, OverrideWarnings.WARN_BEFORE).forEach(entry -> expiring.add(entry.name()));
+        ArrayNode expired = node.putArray("expired");
+        overrides.expired(now).forEach(entry -> expired.add(entry.name()));
+        ArrayNode warnings = node.putArray("warnings");
+        OverrideWarnings.of(overrides, now).forEach(warnings::add);
+        return node;
     }
 
     /** The active list; its fields are null (domains 0) while none has verified. */

@@ -16,6 +16,7 @@ import org.starttls.policyd.fetcher.dns.DnsClient;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.dane.DaneWaiter;
+import org.starttls.policyd.server.metrics.Health;
 import org.xbill.DNS.ResolverConfig;
 
 /**
@@ -67,7 +68,7 @@ final class DaneService implements AutoCloseable {
         return service;
     }
 
-    /** Runs the validation check; a resolver that does not validate is an error in the log. */
+    /** Runs the validation check; a resolver that does not validate is a warning in the log, saying how to get DANE. */
     java.util.concurrent.CompletableFuture<ValidationStatus> check(String when) {
         if (resolver == null) {
             return java.util.concurrent.CompletableFuture.completedFuture(
@@ -81,8 +82,11 @@ final class DaneService implements AutoCloseable {
             if (status.validates()) {
                 LOG.info("DANE validation check at {}: {}", when, status.detail());
             } else {
-                LOG.error("DANE DOES NOT APPLY: {} ({}); no domain gets dane or dane-only until the check passes"
-                        + " (fix the resolver, then reload)", status.detail(), when);
+                // No less safe than DANE off (answers fall through to MTA-STS and the list), so a
+                // warning, not an error: on a fresh install without a local validating resolver this
+                // is the expected state, and it tells the operator how to get DANE.
+                LOG.warn("{} (validation check at {}; no domain gets dane or dane-only until it passes: fix the"
+                        + " resolver, then reload)", Health.daneWarning(status.detail()), when);
             }
             return status;
         });

@@ -3,6 +3,7 @@ package org.starttls.policyd.server.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,9 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.Overrides;
+import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.fetcher.ListStatus;
@@ -18,6 +22,7 @@ import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
+import org.starttls.policyd.server.config.OverrideWarnings;
 import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.metrics.AnswerMeters;
 import org.starttls.policyd.server.metrics.DaemonSnapshot;
@@ -193,8 +198,22 @@ public final class Policyd implements AutoCloseable, AdminActions {
     public DaemonSnapshot snapshot() {
         List<DaemonSnapshot.DoorState> states = servers().stream()
                 .map(server -> new DaemonSnapshot.DoorState(server.name(), server.isOpen())).toList();
-        return new DaemonSnapshot(control.clock().instant(), control.activeList(), control.listStatus(),
-                control.totalUpdateFailures(), states, daneProblem());
+        Instant now = control.clock().instant();
+        Overrides overrides = control.settings().overrides();
+        VerifiedList active = control.activeList();
+        return new DaemonSnapshot(now, active, control.listStatus(), control.totalUpdateFailures(), states,
+                daneProblem(), overrides.size(), overrides.expiringWithin(now, OverrideWarnings.WARN_BEFORE).size(),
+                listIsAdvisory(active));
+    }
+
+    /**
+     * True on a fresh install: no list source, the embedded default answering and live MTA-STS on.
+     * The embedded list's warnings (expired, old) are then advice for /health, not an outage: the
+     * operator chose no list, and MTA-STS protects every domain that publishes a policy.
+     */
+    private boolean listIsAdvisory(VerifiedList active) {
+        return active != null && active.embeddedDefault() && !control.hasListSource()
+                && control.settings().mtaSts().enabled();
     }
 
     /** Why DANE does not apply although it is on (the resolver does not validate), or null. */
@@ -262,15 +281,22 @@ public final class Policyd implements AutoCloseable, AdminActions {
         DaemonSettings settings = now.settings();
         DaemonSettings.SocketmapDoor door = settings.socketmap();
         SocketmapMaps maps = door == null
-                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.waiter(),
+                ? new SocketmapMaps(now.engine(), SocketmapMapSettings.DEFAULTS, java.util.Map.of(), sts.operatorWaiter(),
                         daneWaiter())
-                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.waiter(), daneWaiter());
+                : new SocketmapMaps(now.engine(), door.defaults(), door.named(), sts.operatorWaiter(), daneWaiter());
         String key = domain.strip();
-        return maps.decideWithSts(map, key).toCompletableFuture().thenApply(decision -> {
-            SocketmapReply answer = AnswerRenderer.socketmap(decision, maps.settingsFor(map));
+        // The sources are asked even for an overridden domain: the report shows what they would say.
+        Decision overridden = settings.overrides().decide(key, control.clock().instant());
+        return maps.decideFromSources(map, key).toCompletableFuture().thenApply(fromSources -> {
+            Decision decision = overridden != null ? overridden : fromSources;
+            SocketmapReply answer = AnswerRenderer.socketmap(map, decision, maps.settingsFor(map));
             TlsPolicy listed = now.list() == null ? null : now.list().list().lookup(decision.domain());
             ObjectNode report = LookupReport.of(map, decision, answer, listed,
                     sts.resolver() == null ? null : sts.resolver().state(decision.domain()), control.clock().instant());
+            if (overridden != null) {
+                LookupReport.addOverride(report, overridden, fromSources,
+                        AnswerRenderer.socketmap(map, fromSources, maps.settingsFor(map)));
+            }
             DaneService daneNow = dane;
             org.starttls.policyd.server.dane.DaneReport.addTo(report, daneNow == null ? null : daneNow.resolver(),
                     decision.domain());

@@ -130,6 +130,6 @@ final class RestartNeeded {
                         started.milter().transport());
         return new DaemonSettings(next.source(), next.engine(), socketmap, policy, milter, started.admin(),
                 started.transport(), started.metrics(), started.probe(), started.dns(), started.mtaSts(), next.warnings(),
-                started.dane());
+                started.dane(), next.overrides());
     }
 }

@@ -33,12 +33,14 @@ final class StsService implements AutoCloseable {
     private final StsResolver resolver;
     private final ScheduledThreadPoolExecutor thread;
     private final StsWaiter waiter;
+    private final StsWaiter operatorWaiter;
 
     private StsService(StsNetwork sources, StsResolver resolver, ScheduledThreadPoolExecutor thread) {
         this.sources = sources;
         this.resolver = resolver;
         this.thread = thread;
         this.waiter = resolver == null ? null : new StsWaiter(resolver, thread);
+        this.operatorWaiter = resolver == null ? null : new StsWaiter(resolver.uncounted(), thread);
     }
 
     static StsService start(DaemonSettings settings, Clock clock, StsMeters meters, StsNetwork.Factory factory)
@@ -95,6 +97,14 @@ final class StsService implements AutoCloseable {
     /** The doors' waiting view of the resolver, or null when MTA-STS is off. */
     StsWaiter waiter() {
         return waiter;
+    }
+
+    /**
+     * The waiting view for {@code policyctl lookup}: the same answers as the doors', but not counted
+     * as cache hits or misses (an operator's questions must not distort the MTA's metrics).
+     */
+    StsWaiter operatorWaiter() {
+        return operatorWaiter;
     }
 
     /** The resolver, or null when MTA-STS is off. */

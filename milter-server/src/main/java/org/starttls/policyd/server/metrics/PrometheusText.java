@@ -28,6 +28,7 @@ public final class PrometheusText {
         text.sources(meters);
         text.mtaSts(meters.sts());
         text.dane(meters.dane(), snapshot);
+        text.overrides(snapshot);
         text.latency(meters);
         text.list(snapshot);
         text.doors(snapshot);
@@ -55,6 +56,13 @@ public final class PrometheusText {
         }
     }
 
+    private void overrides(DaemonSnapshot snapshot) {
+        gauge("policyd_overrides", "Local overrides loaded from overrides.file (expired ones included).",
+                snapshot.overrides());
+        gauge("policyd_overrides_expiring", "Local overrides that stop applying within a week.",
+                snapshot.overridesExpiring());
+    }
+
     private void dane(DaneMeters dane, DaemonSnapshot snapshot) {
         counter("policyd_dane_lookup_failures_total",
                 "Domains whose DANE lookups failed (bogus or unanswered MX RRset): TEMP unless cached.", dane.failures());
@@ -67,8 +75,8 @@ public final class PrometheusText {
     }
 
     private void mtaSts(StsMeters sts) {
-        counter("policyd_mta_sts_cache_hits_total", "MTA-STS requests answered from the cache without waiting.", sts.hits());
-        counter("policyd_mta_sts_cache_misses_total", "MTA-STS requests that found nothing usable cached.", sts.misses());
+        counter("policyd_mta_sts_cache_hits_total", "MTA-STS requests of the doors answered from the cache without waiting.", sts.hits());
+        counter("policyd_mta_sts_cache_misses_total", "MTA-STS requests of the doors that found nothing usable cached.", sts.misses());
         gauge("policyd_mta_sts_cache_entries", "MTA-STS policies cached.", sts.entries());
         header("policyd_mta_sts_fetch_failures_total", "counter",
                 "Failed MTA-STS TXT lookups and policy fetches, by reason.");

@@ -206,7 +206,7 @@ final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessa
             LOG.warn("deciding for {} failed; answering tempfail", domain, error);
             decision = Decision.tempfail(domain, "policy lookup failed, try again later");
         }
-        if (decision.verdict() == Verdict.REQUIRE_TLS) {
+        if (decision.verdict() == Verdict.REQUIRE_TLS || decision.verdict() == Verdict.ENCRYPT) {
             transaction.rememberRequireTls(decision);
         } else if (decision.verdict() != Verdict.NO_POLICY) {
             LOG.info("milter {}: recipient domain {}: {} ({})", ctx.channel().remoteAddress(), decision.domain(),

@@ -102,6 +102,9 @@ public final class DowngradeDetector implements AutoCloseable {
     }
 
     Decision decide(Decision decision) {
+        if (decision.source() == DecisionSource.OVERRIDE) {
+            return decideOverridden(decision);
+        }
         if (!probed(decision)) {
             return decision;
         }
@@ -111,6 +114,20 @@ public final class DowngradeDetector implements AutoCloseable {
             return decision;
         }
         return decision.underDowngrade(report.reason());
+    }
+
+    /**
+     * A {@code secure} local override is probed with its own {@code match} patterns and deferred
+     * under a downgrade, as a listed enforced domain; other overrides are not probed.
+     */
+    private Decision decideOverridden(Decision decision) {
+        TlsPolicy pinned = decision.override().asTlsPolicy();
+        if (pinned == null || decision.verdict() != Verdict.REQUIRE_TLS) {
+            return decision;
+        }
+        DomainReport report = reportFor(decision.domain(), pinned);
+        return report == null || report.status() != DomainStatus.DOWNGRADE ? decision
+                : decision.underDowngrade(report.reason());
     }
 
     /**

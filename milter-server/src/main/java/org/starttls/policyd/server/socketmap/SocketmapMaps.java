@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.starttls.policyd.core.dane.DaneVerdict;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.StsEvidence;
 import org.starttls.policyd.core.list.DomainName;
@@ -24,6 +25,8 @@ import org.starttls.policyd.server.sts.StsWaiter;
  * <p>A map with its own engine settings decides through {@link PolicyEngine#withSettings}, a view
  * that shares {@code engine}'s list, so every map answers from the same list. The daemon builds a
  * new set of maps, with a new engine, for each answering snapshot.
+ *
+ * <p>A local override ({@link Overrides}) decides before everything else, at once.
  *
  * <p>With MTA-STS on, each decision first asks the domain's MTA-STS resolution and waits for it at
  * most the map's {@link SocketmapMapSettings#stsWait} (4 s for Sendmail's {@code sts} map unless
@@ -41,6 +44,8 @@ public final class SocketmapMaps {
     private final StsWaiter sts;
     /** Asks DANE first, or null when DANE is not consulted. */
     private final DaneWaiter dane;
+    /** The operator's local overrides, asked before every source. */
+    private final Overrides overrides;
 
     public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named) {
         this(engine, defaults, named, null);
@@ -58,7 +63,17 @@ public final class SocketmapMaps {
      */
     public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named,
             StsWaiter sts, DaneWaiter dane) {
+        this(engine, defaults, named, sts, dane, Overrides.NONE);
+    }
+
+    /**
+     * @param overrides decide before DANE, MTA-STS and the list, at once (nothing is looked up for
+     *     an overridden domain); their expiry is judged by {@code engine}'s clock
+     */
+    public SocketmapMaps(PolicyEngine engine, SocketmapMapSettings defaults, Map<String, SocketmapMapSettings> named,
+            StsWaiter sts, DaneWaiter dane, Overrides overrides) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.overrides = Objects.requireNonNull(overrides, "overrides");
         this.sts = sts;
         this.dane = dane;
         this.defaults = new MapView(Objects.requireNonNull(defaults, "defaults"));
@@ -100,18 +115,30 @@ public final class SocketmapMaps {
      * §2: MTA-STS never overrides DANE).
      */
     public CompletionStage<Decision> decideWithSts(String mapName, String domain) {
-        String daneDomain = dane == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName) ? null
-                : normalizedOrNull(domain);
-        if (daneDomain == null) {
-            return decideWithoutDane(mapName, domain);
+        if (!overrides.isEmpty()) {
+            Decision overridden = overrides.decide(domain, engine.clock().instant());
+            if (overridden != null) {
+                return CompletableFuture.completedFuture(overridden);
+            }
         }
+        return decideFromSources(mapName, domain);
+    }
+
+    /** As {@link #decideWithSts}, the local overrides left out: what DANE, MTA-STS and the list say. */
+    public CompletionStage<Decision> decideFromSources(String mapName, String domain) {
+        // Normalised once here for every source that needs the name (DANE, MTA-STS, the engine).
+        DomainName name = dane == null && sts == null ? null : nameOrNull(domain);
+        if (dane == null || name == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)) {
+            return decideWithoutDane(mapName, domain, name);
+        }
+        String daneDomain = name.asString();
         MapView view = view(mapName);
         CompletableFuture<DaneVerdict> verdict = dane.verdict(daneDomain, view.settings.stsWait()).toCompletableFuture();
         if (verdict.isDone()) {
             // A cached verdict: MTA-STS is asked only when DANE has nothing to say.
-            return withDane(view, daneDomain, verdict.join(), () -> decideWithoutDane(mapName, domain));
+            return withDane(view, daneDomain, verdict.join(), () -> decideWithoutDane(mapName, domain, name));
         }
-        CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain);
+        CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain, name);
         return verdict.thenCompose(known -> withDane(view, daneDomain, known, () -> withoutDane));
     }
 
@@ -133,21 +160,21 @@ public final class SocketmapMaps {
                 + noDane.reason(), later.source(), later.sts());
     }
 
-    private CompletionStage<Decision> decideWithoutDane(String mapName, String domain) {
+    /** @param name {@code domain} normalised, or null when it is not a domain name or nothing but the list is asked */
+    private CompletionStage<Decision> decideWithoutDane(String mapName, String domain, DomainName name) {
         MapView view = view(mapName);
-        String normalized = sts == null ? null : normalizedOrNull(domain);
-        if (normalized == null) {
-            return CompletableFuture.completedFuture(view.engine().decide(domain));
+        if (sts == null || name == null) {
+            return CompletableFuture.completedFuture(name == null ? view.engine().decide(domain) : view.engine().decide(name));
         }
-        CompletionStage<StsEvidence> evidence = sts.evidence(normalized, view.settings.stsWait());
+        CompletionStage<StsEvidence> evidence = sts.evidence(name.asString(), view.settings.stsWait());
         CompletableFuture<StsEvidence> now = evidence.toCompletableFuture();
         if (now.isDone()) {
-            return CompletableFuture.completedFuture(decide(view, normalized, now.join()));
+            return CompletableFuture.completedFuture(decide(view, name, now.join()));
         }
-        return evidence.thenApply(known -> decide(view, normalized, known));
+        return evidence.thenApply(known -> decide(view, name, known));
     }
 
-    private static Decision decide(MapView view, String domain, StsEvidence evidence) {
+    private static Decision decide(MapView view, DomainName domain, StsEvidence evidence) {
         Decision decision = view.engine().decide(domain, evidence);
         if (evidence instanceof StsEvidence.Failed || evidence instanceof StsEvidence.Pending) {
             // RFC 8461 lets an unlisted domain through here; the operator must be able to see it.
@@ -157,14 +184,19 @@ public final class SocketmapMaps {
         return decision;
     }
 
+    /** The local overrides these maps consult first. */
+    public Overrides overrides() {
+        return overrides;
+    }
+
     /** Whether decisions consult MTA-STS. */
     public boolean consultsSts() {
         return sts != null;
     }
 
-    private static String normalizedOrNull(String domain) {
+    private static DomainName nameOrNull(String domain) {
         try {
-            return DomainName.normalize(domain);
+            return DomainName.of(domain);
         } catch (InvalidNameException e) {
             return null;
         }

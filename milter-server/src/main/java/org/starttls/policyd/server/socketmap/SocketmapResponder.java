@@ -106,7 +106,7 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
     }
 
     private SocketmapReply translate(SocketmapRequest request, Decision decision, SocketmapMapSettings settings) {
-        SocketmapReply reply = AnswerRenderer.socketmap(decision, settings);
+        SocketmapReply reply = AnswerRenderer.socketmap(request.mapName(), decision, settings);
         recorder.decidedBy(decision.source());
         if (LOG.isDebugEnabled()) {
             // Guarded: three arguments mean an array per request even when debug is off.

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.LocalOverride;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.core.sts.StsMxPattern;
@@ -49,6 +50,35 @@ public final class LookupReport {
         node.put("policy_alias", listed != null ? listed.aliasName() : null);
         node.set("mta_sts", sts == null ? JSON.createObjectNode().put("state", "off") : mtaSts(sts, now));
         return node;
+    }
+
+    /**
+     * Adds what a local override decided: {@code override} ({@code name}, {@code policy},
+     * {@code match}, {@code reason}, {@code expires}, {@code line}), {@code sources} (the answer,
+     * verdict, source and reason DANE, MTA-STS and the list would have given), and
+     * {@code override_weaker} with {@code override_warning} when the override asks for less
+     * than what the domain publishes.
+     */
+    public static void addOverride(ObjectNode node, Decision overridden, Decision fromSources, SocketmapReply sourcesAnswer) {
+        LocalOverride override = overridden.override();
+        ObjectNode about = node.putObject("override");
+        about.put("name", override.name());
+        about.put("policy", override.policy().wireName());
+        ArrayNode match = about.putArray("match");
+        override.match().stream().map(MxPattern::asString).forEach(match::add);
+        about.put("reason", override.reason());
+        about.put("expires", override.expires() == null ? null : override.expires().toString());
+        about.put("line", override.line());
+        ObjectNode sources = node.putObject("sources");
+        sources.put("socketmap_answer", sourcesAnswer.wireText());
+        sources.put("verdict", fromSources.verdict().name());
+        sources.put("source", fromSources.source().wireName());
+        sources.put("reason", fromSources.reason());
+        boolean weaker = override.policy().weakerThan(fromSources.verdict());
+        node.put("override_weaker", weaker);
+        node.put("override_warning", weaker ? "the override (" + override.policy().wireName() + ") is weaker than what "
+                + "the sources say for " + fromSources.domain() + ": " + fromSources.source().wireName() + " would answer "
+                + sourcesAnswer.wireText() : null);
     }
 
     private static ObjectNode mtaSts(StsCacheState state, Instant now) {

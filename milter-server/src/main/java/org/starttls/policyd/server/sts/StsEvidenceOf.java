@@ -1,8 +1,6 @@
 package org.starttls.policyd.server.sts;
 
-import org.starttls.policyd.core.engine.StsBasis;
 import org.starttls.policyd.core.engine.StsEvidence;
-import org.starttls.policyd.fetcher.sts.CachedStsPolicy;
 import org.starttls.policyd.fetcher.sts.StsOutcome;
 
 /** Translates the resolver's {@link StsOutcome} into the engine's {@link StsEvidence}. */
@@ -12,9 +10,8 @@ public final class StsEvidenceOf {
 
     public static StsEvidence outcome(StsOutcome outcome) {
         if (outcome instanceof StsOutcome.Known known) {
-            CachedStsPolicy cached = known.policy();
-            return new StsEvidence.Policy(new StsBasis(cached.domain(), cached.id(), cached.policy()),
-                    freshness(known.freshness()));
+            // The outcome's own basis: a cached entry's is the same object on every request.
+            return new StsEvidence.Policy(known.basis(), freshness(known.freshness()));
         }
         if (outcome instanceof StsOutcome.NoPolicy none) {
             return new StsEvidence.Absent("no policy (" + none.reason().label() + ": " + none.detail() + ")");

@@ -2,6 +2,7 @@ package org.starttls.policyd.server.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,40 @@ class AnswerRendererStsTest {
         // *.example.net is sent as .example.net: Postfix has no one-label wildcard (docs/mta-sts.md).
         assertEquals("OK secure match=mail.example.com:.example.net:backupmx.example.com servername=hostname",
                 reply.wireText());
+    }
+
+    @Test
+    void aBasisRenderedOnceAnswersEveryFormAndAnotherBasisItsOwnPatterns() {
+        // The text is kept with the basis (StsBasis.rendering); each form must still be its own.
+        StsBasis basis = new StsBasis("example.com", "one", parse(RFC_POLICY));
+        Decision decision = new Decision(Verdict.REQUIRE_TLS, "example.com", null, "enforce", DecisionSource.MTA_STS, basis);
+        String match = "secure match=mail.example.com:.example.net:backupmx.example.com";
+        String tlsrpt = AnswerRenderer.stsSecureValue(basis, false, true).substring(match.length());
+        assertTrue(tlsrpt.startsWith(" policy_type=sts policy_domain=example.com mx_host_pattern=mail.example.com"), tlsrpt);
+        for (int round = 0; round < 2; round++) {
+            assertEquals("OK " + match + " servername=hostname",
+                    AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS).wireText());
+            assertEquals("OK " + match, AnswerRenderer.socketmap(decision,
+                    SocketmapMapSettings.DEFAULTS.withServername(false)).wireText());
+            assertEquals("OK " + match + " servername=hostname" + tlsrpt, AnswerRenderer.socketmap(decision,
+                    SocketmapMapSettings.DEFAULTS.withTlsrpt(true)).wireText());
+            assertEquals("OK " + match + tlsrpt, AnswerRenderer.socketmap(decision,
+                    SocketmapMapSettings.DEFAULTS.withServername(false).withTlsrpt(true)).wireText());
+            assertEquals("example.com=enforce(match=mail.example.com:.example.net:backupmx.example.com)",
+                    AnswerRenderer.tagHeader(List.of(decision), 900));
+        }
+
+        StsBasis changed = new StsBasis("example.com", "two", parse("version: STSv1\nmode: enforce\nmx: mx9.example.com\n"
+                + "max_age: 86400\n"));
+        Decision next = new Decision(Verdict.REQUIRE_TLS, "example.com", null, "enforce", DecisionSource.MTA_STS, changed);
+        assertEquals("OK secure match=mx9.example.com servername=hostname policy_type=sts policy_domain=example.com"
+                + " mx_host_pattern=mx9.example.com { policy_string = version: STSv1 } { policy_string = mode: enforce }"
+                + " { policy_string = mx: mx9.example.com } { policy_string = max_age: 86400 }",
+                AnswerRenderer.socketmap(next, SocketmapMapSettings.DEFAULTS.withTlsrpt(true)).wireText());
+        assertEquals("OK " + match + " servername=hostname",
+                AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS).wireText(), "the first basis is untouched");
+        assertSame(AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS),
+                AnswerRenderer.socketmap(decision, SocketmapMapSettings.DEFAULTS), "one reply per basis and form");
     }
 
     @Test

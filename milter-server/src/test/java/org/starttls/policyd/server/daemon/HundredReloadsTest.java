@@ -35,14 +35,20 @@ import org.starttls.policyd.server.testing.SocketmapClient;
 
 /**
  * A hundred reloads of every kind (answer settings, newer lists, refused configurations, list
- * sources that lead nowhere) while Postfix-like clients keep querying over loopback: no answer is
- * later than the request deadline, a listed domain is never NOTFOUND (nor TEMP), and threads,
+ * sources that lead nowhere) while Postfix-like clients keep querying over loopback: every
+ * configuration is read on the control-plane thread (never on a door's event loop), a listed
+ * domain is never NOTFOUND (nor TEMP), answers keep coming during the reloads, and threads,
  * connections and file descriptors stay bounded.
+ *
+ * <p>No wall-clock window decides the result: the request deadline is only a hang guard, generous
+ * enough for a machine at a load average of 20 and more; what would stall the doors (reading a
+ * configuration or loading a list on an event loop) is caught by the thread it runs on.
  */
 class HundredReloadsTest {
     private static final int RELOADS = 100;
     private static final int CLIENTS = 4;
-    private static final int REQUEST_TIMEOUT_SECONDS = 2;
+    /** A hang guard, not a timing window: a busy machine must not turn a slow answer into TEMP. */
+    private static final int REQUEST_TIMEOUT_SECONDS = 30;
     private static final String LISTED = "listed.example";
 
     @TempDir
@@ -80,7 +86,9 @@ class HundredReloadsTest {
         PolicydConfig config = LocalDaemon.config(dir, dir.resolve("policy.json"));
         config.limits.requestTimeoutSeconds = REQUEST_TIMEOUT_SECONDS;
         AtomicReference<Object> next = new AtomicReference<>(DaemonSettings.from(config, null));
+        ConcurrentLinkedQueue<String> readOn = new ConcurrentLinkedQueue<>();
         daemon = Policyd.start((DaemonSettings) next.get(), () -> {
+            readOn.add(Thread.currentThread().getName());
             Object value = next.get();
             if (value instanceof ConfigException) {
                 throw new Policyd.ConfigReloadException((ConfigException) value);
@@ -94,6 +102,7 @@ class HundredReloadsTest {
             clients.add(load.submit(() -> query(port, seen)));
         }
         waitForAnswers(seen, 200);
+        long answersBeforeReloads = seen.answers.get();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         long fdsBefore = openFileDescriptors();
 
@@ -119,13 +128,17 @@ class HundredReloadsTest {
         }
         long answersDuringReloads = seen.answers.get();
         waitForAnswers(seen, answersDuringReloads + 200);
+        assertEquals(RELOADS, readOn.size(), "one configuration read per reload");
+        assertEquals(List.of("policyd-control"), readOn.stream().distinct().toList(),
+                "configurations are read on the control plane's thread, never on an event loop");
 
         running.set(false);
         for (Future<?> client : clients) {
             client.get(30, TimeUnit.SECONDS);
         }
         assertEquals(List.of(), List.copyOf(seen.wrong).subList(0, Math.min(10, seen.wrong.size())));
-        assertTrue(seen.answers.get() > 1_000, "the load ran throughout: " + seen.answers.get() + " answers");
+        assertTrue(answersDuringReloads > answersBeforeReloads, "answers during the reloads: "
+                + (answersDuringReloads - answersBeforeReloads));
         assertTrue(seen.slowestNanos.get() < TimeUnit.SECONDS.toNanos(REQUEST_TIMEOUT_SECONDS),
                 "slowest answer " + TimeUnit.NANOSECONDS.toMillis(seen.slowestNanos.get()) + " ms");
         assertBounded(threadsBefore, fdsBefore);
@@ -168,7 +181,7 @@ class HundredReloadsTest {
     }
 
     private static void waitForAnswers(Seen seen, long count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a hang guard
         while (seen.answers.get() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -190,7 +203,7 @@ class HundredReloadsTest {
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
         assertTrue(threadsAfter <= threadsBefore + 4, "threads " + threadsBefore + " -> " + threadsAfter);
         // The server sees the clients' closes asynchronously; bounded wait.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a hang guard
         while (openConnections() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

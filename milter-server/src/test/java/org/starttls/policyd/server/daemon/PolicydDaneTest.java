@@ -167,9 +167,12 @@ class PolicydDaneTest {
         assertTrue(status.get("enabled").asBoolean());
         assertFalse(status.get("validates").asBoolean());
         assertTrue(status.get("detail").asText().contains("does not validate"), status.toString());
+        // No less safe than DANE off: /health stays 200 and carries the warning with how to get DANE.
         Health health = Health.of(daemon.snapshot());
-        assertFalse(health.healthy());
-        assertTrue(health.body().contains("DANE does not apply"), health.body());
+        assertTrue(health.healthy(), health.body());
+        assertTrue(health.reasons().isEmpty(), health.body());
+        assertTrue(health.body().startsWith("ok\nwarning: DANE does not apply: "), health.body());
+        assertTrue(health.body().contains("set dns.resolver"), health.body());
         assertTrue(PrometheusText.render(daemon.meters(), daemon.snapshot())
                 .contains("policyd_dane_resolver_not_validating 1"));
     }

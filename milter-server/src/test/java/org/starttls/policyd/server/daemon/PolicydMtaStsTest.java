@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,13 +71,16 @@ class PolicydMtaStsTest {
         config.mtaSts.enabled = true;
         config.mtaSts.trustStore = world.writeTrustPem(dir.resolve("test-ca.pem")).toString();
         config.dns.resolver = world.resolverSetting();
-        config.dns.timeoutMs = 2_000;
+        config.dns.timeoutMs = 10_000; // no test here waits it out (failures are SERVFAIL): a hang guard
         PolicydConfig.MapSection tlsrpt = new PolicydConfig.MapSection();
         tlsrpt.tlsrpt = true;
         PolicydConfig.MapSection early = new PolicydConfig.MapSection();
         early.testingDomains = "enforce";
+        // The map whose first contact runs out of its wait: the policy is held until the test lets
+        // it go, so the wait always ends first; it only has to outlast the TXT lookup, even on a
+        // loaded machine.
         PolicydConfig.MapSection quick = new PolicydConfig.MapSection();
-        quick.stsWaitSeconds = 1;
+        quick.stsWaitSeconds = 5;
         config.socketmap.maps.put("tlsrpt", tlsrpt);
         config.socketmap.maps.put("early", early);
         config.socketmap.maps.put("quick", quick);
@@ -91,7 +95,7 @@ class PolicydMtaStsTest {
     private Policyd start(PolicydConfig config) throws Exception {
         DaemonSettings settings = DaemonSettings.from(config, null);
         StsFetchSettings fetch = StsFetchSettings.defaults().withPort(world.httpsPort())
-                .withDeadline(Duration.ofSeconds(10));
+                .withDeadline(Duration.ofSeconds(30)); // no test here waits it out: a hang guard
         daemon = Policyd.start(settings, () -> settings, clock, UnaryOperator.identity(),
                 s -> org.starttls.policyd.server.sts.StsNetwork.open(s, fetch));
         return daemon;
@@ -151,12 +155,14 @@ class PolicydMtaStsTest {
     void aSlowFirstContactPastTheWaitIsTempAndTheRetryIsAnsweredFromTheCache() throws Exception {
         String policy = StsWorld.policy("enforce", 86400, "mx.slow.test");
         world.publishRecord("slow.test", "v=STSv1; id=1;");
-        world.serve("slow.test", PolicyResponse.policy(policy).dripping(Duration.ofMillis(15)));
+        CountDownLatch release = new CountDownLatch(1);
+        world.serve("slow.test", PolicyResponse.policy(policy).heldUntil(release)); // slow until told
         start(config());
 
         String first = ask("quick", "slow.test");
         assertTrue(first.startsWith("TEMP the domain publishes MTA-STS"), first);
 
+        release.countDown();
         String retry = awaitAnswer("quick", "slow.test", "OK ");
         assertEquals("OK secure match=mx.slow.test servername=hostname", retry);
         assertEquals(1, world.policyRequests("slow.test"), "one fetch served both");
@@ -294,9 +300,32 @@ class PolicydMtaStsTest {
         assertTrue(text.toString().contains("decided by:  mta-sts"), text.toString());
     }
 
+    @Test
+    void policyctlLookupsAreNotCountedAsCacheHitsOrMisses() throws Exception {
+        world.publish("enforce.test", "1", StsWorld.policy("enforce", 86400, "mx.enforce.test"));
+        start(config());
+        assertTrue(ask("enforce.test").startsWith("OK "), "the door's miss, then the fetch");
+        assertTrue(ask("enforce.test").startsWith("OK "), "the door's hit");
+        long hits = daemon.meters().sts().hits();
+        long misses = daemon.meters().sts().misses();
+        assertEquals(1, hits);
+        assertEquals(1, misses);
+
+        String admin = "127.0.0.1:" + LocalDaemon.port(daemon, "admin");
+        StringWriter err = new StringWriter();
+        int exit = PolicyCtl.run(clock, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "lookup", "--json", "--admin", admin, "enforce.test", "other.test");
+        assertEquals(0, exit, err.toString());
+
+        assertEquals(hits, daemon.meters().sts().hits(), "an operator's lookup of a cached domain is not a hit");
+        assertEquals(misses, daemon.meters().sts().misses(), "nor one of an uncached domain a miss");
+        assertTrue(ask("enforce.test").startsWith("OK "));
+        assertEquals(hits + 1, daemon.meters().sts().hits(), "the doors still count");
+    }
+
     /** Asks until the reply starts with {@code prefix}; the resolution runs on its own, so this waits for it, bounded. */
     private String awaitAnswer(String map, String domain, String prefix) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a hang guard
         String reply = ask(map, domain);
         while (!reply.startsWith(prefix) && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -33,7 +33,7 @@ import org.starttls.policyd.server.transport.TransportSettings;
  * a transport (TCP, unix socket); the doors are built as the daemon builds them ({@link Door}).
  */
 abstract class AbstractDoorTransportTest {
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30); // a hang guard: closes come at once
     private static EventLoops loops;
 
     @TempDir

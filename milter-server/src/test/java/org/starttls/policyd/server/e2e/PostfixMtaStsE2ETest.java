@@ -28,7 +28,9 @@ import org.starttls.policyd.fetcher.testworld.StsWorld;
  *   <li>{@code enforce}: policyd answers {@code secure match=...}, and Postfix defers the mail with
  *       its own reason because the MX offers no STARTTLS;</li>
  *   <li>{@code testing}: no policy for Postfix, the mail goes out;</li>
- *   <li>no MTA-STS record at all: no policy, the mail goes out.</li>
+ *   <li>no MTA-STS record at all: no policy, the mail goes out;</li>
+ *   <li>{@code enforce}, but a local override {@code none} exempts the domain: the mail goes out,
+ *       and its MTA-STS record is never asked for.</li>
  * </ul>
  */
 @Tag("postfix")
@@ -39,6 +41,8 @@ class PostfixMtaStsE2ETest {
     /** Publishes no _mta-sts record (the world answers NXDOMAIN) and is not listed. */
     private static final String NO_STS = "no-sts.test";
     private static final String LISTED = "listed.test";
+    /** Publishes MTA-STS enforce, like {@link #STS_ENFORCE}, but a local override says none. */
+    private static final String OVERRIDDEN = "sts-overridden.test";
     /** Postfix's smtp(8) when the policy says "secure" and the server does not offer STARTTLS. */
     private static final String TLS_NOT_OFFERED = "TLS is required, but was not offered by host ";
 
@@ -54,12 +58,14 @@ class PostfixMtaStsE2ETest {
         world = StsWorld.start();
         world.publish(STS_ENFORCE, "20260101", StsWorld.policy("enforce", 86400, STS_ENFORCE));
         world.publish(STS_TESTING, "20260101", StsWorld.policy("testing", 86400, STS_TESTING));
+        world.publish(OVERRIDDEN, "20260101", StsWorld.policy("enforce", 86400, OVERRIDDEN));
         // A list is loaded (so the answers are not TEMP for want of one), but names none of the domains above.
-        policyd = RealPolicyd.startWithMtaSts(world, Map.of(LISTED, "mx." + LISTED));
+        policyd = RealPolicyd.startWithMtaSts(world, Map.of(LISTED, "mx." + LISTED),
+                OVERRIDDEN + ":\n  policy: none\n  reason: \"their MX cannot do TLS this week\"\n");
         postfix.setMain("smtp_tls_policy_maps", policyd.socketmapTable());
         postfix.addService("sink unix - - y - - smtp -o smtp_tcp_port=" + sink.port());
         postfix.setMain("default_transport", "sink");
-        for (String domain : new String[] {STS_ENFORCE, STS_TESTING, NO_STS}) {
+        for (String domain : new String[] {STS_ENFORCE, STS_TESTING, NO_STS, OVERRIDDEN}) {
             postfix.resolveToLoopback(domain);
         }
         postfix.start();
@@ -114,6 +120,16 @@ class PostfixMtaStsE2ETest {
         assertDelivered(NO_STS, "no mta-sts");
         // The answer came from an MTA-STS lookup that found no record, not from MTA-STS being off.
         assertTrue(world.recordQueries(NO_STS) > 0, "policyd never asked for _mta-sts." + NO_STS);
+    }
+
+    @Test
+    void mailToAnMtaStsEnforceDomainWithALocalOverrideNoneGoesOut() throws IOException, InterruptedException {
+        assertEquals(Optional.empty(), awaitPolicy(OVERRIDDEN), "the override answers NOTFOUND");
+        assertDelivered(OVERRIDDEN, "overridden");
+        assertEquals(0, world.recordQueries(OVERRIDDEN), "an overridden domain is never looked up");
+        JsonNode lookup = policyd.adminLookup(OVERRIDDEN, policyd.socketmapName());
+        assertEquals("override", lookup.path("source").asText(), lookup::toString);
+        assertTrue(lookup.path("override_weaker").asBoolean(), lookup::toString);
     }
 
     private static void assertDelivered(String domain, String subject) throws IOException, InterruptedException {

@@ -77,11 +77,21 @@ final class RealPolicyd implements PolicydUnderTest {
      * in code, not in the configuration, so no admin can move it).
      */
     static RealPolicyd startWithMtaSts(StsWorld world, Map<String, String> domainToMxPattern) throws IOException {
+        return startWithMtaSts(world, domainToMxPattern, "");
+    }
+
+    /** As above, with {@code overridesYaml} (unless empty) as the local overrides file ({@code overrides.file}). */
+    static RealPolicyd startWithMtaSts(StsWorld world, Map<String, String> domainToMxPattern, String overridesYaml)
+            throws IOException {
         StsFetchSettings fetch = StsFetchSettings.defaults().withPort(world.httpsPort());
         return start(domainToMxPattern, true, (config, dir) -> {
             config.mtaSts.enabled = true;
             config.mtaSts.trustStore = world.writeTrustPem(dir.resolve("test-ca.pem")).toString();
             config.dns.resolver = world.resolverSetting();
+            if (!overridesYaml.isEmpty()) {
+                Path overrides = java.nio.file.Files.writeString(dir.resolve("overrides.yaml"), overridesYaml);
+                config.overrides.file = overrides.toString();
+            }
         }, settings -> StsNetwork.open(settings, fetch));
     }
 

@@ -49,7 +49,7 @@ class MilterDowngradeProbeTest {
         EventLoops loops = EventLoops.create(1, true);
         ExecutorService decisions = Executors.newFixedThreadPool(2);
         try (ProbeFixture world = new ProbeFixture(dir);
-                DowngradeDetector detector = DowngradeDetector.start(world.settings().withWaitBudget(Duration.ofSeconds(8)),
+                DowngradeDetector detector = DowngradeDetector.start(world.settings().withWaitBudget(Duration.ofSeconds(30)), // never the deciding bound
                         Clock.systemUTC())) {
             world.dns.mx("stripped.test", 10, ProbeFixture.PLAIN).mx("secure.test", 10, ProbeFixture.GOOD)
                     .mx("testing.stripped.test", 10, ProbeFixture.PLAIN);

@@ -223,7 +223,7 @@ class MilterServerTest {
 
         RawClient(int port) throws IOException {
             socket = new Socket(InetAddress.getLoopbackAddress(), port);
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // a hang guard: replies may be slow on a loaded machine
             out = socket.getOutputStream();
             in = new DataInputStream(socket.getInputStream());
         }
@@ -273,7 +273,7 @@ class MilterServerTest {
             } catch (java.net.SocketException reset) {
                 return true;
             } finally {
-                socket.setSoTimeout(10_000);
+                socket.setSoTimeout(60_000);
             }
         }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.LocalOverride;
+import org.starttls.policyd.core.engine.OverridePolicy;
 import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.list.MxPattern;
@@ -102,6 +104,26 @@ class DowngradeDetectorTest {
         assertEquals(Verdict.NO_POLICY, decision.verdict());
         assertEquals(1, probes("testing.test"));
         assertEquals(DomainStatus.DOWNGRADE, detector.reportFor("testing.test", TESTING).status());
+    }
+
+    @Test
+    void aSecureOverrideIsProbedWithItsOwnPatternsAndANoneOverrideIsExempt() {
+        statuses.put("broken.test", DomainStatus.DOWNGRADE);
+        LocalOverride pinned = new LocalOverride("broken.test", OverridePolicy.SECURE, List.of(MxPattern.of("mx.pinned.test")),
+                "pinned", null, 1);
+        LocalOverride exempt = new LocalOverride("broken.test", OverridePolicy.NONE, List.of(), "exempt", null, 1);
+        List<TlsPolicy> probedWith = new java.util.ArrayList<>();
+        detector = new DowngradeDetector(settings(Duration.ofSeconds(10)), (domain, policy) -> {
+            probedWith.add(policy);
+            return tableProber.probe(domain, policy);
+        }, clock);
+
+        Decision deferred = detector.layer(domain -> Decision.override(domain, pinned)).decideAtReceipt("broken.test");
+        assertEquals(Verdict.DEFER_DOWNGRADE, deferred.verdict());
+        assertEquals(List.of(MxPattern.of("mx.pinned.test")), probedWith.get(0).mxs());
+        Decision kept = detector.layer(domain -> Decision.override(domain, exempt)).decideAtReceipt("broken.test");
+        assertEquals(Verdict.NO_POLICY, kept.verdict());
+        assertEquals(1, probedWith.size(), "an exempt domain is not probed");
     }
 
     @Test
@@ -253,7 +275,7 @@ class DowngradeDetectorTest {
     }
 
     private void awaitReport(String domain) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // a hang guard
         while (detector.reportFor(domain, ENFORCE) == null) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("no report for " + domain);

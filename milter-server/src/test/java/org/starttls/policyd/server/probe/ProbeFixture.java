@@ -35,6 +35,10 @@ public final class ProbeFixture implements AutoCloseable {
     public static final String WRONG_NAME = "wrongname.mx.test";
     public static final String GOOD = "good.mx.test";
     public static final String SILENT = "silent.mx.test";
+    /** Connect and per-command limit of {@link #settings()}: what the silent MX costs a probe. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** The whole probe of a domain: well above its MXes' command timeouts. */
+    public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
     public static final String CLOSED = "closed.mx.test";
     /** Answers like {@link #GOOD} (same certificate), but its name is outside the policy. */
     public static final String OUTSIDE = "mx.elsewhere.test";
@@ -79,11 +83,16 @@ public final class ProbeFixture implements AutoCloseable {
         return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet});
     }
 
-    /** Probe settings for this world: its port, short timeouts (a loaded machine still answers in time). */
+    /**
+     * Probe settings for this world: its port, and timeouts that only the silent MX is meant to hit.
+     * They are generous (a TLS handshake with a fake MX in the same JVM can take seconds at a load
+     * average of 20 on two cores), so a slow answer is never mistaken for a silent MX; the price is
+     * a few seconds per probe of the silent MX.
+     */
     public ProbeSettings settings() {
         return ProbeSettings.DISABLED.withEnabled(true).withPort(port).withResolver(dns.address())
                 .withTrustStore(trustStore).withEhloName("probe.client.test")
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10));
+                .withTimeouts(COMMAND_TIMEOUT, COMMAND_TIMEOUT, PROBE_TIMEOUT);
     }
 
     DomainProber prober() throws IOException {

@@ -64,10 +64,14 @@ class ProbingDaemonTest {
         config.probe.port = world.settings().port();
         config.probe.trustStore = world.settings().trustStore().toString();
         config.probe.ehloName = "probe.client.test";
-        config.probe.connectTimeoutSeconds = 2;
-        config.probe.commandTimeoutSeconds = 2;
-        config.probe.probeTimeoutSeconds = 10;
-        config.probe.waitMillis = 8_000; // a first RCPT waits for its probe (below the 10 s request limit)
+        config.probe.connectTimeoutSeconds = (int) ProbeFixture.COMMAND_TIMEOUT.toSeconds();
+        config.probe.commandTimeoutSeconds = (int) ProbeFixture.COMMAND_TIMEOUT.toSeconds();
+        config.probe.probeTimeoutSeconds = (int) ProbeFixture.PROBE_TIMEOUT.toSeconds();
+        // A first RCPT waits for its probe: far longer than any probe takes on a loaded machine, so
+        // the answer is the probe's, never the list's fallback at the end of the wait (hang guards,
+        // below the request limit as the configuration demands).
+        config.limits.requestTimeoutSeconds = 90;
+        config.probe.waitMillis = 60_000;
         return config;
     }
 
@@ -83,7 +87,7 @@ class ProbingDaemonTest {
         int port = daemon.servers().stream().filter(s -> s.name().equals(PolicyServiceServer.NAME)).findFirst()
                 .map(RunningServer::port).orElseThrow();
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(20_000);
+            socket.setSoTimeout(120_000);
             socket.getOutputStream().write(("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=" + recipient
                     + "\n\n").getBytes(US_ASCII));
             InputStream in = socket.getInputStream();

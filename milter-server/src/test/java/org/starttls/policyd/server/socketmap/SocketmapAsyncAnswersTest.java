@@ -305,7 +305,7 @@ class SocketmapAsyncAnswersTest {
     }
 
     private void waitForPending(int count) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // a hang guard
         while (answers.pending.size() < count && System.nanoTime() < until) {
             Thread.sleep(5);
         }

@@ -17,7 +17,7 @@ import java.time.Duration;
  * {@link SocketChannel}), with every read bounded in time.
  */
 public final class ChannelClient implements AutoCloseable {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30); // a hang guard, not a timing window
 
     private final SocketChannel channel;
     private final Selector selector;

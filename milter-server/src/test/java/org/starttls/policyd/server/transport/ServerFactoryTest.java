@@ -96,7 +96,7 @@ class ServerFactoryTest {
             assertAnswers(one); // now two has been idle the longest
             try (LineClient three = new LineClient(server.port())) {
                 assertAnswers(three);
-                assertTrue(two.closedWithin(5_000), "the longest-idle connection was closed for the newcomer");
+                assertTrue(two.closedWithin(30_000), "the longest-idle connection was closed for the newcomer");
                 assertAnswers(one);
                 assertAnswers(three);
                 assertEquals(2, server.openConnections());
@@ -130,12 +130,19 @@ class ServerFactoryTest {
         try (RunningServer server = start(TransportSettings.DEFAULTS.withMaxConnections(2));
                 LineClient one = new LineClient(server.port()); LineClient two = new LineClient(server.port())) {
             // One write each: a whole request (answered, so the server has read it) and the start of the next.
+            long started = System.nanoTime();
             one.send(netstring("sts example.com") + "15:sts exam");
             assertEquals(NOTFOUND, one.read(NOTFOUND.length()));
             two.send(netstring("sts example.com") + "15:sts exam");
             assertEquals(NOTFOUND, two.read(NOTFOUND.length()));
             try (LineClient three = new LineClient(server.port())) {
-                assertTrue(three.closedWithin(5_000), "no connection is idle: the newcomer is refused");
+                // Past the 1 s grace the server may rightly close one for the newcomer: on a machine so
+                // loaded that the setup took half of it, this cannot tell right from wrong (the frozen-
+                // clock ConnectionLimitHandlerTest proves the rule itself; this proves the wiring).
+                long setupNanos = System.nanoTime() - started;
+                assumeTrue(setupNanos < ConnectionLimitHandler.MAX_HALF_SENT_GRACE.toNanos() / 2,
+                        "the setup took " + TimeUnit.NANOSECONDS.toMillis(setupNanos) + " ms of the 1 s grace");
+                assertTrue(three.closedWithin(30_000), "no connection is idle: the newcomer is refused");
             }
             one.send("ple.com,");
             assertEquals(NOTFOUND, one.read(NOTFOUND.length()));
@@ -161,7 +168,7 @@ class ServerFactoryTest {
                 try (LineClient newcomer = new LineClient(server.port())) {
                     assertAnswers(newcomer);
                 }
-                assertTrue(stalled.get(0).closedWithin(5_000), "the oldest half-sent request made room");
+                assertTrue(stalled.get(0).closedWithin(30_000), "the oldest half-sent request made room");
             } finally {
                 for (LineClient client : stalled) {
                     client.close();
@@ -193,7 +200,7 @@ class ServerFactoryTest {
             postfix.send("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=a@example.com\n\n");
             assertTrue(asked.await(10, TimeUnit.SECONDS), "the request reached the decider");
             try (LineClient newcomer = new LineClient(server.port())) {
-                assertTrue(newcomer.closedWithin(5_000), "the only connection waits for its answer: refused");
+                assertTrue(newcomer.closedWithin(30_000), "the only connection waits for its answer: refused");
             }
             decide.countDown();
             assertEquals(dunno, postfix.read(dunno.length()));

@@ -16,9 +16,16 @@ import org.starttls.policyd.core.list.TlsPolicy;
  * @param source the source that decided
  * @param sts the MTA-STS policy the decision rests on when {@code source} is
  *     {@link DecisionSource#MTA_STS}, else null
+ * @param override the local override that decided when {@code source} is
+ *     {@link DecisionSource#OVERRIDE}, else null
  */
 public record Decision(Verdict verdict, String domain, TlsPolicy policy, String reason, DecisionSource source,
-        StsBasis sts) {
+        StsBasis sts, LocalOverride override) {
+    /** A decision of a source other than a local override. */
+    public Decision(Verdict verdict, String domain, TlsPolicy policy, String reason, DecisionSource source, StsBasis sts) {
+        this(verdict, domain, policy, reason, source, sts, null);
+    }
+
     public Decision {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(domain, "domain");
@@ -27,11 +34,21 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
         if ((sts != null) != (source == DecisionSource.MTA_STS && verdict != Verdict.TEMPFAIL)) {
             throw new IllegalArgumentException("an MTA-STS policy goes with an MTA-STS decision that is not a tempfail");
         }
-        if ((verdict == Verdict.DANE_ONLY || verdict == Verdict.DANE) != (source == DecisionSource.DANE
+        if ((override != null) != (source == DecisionSource.OVERRIDE)) {
+            throw new IllegalArgumentException("a local override goes with an override decision");
+        }
+        if (override != null) {
+            Verdict expected = override.policy().verdict();
+            if (verdict != expected && !(verdict == Verdict.DEFER_DOWNGRADE && expected == Verdict.REQUIRE_TLS)) {
+                throw new IllegalArgumentException("a " + override.policy().wireName() + " override cannot decide " + verdict);
+            }
+        } else if ((verdict == Verdict.DANE_ONLY || verdict == Verdict.DANE) != (source == DecisionSource.DANE
                 && verdict != Verdict.TEMPFAIL)) {
             throw new IllegalArgumentException("a DANE verdict goes with a DANE decision");
+        } else if (verdict == Verdict.ENCRYPT) {
+            throw new IllegalArgumentException("only a local override decides encrypt");
         }
-        if (verdict == Verdict.REQUIRE_TLS || verdict == Verdict.DEFER_DOWNGRADE) {
+        if ((verdict == Verdict.REQUIRE_TLS || verdict == Verdict.DEFER_DOWNGRADE) && override == null) {
             if (source == DecisionSource.LIST ? policy == null : sts == null) {
                 throw new IllegalArgumentException(verdict + " needs the policy it enforces");
             }
@@ -62,17 +79,26 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
         return new Decision(verdict, domain, policyOrNull, reason, DecisionSource.DANE, null);
     }
 
+    /**
+     * A local override decides: its policy, whatever the sources say (they are not asked). The
+     * list's policy is not carried: {@code policyctl lookup} shows it beside.
+     */
+    public static Decision override(String domain, LocalOverride override) {
+        return new Decision(override.policy().verdict(), domain, null, override.describe(), DecisionSource.OVERRIDE,
+                null, override);
+    }
+
     /** The same destination, now known to be under a downgrade (from the probe, a later stage). */
     public Decision underDowngrade(String why) {
         if (verdict != Verdict.REQUIRE_TLS) {
             throw new IllegalStateException("only an enforced domain can be deferred for a downgrade");
         }
-        return new Decision(Verdict.DEFER_DOWNGRADE, domain, policy, why, source, sts);
+        return new Decision(Verdict.DEFER_DOWNGRADE, domain, policy, why, source, sts, override);
     }
 
     /** The same decision, said to come from {@code by} with another reason (the list, or no source). */
     Decision from(DecisionSource by, String why) {
-        return new Decision(verdict, domain, policy, why, by, sts);
+        return new Decision(verdict, domain, policy, why, by, sts, override);
     }
 
     /** Whether the list names this domain at all (whatever the verdict and whichever source decided). */
@@ -85,8 +111,14 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
         return policy == null ? null : policy.mode();
     }
 
-    /** The mode of the policy that decided, as its source spells it ({@code enforce}, {@code testing}, {@code none}), or null. */
+    /**
+     * The mode of the policy that decided, as its source spells it ({@code enforce}, {@code testing},
+     * {@code none}; {@code override-secure}, {@code override-encrypt} for a local override), or null.
+     */
     public String decidingMode() {
+        if (override != null) {
+            return "override-" + override.policy().wireName();
+        }
         if (source == DecisionSource.MTA_STS && sts != null) {
             return sts.policy().mode().wireName();
         }

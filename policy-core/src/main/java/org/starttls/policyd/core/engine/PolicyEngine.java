@@ -110,10 +110,21 @@ public final class PolicyEngine {
         } catch (InvalidNameException e) {
             return decide(domainText);
         }
-        Decision byList = decideNormalized(domain);
+        return decideNormalized(domain, sts);
+    }
+
+    /** As {@link #decide(String, StsEvidence)} for a name a door has normalised already (once for all its sources). */
+    public Decision decide(DomainName domain, StsEvidence sts) {
+        return decideNormalized(domain.asString(), Objects.requireNonNull(sts, "sts"));
+    }
+
+    private Decision decideNormalized(String domain, StsEvidence sts) {
         if (sts instanceof StsEvidence.Policy known) {
-            return byStsPolicy(byList, known);
+            // The policy decides alone: the list is only looked up to show beside it, not decided.
+            VerifiedList list = active.get();
+            return byStsPolicy(domain, list == null ? null : list.list().lookup(domain), known);
         }
+        Decision byList = decideNormalized(domain);
         String stsSays = describe(sts);
         if (byList.listed() || byList.verdict() == Verdict.TEMPFAIL) {
             return byList.from(byList.source(), byList.reason() + "; MTA-STS: " + stsSays);
@@ -153,28 +164,30 @@ public final class PolicyEngine {
                 return Decision.dane(Verdict.TEMPFAIL, domain, listed, "DANE: " + dane.reason() + "; try again later");
             case NO_DANE:
             default:
-                Decision later = decide(domain, sts);
+                Decision later = decideNormalized(domain, sts);
                 return later.from(later.source(), later.reason() + "; DANE: " + dane.reason());
         }
     }
 
-    private Decision byStsPolicy(Decision byList, StsEvidence.Policy known) {
+    private Decision byStsPolicy(String domain, TlsPolicy listed, StsEvidence.Policy known) {
         StsBasis basis = known.basis();
-        String about = "MTA-STS policy of " + basis.policyDomain() + " (id " + basis.id() + ", " + known.how() + ")";
         switch (basis.policy().mode()) {
             case ENFORCE:
-                return new Decision(Verdict.REQUIRE_TLS, byList.domain(), byList.policy(), about + " in enforce mode",
+                return new Decision(Verdict.REQUIRE_TLS, domain, listed, basis.reason(known.how(), " in enforce mode"),
                         DecisionSource.MTA_STS, basis);
             case TESTING:
                 return settings.testingDomains() == TestingDomains.ENFORCE
-                        ? new Decision(Verdict.REQUIRE_TLS, byList.domain(), byList.policy(),
-                                about + " in testing mode, enforced by the early-adopter setting", DecisionSource.MTA_STS, basis)
-                        : new Decision(Verdict.NO_POLICY, byList.domain(), byList.policy(),
-                                about + " in testing mode; testing domains are not enforced", DecisionSource.MTA_STS, basis);
+                        ? new Decision(Verdict.REQUIRE_TLS, domain, listed,
+                                basis.reason(known.how(), " in testing mode, enforced by the early-adopter setting"),
+                                DecisionSource.MTA_STS, basis)
+                        : new Decision(Verdict.NO_POLICY, domain, listed,
+                                basis.reason(known.how(), " in testing mode; testing domains are not enforced"),
+                                DecisionSource.MTA_STS, basis);
             case NONE:
             default:
-                return new Decision(Verdict.NO_POLICY, byList.domain(), byList.policy(),
-                        about + " in mode none: the domain withdrew its policy", DecisionSource.MTA_STS, basis);
+                return new Decision(Verdict.NO_POLICY, domain, listed,
+                        basis.reason(known.how(), " in mode none: the domain withdrew its policy"), DecisionSource.MTA_STS,
+                        basis);
         }
     }
 

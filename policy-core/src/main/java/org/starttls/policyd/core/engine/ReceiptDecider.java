@@ -14,4 +14,19 @@ public interface ReceiptDecider {
     static ReceiptDecider listOnly(PolicyEngine engine) {
         return engine::decide;
     }
+
+    /**
+     * {@code sources} with the local overrides consulted first: an overridden domain is decided at
+     * once, without waiting for MTA-STS ({@code none} exempts it, a {@code secure} override
+     * protects it as a listed enforced domain is, {@code encrypt} is tagged).
+     */
+    static ReceiptDecider withOverrides(Overrides overrides, java.time.Clock clock, ReceiptDecider sources) {
+        if (overrides.isEmpty()) {
+            return sources;
+        }
+        return domain -> {
+            Decision overridden = overrides.decide(domain, clock.instant());
+            return overridden != null ? overridden : sources.decideAtReceipt(domain);
+        };
+    }
 }

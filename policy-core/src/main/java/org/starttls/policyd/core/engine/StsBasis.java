@@ -1,20 +1,96 @@
 package org.starttls.policyd.core.engine;
 
 import java.util.Objects;
+import java.util.function.Function;
 import org.starttls.policyd.core.sts.StsPolicy;
 
 /**
  * The MTA-STS policy a decision rests on: what an answer needs to enforce it (the MX patterns) and
  * to report on it (the policy domain and the policy's lines for TLSRPT).
  *
- * @param policyDomain the normalised ASCII domain that published the policy
- * @param id the TXT record's {@code id} the policy was fetched under
- * @param policy the valid policy
+ * <p>A value (equal when its three parts are) that also keeps one rendering of itself: the door
+ * that turns it into answer text renders a cached policy once, not per request
+ * ({@link #rendering}). The cache builds one basis per cached entry, so a policy fetched under a
+ * new {@code id} is a new basis and is rendered anew.
  */
-public record StsBasis(String policyDomain, String id, StsPolicy policy) {
-    public StsBasis {
-        Objects.requireNonNull(policyDomain, "policyDomain");
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(policy, "policy");
+public final class StsBasis {
+    private final String policyDomain;
+    private final String id;
+    private final StsPolicy policy;
+    /** What {@link #rendering} made, or null; written at most a few times (racing threads make equal values). */
+    private volatile Object rendering;
+    /** The last reason {@link #reason} made. */
+    private volatile Reason reason;
+
+    /**
+     * @param policyDomain the normalised ASCII domain that published the policy
+     * @param id the TXT record's {@code id} the policy was fetched under
+     * @param policy the valid policy
+     */
+    public StsBasis(String policyDomain, String id, StsPolicy policy) {
+        this.policyDomain = Objects.requireNonNull(policyDomain, "policyDomain");
+        this.id = Objects.requireNonNull(id, "id");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    public String policyDomain() {
+        return policyDomain;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public StsPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * The rendering of this basis that {@code render} makes, made on first use and kept: it depends
+     * on nothing but this immutable basis. One kind of rendering per basis ({@code type}); asking
+     * for another kind renders again and keeps the newer.
+     */
+    public <T> T rendering(Class<T> type, Function<? super StsBasis, ? extends T> render) {
+        Object kept = rendering;
+        if (type.isInstance(kept)) {
+            return type.cast(kept);
+        }
+        T made = Objects.requireNonNull(render.apply(this), "rendering");
+        rendering = made;
+        return made;
+    }
+
+    /**
+     * The engine's reason for a decision resting on this basis: {@code MTA-STS policy of D (id X,
+     * how)} then {@code outcome}. The last one asked is kept, since a cached policy is decided the
+     * same way on every request.
+     */
+    String reason(String how, String outcome) {
+        Reason kept = reason;
+        if (kept != null && kept.how.equals(how) && kept.outcome.equals(outcome)) {
+            return kept.text;
+        }
+        String text = "MTA-STS policy of " + policyDomain + " (id " + id + ", " + how + ")" + outcome;
+        reason = new Reason(how, outcome, text);
+        return text;
+    }
+
+    private record Reason(String how, String outcome, String text) {
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StsBasis that && policyDomain.equals(that.policyDomain) && id.equals(that.id)
+                && policy.equals(that.policy);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(policyDomain, id, policy);
+    }
+
+    @Override
+    public String toString() {
+        return "StsBasis[policyDomain=" + policyDomain + ", id=" + id + ", policy=" + policy + "]";
     }
 }

@@ -13,5 +13,7 @@ public enum Verdict {
     /** Every MX host has validated, usable TLSA records: Postfix verifies DANE itself (socketmap: {@code OK dane-only}). */
     DANE_ONLY,
     /** DANE applies to some MX hosts: Postfix decides per host (socketmap: {@code OK dane}). */
-    DANE
+    DANE,
+    /** TLS required, the certificate not verified: only a local override says so (socketmap: {@code OK encrypt}). */
+    ENCRYPT
 }

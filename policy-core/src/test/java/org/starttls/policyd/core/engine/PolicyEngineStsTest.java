@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.starttls.policyd.core.VerifiedList;
+import org.starttls.policyd.core.list.DomainName;
 import org.starttls.policyd.core.list.PreloadListParser;
 import org.starttls.policyd.core.signature.SignatureInfo;
 import org.starttls.policyd.core.sts.StsPolicy;
@@ -106,6 +107,9 @@ class PolicyEngineStsTest {
         assertEquals(list == ListState.ENFORCE_LISTED || list == ListState.TESTING_LISTED
                 || list == ListState.EXPIRED_ENFORCE_LISTED || list == ListState.EXPIRED_TEMPFAIL_LISTED,
                 decision.listed());
+        // A door that normalised the name itself gets the very same decision, reason included.
+        assertEquals(decision, engine(list, enforceTesting).decide(DomainName.of(domain.toUpperCase(java.util.Locale.ROOT)),
+                evidence(sts, domain)));
     }
 
     @Test
