@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.starttls.policyd.core.dane.DnssecSecurity;
@@ -56,7 +57,8 @@ import org.xbill.DNS.WireParseException;
  * {@code BOGUS}.
  *
  * <p>Every method returns at once; the future completes normally, never exceptionally, within the
- * lookup's timeout. It completes on a dnsjava or JDK timer thread: continuations must not block.
+ * lookup's timeout. It completes on dnsjava's I/O thread or a JDK timer thread: continuations must
+ * not block.
  * Truncated UDP answers are retried over TCP by dnsjava. There is no cache here: callers cache
  * what they decide, and the resolver caches the DNS.
  */
@@ -65,6 +67,13 @@ public final class DnsClient {
     public static final int MAX_CNAMES = 8;
     /** The EDNS payload size DNS flag day 2020 recommends; larger answers come over TCP. */
     static final int EDNS_PAYLOAD_BYTES = 1232;
+    /**
+     * Where dnsjava parses a response and completes its future: on its own I/O thread, at once.
+     * Its default, the common fork-join pool, is one more thread hand-off per response (three for a
+     * first MTA-STS contact) on the path of every lookup; what runs after it here is short and never
+     * blocks, as this class requires of its callers.
+     */
+    private static final Executor ON_DNSJAVA_THREAD = Runnable::run;
 
     private final Resolver resolver;
     private final Duration timeout;
@@ -267,7 +276,7 @@ public final class DnsClient {
             end = at;
             CompletableFuture<Message> response;
             try {
-                response = resolver.sendAsync(query(at)).toCompletableFuture();
+                response = resolver.sendAsync(query(at), ON_DNSJAVA_THREAD).toCompletableFuture();
             } catch (RuntimeException e) {
                 return CompletableFuture.completedFuture(failure(e));
             }

@@ -102,7 +102,10 @@ final class StsCacheFile implements CacheEntryFormat<CachedStsPolicy> {
             if (!(result instanceof StsPolicyResult.Valid valid)) {
                 return null;
             }
-            return new CachedStsPolicy(domain, id, valid.policy(), Instant.parse(fetched), Instant.parse(checked));
+            Instant fetchedAt = Instant.parse(fetched);
+            // Fetched and not re-checked since (the usual case): one Instant, not two equal ones.
+            Instant checkedAt = checked.equals(fetched) ? fetchedAt : Instant.parse(checked);
+            return new CachedStsPolicy(domain, id, valid.policy(), fetchedAt, checkedAt);
         } catch (IllegalArgumentException | DateTimeException e) {
             return null;
         }

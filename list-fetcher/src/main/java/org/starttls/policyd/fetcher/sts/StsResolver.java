@@ -2,6 +2,7 @@ package org.starttls.policyd.fetcher.sts;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Interner;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,7 +67,8 @@ import org.starttls.policyd.fetcher.cachefile.JsonCacheFile;
  *   <li><b>Bounded, persisted.</b> At most {@link StsSettings#maxEntries()} policies; with a
  *       cache file the policies are written a while after they change ({@link CacheFileWriter},
  *       never on a caller's thread) and read back at construction, so a restart needs no network
- *       for the domains already cached.</li>
+ *       for the domains already cached. Equal policies of different domains (a hosting
+ *       provider's) are held once.</li>
  * </ul>
  *
  * Domains are passed normalised (ASCII, lower case, no trailing dot), as the doors have them.
@@ -91,6 +93,11 @@ public final class StsResolver implements StsLookup, AutoCloseable {
     private final Cache<String, Remembered> remembered;
     private final Map<String, Flight> flights = new ConcurrentHashMap<>();
     private final CacheFileWriter<CachedStsPolicy> writer;
+    /**
+     * Equal policies held once: a hosting provider serves the same policy file for thousands of
+     * domains. Weak, so a policy no entry uses any more is forgotten.
+     */
+    private final Interner<StsPolicy> samePolicies = Interner.newWeakInterner();
 
     /**
      * @param cacheFile where the cache persists ({@code STATE_DIR/}{@value #CACHE_FILE_NAME}), read
@@ -136,7 +143,9 @@ public final class StsResolver implements StsLookup, AutoCloseable {
 
     private void load(JsonCacheFile<CachedStsPolicy> file) {
         List<CachedStsPolicy> loaded = file.read(clock.instant());
-        for (CachedStsPolicy policy : loaded) {
+        for (CachedStsPolicy read : loaded) {
+            CachedStsPolicy policy = new CachedStsPolicy(read.domain(), read.id(), samePolicies.intern(read.policy()),
+                    read.fetchedAt(), read.checkedAt());
             cache.put(policy.domain(), CacheEntry.of(policy, settings, random, false));
         }
         if (!loaded.isEmpty()) {
@@ -368,7 +377,7 @@ public final class StsResolver implements StsLookup, AutoCloseable {
             failed(domain, flight, prior, StsFailure.SYNTAX, "invalid policy: " + invalid.detail());
             return;
         }
-        StsPolicy policy = ((StsPolicyResult.Valid) result).policy();
+        StsPolicy policy = samePolicies.intern(((StsPolicyResult.Valid) result).policy());
         Instant now = clock.instant();
         CachedStsPolicy fresh = new CachedStsPolicy(domain, id, policy, now, now);
         if (prior != null) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.core.sts.StsMode;
+import org.starttls.policyd.core.sts.StsMxPattern;
 import org.starttls.policyd.core.sts.StsRecordRefusal;
 import org.starttls.policyd.core.testing.MutableClock;
 import org.starttls.policyd.fetcher.sts.StsOutcome.Freshness;
@@ -78,6 +79,28 @@ class StsResolverTest {
         assertEquals(2, events.hits.get());
         assertEquals(Optional.of(fetched.policy()), resolver.cached(DOMAIN));
         assertEquals(1, resolver.size());
+    }
+
+    @Test
+    void domainsServingTheSamePolicyShareOneCopyOfIt() {
+        records.id("a.example", "one");
+        records.id("b.example", "two");
+        records.id("c.example", "one");
+        policies.serve("a.example", "enforce", WEEK, "mx.provider.example");
+        policies.serve("b.example", "enforce", WEEK, "mx.provider.example");
+        policies.serve("c.example", "enforce", WEEK, "mx2.provider.example");
+        StsResolver resolver = resolver();
+        for (String domain : new String[] {"a.example", "b.example", "c.example"}) {
+            known(resolver.resolve(domain), Freshness.FETCHED);
+        }
+
+        CachedStsPolicy a = resolver.cached("a.example").orElseThrow();
+        CachedStsPolicy b = resolver.cached("b.example").orElseThrow();
+        CachedStsPolicy c = resolver.cached("c.example").orElseThrow();
+        assertSame(a.policy(), b.policy(), "equal policies are one object");
+        assertEquals("two", b.id(), "each domain keeps its own id");
+        assertFalse(a.policy().equals(c.policy()));
+        assertEquals(List.of("mx2.provider.example"), c.policy().mx().stream().map(StsMxPattern::toStsForm).toList());
     }
 
     @Test

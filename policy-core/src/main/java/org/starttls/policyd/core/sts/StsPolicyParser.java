@@ -98,7 +98,7 @@ public final class StsPolicyParser {
             if (Ascii.isBlank(line.text())) {
                 return;
             }
-            lines.add(line.text());
+            lines.add(CommonLines.shared(line.text()));
             int colon = line.text().indexOf(':');
             if (colon < 0) {
                 warnings.add("line " + line.number() + " " + Excerpt.of(line.text()) + " is not key: value; ignored");
