@@ -30,11 +30,17 @@ public final class DaneWaiter {
         this.timers = Objects.requireNonNull(timers, "timers");
     }
 
+    /** Whether DANE can decide anything now (the resolver validates, or may); false: every verdict is "no DANE". */
+    public boolean applies() {
+        return lookup.applies();
+    }
+
     /** DANE's verdict for a normalised domain within {@code budget}; never completes exceptionally. */
     public CompletionStage<DaneVerdict> verdict(String domain, Duration budget) {
         CompletableFuture<DaneVerdict> answer = lookup.verdict(domain);
         if (answer.isDone()) {
-            return CompletableFuture.completedFuture(now(answer));
+            // A cached verdict: the lookup's own completed future, no copy per request.
+            return answer.isCompletedExceptionally() ? CompletableFuture.completedFuture(broken()) : answer;
         }
         CompletableFuture<DaneVerdict> result = new CompletableFuture<>();
         ScheduledFuture<?> timer;
@@ -49,14 +55,6 @@ public final class DaneWaiter {
             result.complete(error == null ? value : broken());
         });
         return result;
-    }
-
-    private static DaneVerdict now(CompletableFuture<DaneVerdict> done) {
-        try {
-            return done.join();
-        } catch (RuntimeException e) {
-            return broken();
-        }
     }
 
     /** The resolver's futures complete normally by contract; should one not, the safe answer is TEMP. */

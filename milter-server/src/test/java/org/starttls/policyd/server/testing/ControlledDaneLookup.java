@@ -15,6 +15,7 @@ import org.starttls.policyd.server.dane.DaneLookup;
 public final class ControlledDaneLookup implements DaneLookup {
     private final Map<String, CompletableFuture<DaneVerdict>> verdicts = new ConcurrentHashMap<>();
     private final AtomicInteger asked = new AtomicInteger();
+    private volatile boolean applies = true;
 
     /** The verdict of {@code domain}, pending until the test completes it. */
     public CompletableFuture<DaneVerdict> pending(String domain) {
@@ -25,6 +26,17 @@ public final class ControlledDaneLookup implements DaneLookup {
     public ControlledDaneLookup answer(String domain, DaneVerdict.Kind kind) {
         pending(domain).complete(verdict(kind));
         return this;
+    }
+
+    /** From now on DANE does not apply (as with a resolver that answers without validating). */
+    public ControlledDaneLookup notApplying() {
+        applies = false;
+        return this;
+    }
+
+    @Override
+    public boolean applies() {
+        return applies;
     }
 
     public static DaneVerdict verdict(DaneVerdict.Kind kind) {
