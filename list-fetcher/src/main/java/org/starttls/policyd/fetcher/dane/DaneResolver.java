@@ -130,7 +130,12 @@ public final class DaneResolver {
         }
     }
 
-    private record Cached(DaneAnswer answer, Instant lookedUp, Instant refreshAfter, Instant expires) {}
+    /** @param refreshAfterMillis {@code refreshAfter} in epoch milliseconds, for {@link #freshVerdict}'s check without an Instant */
+    private record Cached(DaneAnswer answer, Instant lookedUp, Instant refreshAfter, Instant expires, long refreshAfterMillis) {
+        Cached(DaneAnswer answer, Instant lookedUp, Instant refreshAfter, Instant expires) {
+            this(answer, lookedUp, refreshAfter, expires, refreshAfter.toEpochMilli());
+        }
+    }
 
     /** The answer every domain gets while {@code status} (a resolver that answered without validating) holds. */
     private record NotApplying(ValidationStatus status, DaneAnswer answer) {}
@@ -220,6 +225,20 @@ public final class DaneResolver {
             return CompletableFuture.completedFuture(cached.answer());
         }
         return flight(domain);
+    }
+
+    /**
+     * The verdict for a normalised domain when it is known with no work at all: the resolver
+     * validates and the domain's cached answer is not yet due for a refresh. Else null, and
+     * {@link #resolve} decides (a lookup, a refresh, a resolver that does not answer...). Allocates
+     * nothing: the socketmap door's path for a cached domain.
+     */
+    public DaneVerdict freshVerdict(String domain) {
+        if (!validation.get().validates()) {
+            return null;
+        }
+        Cached cached = cache.get(domain);
+        return cached != null && clock.millis() < cached.refreshAfterMillis() ? cached.answer().verdict() : null;
     }
 
     /** The one "no DANE" answer for {@code status}, made when a check first returns it (its time is then). */

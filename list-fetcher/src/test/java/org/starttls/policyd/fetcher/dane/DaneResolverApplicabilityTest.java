@@ -3,6 +3,7 @@ package org.starttls.policyd.fetcher.dane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,7 @@ class DaneResolverApplicabilityTest {
             assertFalse(resolver.recheck().join().validates());
 
             assertFalse(resolver.appliesNow());
+            assertNull(resolver.freshVerdict("all.test"));
             DaneResolver.DaneAnswer first = resolver.resolve("all.test").join();
             assertEquals(Kind.NO_DANE, first.verdict().kind());
             assertTrue(first.verdict().reason().startsWith("DANE does not apply: "), first.verdict().reason());
@@ -71,7 +73,13 @@ class DaneResolverApplicabilityTest {
             assertTrue(resolver.recheck().join().validates());
 
             assertTrue(resolver.appliesNow());
-            assertEquals(Kind.DANE_ONLY, resolver.resolve("all.test").join().verdict().kind());
+            assertNull(resolver.freshVerdict("all.test"), "nothing cached yet");
+            DaneVerdict looked = resolver.resolve("all.test").join().verdict();
+            assertEquals(Kind.DANE_ONLY, looked.kind());
+
+            assertSame(looked, resolver.freshVerdict("all.test"), "cached and fresh: known without a future");
+            clock.advance(DaneResolver.MAX_TTL);
+            assertNull(resolver.freshVerdict("all.test"), "due for a refresh (or expired): resolve decides");
         }
     }
 

@@ -22,6 +22,14 @@ public interface DaneLookup {
         return true;
     }
 
+    /**
+     * The verdict when it is known now with no work and no allocation (cached, not due for a
+     * refresh), else null: {@link #verdict} then answers. Null unless an implementation knows better.
+     */
+    default DaneVerdict knownNow(String domain) {
+        return null;
+    }
+
     /** The resolver's verdicts (a completed future stays completed, so a cached answer is still answered at once). */
     static DaneLookup of(DaneResolver resolver) {
         Objects.requireNonNull(resolver, "resolver");
@@ -29,6 +37,11 @@ public interface DaneLookup {
             @Override
             public CompletableFuture<DaneVerdict> verdict(String domain) {
                 return resolver.resolve(domain).thenApply(DaneResolver.DaneAnswer::verdict);
+            }
+
+            @Override
+            public DaneVerdict knownNow(String domain) {
+                return resolver.freshVerdict(domain);
             }
 
             @Override

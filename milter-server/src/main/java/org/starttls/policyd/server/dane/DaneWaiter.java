@@ -35,6 +35,11 @@ public final class DaneWaiter {
         return lookup.applies();
     }
 
+    /** The verdict for a normalised domain when known now without work (cached, fresh), else null: ask {@link #verdict}. */
+    public DaneVerdict knownNow(String domain) {
+        return lookup.knownNow(domain);
+    }
+
     /** DANE's verdict for a normalised domain within {@code budget}; never completes exceptionally. */
     public CompletionStage<DaneVerdict> verdict(String domain, Duration budget) {
         CompletableFuture<DaneVerdict> answer = lookup.verdict(domain);

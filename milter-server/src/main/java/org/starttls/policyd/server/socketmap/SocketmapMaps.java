@@ -146,13 +146,21 @@ public final class SocketmapMaps {
         }
         String daneDomain = name.asString();
         MapView view = view(mapName);
+        DaneVerdict known = dane.knownNow(daneDomain);
+        if (known != null) {
+            // Cached and fresh, known without a future: the door's common case for a DANE domain.
+            if (known.kind() == DaneVerdict.Kind.NO_DANE && !explainDane) {
+                return decideWithoutDane(mapName, domain, name);
+            }
+            return withDane(view, daneDomain, known, explainDane, () -> decideWithoutDane(mapName, domain, name));
+        }
         CompletableFuture<DaneVerdict> verdict = dane.verdict(daneDomain, view.settings.stsWait()).toCompletableFuture();
         if (verdict.isDone()) {
             // A cached verdict: MTA-STS is asked only when DANE has nothing to say.
             return withDane(view, daneDomain, verdict.join(), explainDane, () -> decideWithoutDane(mapName, domain, name));
         }
         CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain, name);
-        return verdict.thenCompose(known -> withDane(view, daneDomain, known, explainDane, () -> withoutDane));
+        return verdict.thenCompose(later -> withDane(view, daneDomain, later, explainDane, () -> withoutDane));
     }
 
     /**

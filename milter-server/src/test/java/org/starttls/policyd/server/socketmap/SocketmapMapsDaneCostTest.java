@@ -97,6 +97,18 @@ class SocketmapMapsDaneCostTest {
     }
 
     @Test
+    void aVerdictKnownNowDecidesWithoutAFuture() {
+        dane.knownNow("gmail.com", DaneVerdict.Kind.NO_DANE).knownNow("example.org", DaneVerdict.Kind.DANE_ONLY);
+
+        assertEquals(wire(withoutDane, "gmail.com"), wire(withDane, "gmail.com"));
+        assertEquals(now(withoutDane, "gmail.com", false), now(withDane, "gmail.com", false));
+        assertEquals(now(withoutDane, "gmail.com", false).reason() + "; DANE: the test says NO_DANE",
+                now(withDane, "gmail.com", true).reason());
+        assertEquals("OK dane-only", wire(withDane, "example.org"));
+        assertEquals(0, dane.asked(), "a verdict known now was asked for again");
+    }
+
+    @Test
     void daneStillDecidesWhenItApplies() {
         dane.answer("gmail.com", DaneVerdict.Kind.DANE_ONLY).answer("example.org", DaneVerdict.Kind.TEMP);
 

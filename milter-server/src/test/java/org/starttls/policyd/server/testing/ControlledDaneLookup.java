@@ -16,6 +16,7 @@ public final class ControlledDaneLookup implements DaneLookup {
     private final Map<String, CompletableFuture<DaneVerdict>> verdicts = new ConcurrentHashMap<>();
     private final AtomicInteger asked = new AtomicInteger();
     private volatile boolean applies = true;
+    private final Map<String, DaneVerdict> knownNow = new ConcurrentHashMap<>();
 
     /** The verdict of {@code domain}, pending until the test completes it. */
     public CompletableFuture<DaneVerdict> pending(String domain) {
@@ -32,6 +33,17 @@ public final class ControlledDaneLookup implements DaneLookup {
     public ControlledDaneLookup notApplying() {
         applies = false;
         return this;
+    }
+
+    /** {@code domain} is known to be {@code kind} without asking ({@link #knownNow}: cached and fresh). */
+    public ControlledDaneLookup knownNow(String domain, DaneVerdict.Kind kind) {
+        knownNow.put(domain, verdict(kind));
+        return this;
+    }
+
+    @Override
+    public DaneVerdict knownNow(String domain) {
+        return knownNow.get(domain);
     }
 
     @Override
