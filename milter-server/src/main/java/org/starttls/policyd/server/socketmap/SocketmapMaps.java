@@ -136,12 +136,13 @@ public final class SocketmapMaps {
 
     /** @param explainDane whether a decision DANE left to the others says so in its reason */
     private CompletionStage<Decision> decide(String mapName, String domain, boolean explainDane) {
+        // DANE not applying now (the resolver answers without validating) would say "no DANE" for
+        // every domain: the door does not ask it (docs/dane.md); policyctl lookup asks, for its reason.
+        boolean askDane = dane != null && !SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)
+                && (explainDane || dane.applies());
         // Normalised once here for every source that needs the name (DANE, MTA-STS, the engine).
-        DomainName name = dane == null && sts == null ? null : nameOrNull(domain);
-        if (dane == null || name == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)
-                || (!explainDane && !dane.applies())) {
-            // DANE does not apply now (the resolver answers without validating): its verdict would be
-            // "no DANE" for every domain, so the door does not ask it (docs/dane.md).
+        DomainName name = !askDane && sts == null ? null : nameOrNull(domain);
+        if (!askDane || name == null) {
             return decideWithoutDane(mapName, domain, name);
         }
         String daneDomain = name.asString();
