@@ -28,6 +28,13 @@ public final class ExitCodes {
     public static final int DOCTOR_WARNINGS = org.starttls.policyd.server.receiving.ReceivingChecks.WARNINGS;
     /** doctor, tls-setup, sts publish --check: at least one check failed (no STARTTLS, a wrong-name certificate...). */
     public static final int DOCTOR_FAILURES = org.starttls.policyd.server.receiving.ReceivingChecks.FAILURES;
+    /**
+     * check: every domain is eligible for testing at least, some only for testing (the same code as
+     * the receiving checks' "warnings only").
+     */
+    public static final int TESTING_ONLY = DOCTOR_WARNINGS;
+    /** check: at least one domain is not eligible for a list (the same code as "a check failed"). */
+    public static final int NOT_ELIGIBLE = DOCTOR_FAILURES;
     /** An unexpected internal error: a bug. */
     public static final int INTERNAL = 70;
     /** A file could not be read or written (an unwritable --output, a missing directory): sysexits' EX_IOERR. */

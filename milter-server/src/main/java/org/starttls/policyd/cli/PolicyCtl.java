@@ -15,7 +15,7 @@ import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|keygen|list|doctor|tls-setup|sts ...}. */
+/** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|check|keygen|list|doctor|tls-setup|sts ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = {"Inspect and manage the STARTTLS preload list used by policyd.",
             "Every subcommand but keygen and list reads policyd's configuration (--config, default "
@@ -26,16 +26,19 @@ import picocli.CommandLine.Command;
         exitCodeList = {
             "0:Success.",
             "1:Some arguments could not be answered (e.g. not a domain name); the rest were. "
-                + "status: the daemon answered with warnings. export: the list expired, so the table enforces nothing.",
+                + "status: the daemon answered with warnings. export: the list expired, so the table enforces nothing. "
+                + "list build: some domains were not eligible and were left out.",
             "2:Invalid command line.",
             "3:Refused, nothing changed: the list could not be read or did not verify, an update was refused, "
                 + "or the daemon refused a reload's configuration or list. keygen: a key file exists. "
-                + "list sign: the list or the key cannot be used.",
+                + "list sign: the list or the key cannot be used. list build: no domain is eligible.",
             "4:The running daemon could not be reached.",
             "5:probe: a domain is under a downgrade.",
             "6:probe: a domain could not be judged (DNS failed or no MX reachable); none is under a downgrade. "
-                + "doctor, tls-setup, sts check (sts publish --check): warnings only.",
-            "7:doctor, tls-setup, sts check (sts publish --check): at least one check failed.",
+                + "doctor, tls-setup, sts check (sts publish --check): warnings only. check: some domains are "
+                + "eligible for testing only.",
+            "7:doctor, tls-setup, sts check (sts publish --check): at least one check failed. check: a domain is "
+                + "not eligible.",
             "70:Internal error (a bug: please report it).",
             "74:A file could not be read or written (e.g. an unwritable --output); the path and reason are printed.",
             "78:The configuration file is missing or invalid (--config, or the default file)."},
@@ -85,6 +88,7 @@ public final class PolicyCtl {
         cli.addSubcommand(new ReloadCommand());
         cli.addSubcommand(ExportCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new ProbeCommand(clock));
+        cli.addSubcommand(new CheckCommand(clock));
         cli.addSubcommand(new KeygenCommand(clock));
         cli.addSubcommand(ListCommand.withSubcommands(clock, factory));
         cli.addSubcommand(new DoctorCommand(clock));

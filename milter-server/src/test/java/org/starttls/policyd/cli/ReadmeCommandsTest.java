@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** README's policyctl synopsis names every subcommand policyctl has, and the publishing commands' options. */
+/** README's policyctl synopsis names every subcommand policyctl has, and the publishing commands' options (check included). */
 class ReadmeCommandsTest {
     private static final Path README = Path.of("..", "README.md");
 
@@ -28,10 +28,12 @@ class ReadmeCommandsTest {
     void thePublishingCommandsListEveryOption() throws Exception {
         List<String> lines = Files.readAllLines(README);
         CommandLine policyctl = PolicyCtl.commandLine(Clock.systemUTC());
+        CommandLine list = policyctl.getSubcommands().get("list");
         for (Map.Entry<String, CommandLine> entry : Map.of("policyctl keygen", policyctl.getSubcommands().get("keygen"),
-                "policyctl list sign", policyctl.getSubcommands().get("list").getSubcommands().get("sign")).entrySet()) {
-            String synopsis = lines.stream().filter(line -> line.startsWith(entry.getKey() + " ")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no synopsis for " + entry.getKey()));
+                "policyctl list sign", list.getSubcommands().get("sign"),
+                "policyctl list build", list.getSubcommands().get("build"),
+                "policyctl check", policyctl.getSubcommands().get("check")).entrySet()) {
+            String synopsis = synopsis(lines, entry.getKey());
             for (OptionSpec option : entry.getValue().getCommandSpec().options()) {
                 if (option.usageHelp() || option.versionHelp()) {
                     continue;
@@ -40,6 +42,24 @@ class ReadmeCommandsTest {
                         + option.longestName() + " in: " + synopsis);
             }
         }
+    }
+
+    /** The synopsis line of {@code command} and the indented lines that continue it. */
+    private static String synopsis(List<String> lines, String command) {
+        int first = -1;
+        for (int i = 0; i < lines.size() && first < 0; i++) {
+            if (lines.get(i).startsWith(command + " ")) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            throw new AssertionError("no synopsis for " + command);
+        }
+        StringBuilder synopsis = new StringBuilder(lines.get(first));
+        for (int i = first + 1; i < lines.size() && lines.get(i).startsWith(" "); i++) {
+            synopsis.append(' ').append(lines.get(i).strip());
+        }
+        return synopsis.toString();
     }
 
     private static List<String> leafCommands(CommandLine cli, String prefix) {

@@ -185,12 +185,12 @@ public final class AnswerRenderer {
     public static PolicyReply policy(Decision decision, PolicyServiceSettings settings) {
         switch (decision.verdict()) {
             case NO_POLICY:
-            case DANE_ONLY:
-            case DANE:
-                // DANE is Postfix's to verify at delivery; nothing to tag or defer at receipt.
                 return PolicyReply.DUNNO;
             case REQUIRE_TLS:
             case ENCRYPT:
+            case DANE_ONLY:
+            case DANE:
+                // DANE is Postfix's to verify at delivery; at receipt it is only tagged.
                 if (!settings.tagHeader()) {
                     return PolicyReply.DUNNO;
                 }
@@ -246,7 +246,8 @@ public final class AnswerRenderer {
 
     /**
      * The tag header value for these REQUIRE_TLS decisions (each carries its policy; a local
-     * override's {@code encrypt} is tagged too, {@code domain=override-encrypt}), at most
+     * override's {@code encrypt} and DANE's verdicts are tagged too, without patterns:
+     * {@code domain=override-encrypt}, {@code domain=dane-only}), at most
      * {@code maxChars} long: {@code a.example=enforce(match=mx.a.example); b.example=testing(match=.b.example)}.
      */
     public static String tagHeader(Collection<Decision> decisions, int maxChars) {
@@ -279,8 +280,9 @@ public final class AnswerRenderer {
         if (remaining < 0) {
             return null;
         }
-        if (decision.verdict() == Verdict.ENCRYPT) {
-            return domainAndMode;
+        if (decision.verdict() == Verdict.ENCRYPT || decision.verdict() == Verdict.DANE_ONLY
+                || decision.verdict() == Verdict.DANE) {
+            return domainAndMode; // no patterns: Postfix judges these MXes by their TLSA records
         }
         String match = "(match=" + (decision.source() == DecisionSource.MTA_STS ? StsAnswer.matchList(decision.sts())
                 : decision.source() == DecisionSource.OVERRIDE ? matchList(decision.override().match())

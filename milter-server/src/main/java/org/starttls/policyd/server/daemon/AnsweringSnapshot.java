@@ -1,7 +1,6 @@
 package org.starttls.policyd.server.daemon;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.PolicyEngine;
@@ -12,7 +11,7 @@ import org.starttls.policyd.server.milter.MilterServer;
 import org.starttls.policyd.server.milter.MilterSettings;
 import org.starttls.policyd.server.policy.PolicyResponder;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
-import org.starttls.policyd.server.socketmap.SocketmapMapSettings;
+import org.starttls.policyd.server.receipt.KnownSources;
 import org.starttls.policyd.server.socketmap.SocketmapMaps;
 import org.starttls.policyd.server.dane.DaneWaiter;
 import org.starttls.policyd.server.sts.StsWaiter;
@@ -31,18 +30,12 @@ import org.starttls.policyd.server.socketmap.SocketmapServer;
  * @param engine the list under the daemon's engine settings
  * @param socketmap the socketmap door's responder, or null when the door is not running
  * @param policy the policy door's responder, or null when the door is not running
- * @param receipt the receipt-time decisions (list plus downgrade knowledge), for the milter door
+ * @param receipt the receipt-time decisions (overrides, cached DANE and MTA-STS, the list, plus downgrade
+ *     knowledge), for the milter door
  * @param milter the milter door's settings, or null when the door is not running
  */
 record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngine engine, SocketmapResponder socketmap,
         PolicyResponder policy, ReceiptDecider receipt, MilterSettings milter) {
-    /**
-     * How long a receipt-time decision (on the doors' decision threads) waits for a first
-     * MTA-STS resolution: as long as a socketmap map by default; Postfix's policy client waits
-     * 100 s, its milter client 30 s.
-     */
-    static final Duration RECEIPT_STS_WAIT = SocketmapMapSettings.DEFAULT_STS_WAIT;
-
     /**
      * @param receiptLayer adds downgrade knowledge to the list's receipt-time decisions
      * @param meters where each door counts its answers (shared by every snapshot)
@@ -53,15 +46,16 @@ record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngin
     }
 
     /**
-     * @param sts asks MTA-STS before the list (the doors wait for it as {@link StsWaiter} says), or
-     *     null when MTA-STS is off
+     * @param sts asks MTA-STS before the list (the socketmap door waits for it as {@link StsWaiter}
+     *     says; the receipt-time doors take what it knows now, {@link KnownSources}), or null when
+     *     MTA-STS is off
      */
     static AnsweringSnapshot build(VerifiedList list, DaemonSettings settings, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, StsWaiter sts) {
         return build(list, settings, clock, receiptLayer, meters, sts, null);
     }
 
-    /** @param dane asks DANE before MTA-STS at the socketmap door, or null when DANE is off */
+    /** @param dane asks DANE before MTA-STS (at receipt, what it knows now), or null when DANE is off */
     static AnsweringSnapshot build(VerifiedList list, DaemonSettings settings, Clock clock,
             UnaryOperator<ReceiptDecider> receiptLayer, AnswerMeters meters, StsWaiter sts, DaneWaiter dane) {
         // An engine of its own, never installed into after this: the list and rules travel together.
@@ -69,7 +63,7 @@ record AnsweringSnapshot(VerifiedList list, DaemonSettings settings, PolicyEngin
                 : new PolicyEngine(clock, settings.engine(), list);
         // Overrides inside the downgrade layer: a secure override is probed like a listed domain.
         ReceiptDecider receipt = receiptLayer.apply(ReceiptDecider.withOverrides(settings.overrides(), clock,
-                sts == null ? ReceiptDecider.listOnly(engine) : sts.receiptDecider(engine, RECEIPT_STS_WAIT)));
+                new KnownSources(engine, sts == null ? null : sts.lookup(), dane == null ? null : dane.lookup())));
         DaemonSettings.SocketmapDoor socketmapDoor = settings.socketmap();
         SocketmapResponder socketmap = socketmapDoor == null ? null : new SocketmapResponder(
                 new SocketmapMaps(engine, socketmapDoor.defaults(), socketmapDoor.named(), sts, dane,

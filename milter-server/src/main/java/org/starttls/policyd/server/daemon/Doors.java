@@ -32,13 +32,14 @@ final class Doors implements AutoCloseable {
 
     private final EventLoops loops;
     private final List<RunningServer> servers = new CopyOnWriteArrayList<>();
-    /** Where receipt-time decisions run when they may wait (probe, MTA-STS); else null (event loop). */
+    /** Where receipt-time decisions run when they may wait for a probe; else null (event loop). */
     private final ExecutorService decisions;
 
     private Doors(EventLoops loops, DaemonSettings settings) {
         this.loops = loops;
-        // Decisions that may wait (a downgrade probe, a first MTA-STS resolution) never run on an event loop.
-        this.decisions = settings.probe().waits() || settings.mtaSts().enabled() ? DecisionPool.create() : null;
+        // Decisions that may wait for a downgrade probe never run on an event loop; the others only
+        // read what DANE and MTA-STS have cached (KnownSources), so they answer where they arrive.
+        this.decisions = settings.probe().waits() ? DecisionPool.create() : null;
     }
 
     /** Binds every enabled door of {@code settings}, answering from {@code snapshots}. */

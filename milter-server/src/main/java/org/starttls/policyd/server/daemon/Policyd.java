@@ -149,7 +149,7 @@ public final class Policyd implements AutoCloseable, AdminActions {
         }
         try {
             DowngradeDetector probes = DowngradeDetector.start(settings.probe(), clock);
-            LOG.info("downgrade detection on: probing MXes of listed domains on port {} (wait budget {} ms)",
+            LOG.info("downgrade detection on: probing MXes of protected domains on port {} (wait budget {} ms)",
                     settings.probe().port(), settings.probe().waitBudget().toMillis());
             return probes;
         } catch (IOException e) {

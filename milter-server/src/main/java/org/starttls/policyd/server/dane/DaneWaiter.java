@@ -40,6 +40,11 @@ public final class DaneWaiter {
         return lookup.knownNow(domain);
     }
 
+    /** The verdicts themselves, for callers that never wait (the receipt-time doors). */
+    public DaneLookup lookup() {
+        return lookup;
+    }
+
     /** DANE's verdict for a normalised domain within {@code budget}; never completes exceptionally. */
     public CompletionStage<DaneVerdict> verdict(String domain, Duration budget) {
         CompletableFuture<DaneVerdict> answer = lookup.verdict(domain);

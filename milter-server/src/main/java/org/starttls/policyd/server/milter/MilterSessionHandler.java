@@ -25,8 +25,8 @@ import org.starttls.policyd.server.metrics.AnswerRecorder;
  * {@link AnswerRenderer}.
  *
  * <p>Per recipient: DEFER_DOWNGRADE and TEMPFAIL refuse that recipient with a 451 reply code;
- * REQUIRE_TLS and NO_POLICY continue. Any exception while deciding becomes a 451 4.3.0 for that
- * recipient, never a continue. A RCPT without a domain ({@code <postmaster>}) is local mail and
+ * REQUIRE_TLS, ENCRYPT, DANE_ONLY, DANE (tagged) and NO_POLICY continue. Any exception while
+ * deciding becomes a 451 4.3.0 for that recipient, never a continue. A RCPT without a domain ({@code <postmaster>}) is local mail and
  * continues. Anything the protocol does not allow (a command byte that names no command, a
  * command before negotiation, a malformed frame) closes the connection, as libmilter and
  * go-milter do; the MTA then applies its {@code milter_default_action}. Exceptions (bad frames,
@@ -206,7 +206,8 @@ final class MilterSessionHandler extends SimpleChannelInboundHandler<MilterMessa
             LOG.warn("deciding for {} failed; answering tempfail", domain, error);
             decision = Decision.tempfail(domain, "policy lookup failed, try again later");
         }
-        if (decision.verdict() == Verdict.REQUIRE_TLS || decision.verdict() == Verdict.ENCRYPT) {
+        if (decision.verdict() == Verdict.REQUIRE_TLS || decision.verdict() == Verdict.ENCRYPT
+                || decision.verdict() == Verdict.DANE_ONLY || decision.verdict() == Verdict.DANE) {
             transaction.rememberRequireTls(decision);
         } else if (decision.verdict() != Verdict.NO_POLICY) {
             LOG.info("milter {}: recipient domain {}: {} ({})", ctx.channel().remoteAddress(), decision.domain(),

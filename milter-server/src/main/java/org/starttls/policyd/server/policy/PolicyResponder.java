@@ -20,7 +20,10 @@ import org.starttls.policyd.server.metrics.AnswerRecorder;
  *   <li>{@code REQUIRE_TLS}: {@code DUNNO}, or with header tagging on
  *       {@code PREPEND X-STARTTLS-Policy: example.com=enforce(match=mx1.example.com:.example.net)}
  *       (the tag header the milter adds too, with one entry; the {@code (match=...)} part is left
- *       out when it does not fit). One header is added per tagged recipient.
+ *       out when it does not fit). One header is added per tagged recipient. The deciding source
+ *       may be the list, a local override, a cached MTA-STS policy, or DANE ({@code DANE_ONLY},
+ *       {@code DANE}: {@code example.com=dane-only}, no patterns).
+ *   <li>{@code DANE_ONLY}, {@code DANE} with tagging off: {@code DUNNO}.
  *   <li>{@code DEFER_DOWNGRADE}: {@code DEFER_IF_PERMIT 4.7.5 example.com: <reason>}.
  *   <li>{@code TEMPFAIL}, or anything thrown while deciding: {@code DEFER_IF_PERMIT 4.3.0
  *       example.com: <reason>}; fail safe, the sender retries.

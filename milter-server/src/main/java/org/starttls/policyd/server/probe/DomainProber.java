@@ -15,7 +15,7 @@ import org.xbill.DNS.Resolver;
 /**
  * Probes one domain, blocking: looks up its MXes, checks each name against the policy's patterns,
  * and probes the matching ones in preference order ({@link MxProbe}). Used by the daemon's
- * {@link DowngradeDetector} (on its own pool) and by {@code policyctl probe}.
+ * {@link DowngradeDetector} (on its own pool), by {@code policyctl probe} and {@code policyctl check}.
  */
 public final class DomainProber implements AutoCloseable {
     private final MxLookup dns;
@@ -55,6 +55,24 @@ public final class DomainProber implements AutoCloseable {
             reports.add(policy.allowsMx(mx.name()) ? mxProbe.probe(mx) : MxReport.notInPolicy(mx));
         }
         return DomainReport.conclude(domain, policy, reports, clock.instant());
+    }
+
+    /** The domain's MXes by preference, as {@link #probe} finds them ({@link MxLookup#mxHosts}). */
+    public List<MxHost> mxHosts(String domain) throws MxLookup.DnsException {
+        return dns.mxHosts(domain);
+    }
+
+    /**
+     * Probes one MX whatever any policy says: the eligibility check ({@code policyctl check}) has
+     * no policy yet and judges every MX the domain names.
+     */
+    public MxReport probeMx(MxHost mx) {
+        return mxProbe.probe(mx);
+    }
+
+    /** The DNS client the MX and address lookups go through, for other lookups of the same check. */
+    public org.starttls.policyd.fetcher.dns.DnsClient dnsClient() {
+        return dns.client();
     }
 
     @Override

@@ -105,12 +105,13 @@ public final class DowngradeDetector implements AutoCloseable {
         if (decision.source() == DecisionSource.OVERRIDE) {
             return decideOverridden(decision);
         }
-        if (!probed(decision)) {
+        TlsPolicy probedAgainst = probedPolicy(decision);
+        if (probedAgainst == null) {
             return decision;
         }
-        DomainReport report = reportFor(decision.domain(), decision.policy());
+        DomainReport report = reportFor(decision.domain(), probedAgainst);
         if (report == null || report.status() != DomainStatus.DOWNGRADE || decision.verdict() != Verdict.REQUIRE_TLS
-                || decision.mode() != PolicyMode.ENFORCE) {
+                || probedAgainst.mode() != PolicyMode.ENFORCE) {
             return decision;
         }
         return decision.underDowngrade(report.reason());
@@ -131,13 +132,28 @@ public final class DowngradeDetector implements AutoCloseable {
     }
 
     /**
-     * Enforced domains, and testing-mode ones (to log what enforcing them would do); not a listed
-     * domain that an expired list no longer enforces, nor one whose own MTA-STS policy decided
-     * (the probe checks the list's MX patterns).
+     * The policy whose MX patterns the probe checks, or null when the decision is not probed:
+     * <ul>
+     *   <li>the list's: enforced domains, and testing-mode ones (to log what enforcing them would
+     *       do); not a listed domain that an expired list no longer enforces;
+     *   <li>the domain's MTA-STS policy when it requires TLS ({@code enforce}; {@code testing}
+     *       under the early-adopter setting, logged only, as a testing-mode list entry is), its
+     *       patterns as Postfix's {@code match=} applies them at delivery.
+     * </ul>
+     * DANE decisions are not probed: a DANE MX may present a certificate only its TLSA records
+     * vouch for, which the probe's WebPKI checks would call a failure; Postfix verifies DANE at
+     * delivery.
      */
-    private static boolean probed(Decision decision) {
-        return decision.listed() && decision.source() == DecisionSource.LIST && (decision.verdict() == Verdict.REQUIRE_TLS
-                || decision.verdict() == Verdict.NO_POLICY && decision.mode() == PolicyMode.TESTING);
+    private static TlsPolicy probedPolicy(Decision decision) {
+        if (decision.source() == DecisionSource.LIST) {
+            return decision.listed() && (decision.verdict() == Verdict.REQUIRE_TLS
+                    || decision.verdict() == Verdict.NO_POLICY && decision.mode() == PolicyMode.TESTING)
+                    ? decision.policy() : null;
+        }
+        if (decision.source() == DecisionSource.MTA_STS && decision.verdict() == Verdict.REQUIRE_TLS) {
+            return StsProbePolicy.of(decision.sts());
+        }
+        return null;
     }
 
     /**

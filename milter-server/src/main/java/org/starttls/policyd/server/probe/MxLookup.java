@@ -7,45 +7,51 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.AAAARecord;
+import java.util.concurrent.CompletableFuture;
+import org.starttls.policyd.fetcher.dns.DnsClient;
+import org.starttls.policyd.fetcher.dns.DnsLookup;
+import org.starttls.policyd.fetcher.dns.ResolverAddress;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.lookup.LookupResult;
-import org.xbill.DNS.lookup.LookupSession;
-import org.xbill.DNS.lookup.NoSuchDomainException;
-import org.xbill.DNS.lookup.NoSuchRRSetException;
 
 /**
- * MX and address lookups through a dnsjava {@link Resolver} handed in (the configured server,
- * the system's, or a test's). No cache of its own: probe results are cached per domain instead.
+ * MX and address lookups, blocking, through the daemon's {@link DnsClient} (never the JDK's
+ * resolver) on a dnsjava {@link Resolver} handed in (the configured server, the system's, or a
+ * test's). No cache of its own: probe results are cached per domain instead.
  */
 public final class MxLookup {
     /** A domain with more MX records than this is probed on its most preferred ones only. */
     public static final int MAX_MX_HOSTS = 16;
 
-    private final LookupSession session;
-    private final Duration timeout;
+    private final DnsClient dns;
 
     public MxLookup(Resolver resolver, Duration timeout) {
-        resolver.setTimeout(timeout);
-        this.session = LookupSession.builder().resolver(resolver).build();
-        this.timeout = timeout;
+        this(new DnsClient(resolver, timeout, describe(resolver)));
+    }
+
+    /** On a client shared with other lookups (the eligibility check's MTA-STS and TLSA ones). */
+    public MxLookup(DnsClient dns) {
+        this.dns = dns;
     }
 
     /** The resolver for {@code address}, or the system's resolvers ({@code /etc/resolv.conf}) when null. */
     public static Resolver resolver(InetSocketAddress address) {
         return address == null ? new ExtendedResolver() : new SimpleResolver(address);
+    }
+
+    private static String describe(Resolver resolver) {
+        return resolver instanceof SimpleResolver simple ? ResolverAddress.format(simple.getAddress())
+                : "the system's resolvers (/etc/resolv.conf)";
+    }
+
+    /** The client these lookups go through. */
+    public DnsClient client() {
+        return dns;
     }
 
     /**
@@ -55,22 +61,15 @@ public final class MxLookup {
      * @throws DnsException when DNS gives no usable answer (timeout, SERVFAIL, no such domain)
      */
     public List<MxHost> mxHosts(String domain) throws DnsException {
-        List<Record> records;
-        try {
-            records = lookup(domain, Type.MX);
-        } catch (NoSuchRRSetException e) {
+        DnsLookup<Record> found = answer(dns.lookup(domain, Type.MX));
+        if (found instanceof DnsLookup.NoData) {
             return List.of(new MxHost(domain, 0));
         }
-        if (records.stream().noneMatch(MXRecord.class::isInstance)) {
-            return List.of(new MxHost(domain, 0)); // NOERROR without MX records, as dnsjava may also report it
-        }
         List<MxHost> hosts = new ArrayList<>();
-        for (Record record : records) {
-            if (record instanceof MXRecord mx) {
-                String target = hostName(mx.getTarget());
-                if (!target.isEmpty()) {
-                    hosts.add(new MxHost(target, mx.getPriority()));
-                }
+        for (Record record : found.values()) {
+            String target = hostName(((MXRecord) record).getTarget());
+            if (!target.isEmpty()) {
+                hosts.add(new MxHost(target, ((MXRecord) record).getPriority()));
             }
         }
         hosts.sort(Comparator.comparingInt(MxHost::preference).thenComparing(MxHost::name));
@@ -79,49 +78,27 @@ public final class MxLookup {
 
     /** IPv4 then IPv6 addresses of {@code host}; empty when it has none. */
     public List<InetAddress> addresses(String host) throws DnsException {
-        List<InetAddress> addresses = new ArrayList<>();
-        for (int type : new int[] {Type.A, Type.AAAA}) {
-            try {
-                for (Record record : lookup(host, type)) {
-                    if (record instanceof ARecord a) {
-                        addresses.add(a.getAddress());
-                    } else if (record instanceof AAAARecord aaaa) {
-                        addresses.add(aaaa.getAddress());
-                    }
-                }
-            } catch (NoSuchRRSetException e) {
-                // this family has no address; the other may
-            }
-        }
-        return addresses;
+        return answer(dns.addresses(host)).values();
     }
 
-    private List<Record> lookup(String name, int type) throws DnsException, NoSuchRRSetException {
-        Name query;
+    /** Waits for a lookup (the client completes it within its timeout); NXDOMAIN and failures throw. */
+    private static <T> DnsLookup<T> answer(CompletableFuture<DnsLookup<T>> pending) throws DnsException {
+        DnsLookup<T> lookup;
         try {
-            query = Name.fromString(name, Name.root);
-        } catch (TextParseException e) {
-            throw new DnsException("\"" + name + "\" is not a DNS name");
-        }
-        try {
-            LookupResult result = session.lookupAsync(query, type).toCompletableFuture()
-                    .get(timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
-            return result.getRecords();
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof NoSuchRRSetException noRecords) {
-                throw noRecords;
-            }
-            if (cause instanceof NoSuchDomainException) {
-                throw new DnsException(name + " does not exist (NXDOMAIN)");
-            }
-            throw new DnsException(Type.string(type) + " lookup of " + name + " failed: " + cause);
-        } catch (TimeoutException e) {
-            throw new DnsException(Type.string(type) + " lookup of " + name + " timed out");
+            lookup = pending.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DnsException(Type.string(type) + " lookup of " + name + " interrupted");
+            throw new DnsException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DnsException("DNS lookup failed: " + e.getCause());
         }
+        if (lookup instanceof DnsLookup.NxDomain) {
+            throw new DnsException(lookup.name() + " does not exist (NXDOMAIN)");
+        }
+        if (lookup instanceof DnsLookup.Failed<T> failed) {
+            throw new DnsException(failed.detail());
+        }
+        return lookup;
     }
 
     private static String hostName(Name name) {

@@ -4,19 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.starttls.policyd.core.engine.PolicyEngine;
-import org.starttls.policyd.core.engine.ReceiptDecider;
 import org.starttls.policyd.core.engine.StsEvidence;
-import org.starttls.policyd.core.list.DomainName;
-import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.fetcher.sts.StsLookup;
 import org.starttls.policyd.fetcher.sts.StsOutcome;
 import org.starttls.policyd.fetcher.sts.StsResolution;
@@ -28,8 +22,8 @@ import org.starttls.policyd.fetcher.sts.StsResolution;
  * {@link StsEvidence.Pending} (saying whether the domain's TXT record was already seen).
  *
  * <p>{@link #evidence} never blocks: its timer runs on {@code timers} (in the daemon, the one
- * thread {@code policyd-mta-sts}). {@link #evidenceWaiting} blocks the calling thread up to the budget and is for the
- * receipt-time doors' decision threads only.
+ * thread {@code policyd-mta-sts}). The receipt-time doors do not wait at all: they take what
+ * {@link #lookup()} knows now ({@code server.receipt.KnownSources}).
  */
 public final class StsWaiter {
     private static final Logger LOG = LoggerFactory.getLogger(StsWaiter.class);
@@ -70,39 +64,6 @@ public final class StsWaiter {
             result.complete(error == null ? StsEvidenceOf.outcome(value) : broken(error));
         });
         return result;
-    }
-
-    /** As {@link #evidence}, waiting on the calling thread (never an event loop) up to {@code budget}. */
-    public StsEvidence evidenceWaiting(String domain, Duration budget) {
-        StsResolution resolution = lookup.resolve(domain);
-        CompletableFuture<StsOutcome> outcome = resolution.outcome();
-        try {
-            return StsEvidenceOf.outcome(outcome.get(budget.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return pending(resolution, budget);
-        } catch (ExecutionException e) {
-            return broken(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return pending(resolution, budget);
-        }
-    }
-
-    /**
-     * Receipt-time decisions (policy delegation, milter) in the engine's order, MTA-STS first. It
-     * waits on the calling thread, so the doors must run it on their decision threads.
-     */
-    public ReceiptDecider receiptDecider(PolicyEngine engine, Duration budget) {
-        Objects.requireNonNull(engine, "engine");
-        return domain -> {
-            String normalized;
-            try {
-                normalized = DomainName.normalize(domain);
-            } catch (InvalidNameException e) {
-                return engine.decide(domain);
-            }
-            return engine.decide(normalized, evidenceWaiting(normalized, budget));
-        };
     }
 
     private static StsEvidence now(CompletableFuture<StsOutcome> done) {

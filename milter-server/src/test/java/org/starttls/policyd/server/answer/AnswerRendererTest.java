@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.PolicyMode;
 import org.starttls.policyd.core.list.TlsPolicy;
@@ -161,6 +162,17 @@ class AnswerRendererTest {
                 Decision.tempfail("example.com", "no list"), tagging).action());
         assertEquals("DEFER_IF_PERMIT 4.3.0 example.com: internal error, try again later",
                 AnswerRenderer.policyInternalError("example.com").action());
+    }
+
+    @Test
+    void daneVerdictsAreTaggedWithoutPatternsAndNeverDeferred() {
+        Decision daneOnly = Decision.dane(Verdict.DANE_ONLY, "example.com", null, "DANE: every MX has TLSA");
+        Decision dane = Decision.dane(Verdict.DANE, "example.org", null, "DANE: some MXes have TLSA");
+        assertEquals("DUNNO", AnswerRenderer.policy(daneOnly, PolicyServiceSettings.DEFAULTS).action());
+        assertEquals("PREPEND X-TLS: example.com=dane-only",
+                AnswerRenderer.policy(daneOnly, new PolicyServiceSettings(true, "X-TLS")).action());
+        assertEquals("example.com=dane-only; example.org=dane", AnswerRenderer.tagHeader(List.of(daneOnly, dane), 900));
+        assertEquals(MilterReply.CONTINUE, AnswerRenderer.milterRecipient(daneOnly));
     }
 
     @Test

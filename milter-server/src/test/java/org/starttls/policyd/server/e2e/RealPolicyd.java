@@ -152,6 +152,11 @@ final class RealPolicyd implements PolicydUnderTest {
         };
     }
 
+    /** Reloads as {@code SIGHUP} does and waits for it: whether the list part succeeded (a {@code list.url} fetched and installed). */
+    boolean reloadList() throws Exception {
+        return daemon.reloadAll().get(60, java.util.concurrent.TimeUnit.SECONDS).list().succeeded();
+    }
+
     private int port(String door) {
         return LocalDaemon.port(daemon, door);
     }

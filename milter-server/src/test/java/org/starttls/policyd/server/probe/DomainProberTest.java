@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.starttls.policyd.server.probe.ProbeFixture.BROKEN_TLS;
 import static org.starttls.policyd.server.probe.ProbeFixture.CLOSED;
 import static org.starttls.policyd.server.probe.ProbeFixture.EXPIRED;
+import static org.starttls.policyd.server.probe.ProbeFixture.LEGACY_TLS;
 import static org.starttls.policyd.server.probe.ProbeFixture.GOOD;
 import static org.starttls.policyd.server.probe.ProbeFixture.OUTSIDE;
 import static org.starttls.policyd.server.probe.ProbeFixture.PATTERN;
@@ -55,6 +56,7 @@ class DomainProberTest {
     @CsvSource({
         PLAIN + ", STARTTLS_NOT_SUPPORTED, DOWNGRADE",
         BROKEN_TLS + ", VALIDATION_FAILURE, DOWNGRADE",
+        LEGACY_TLS + ", VALIDATION_FAILURE, DOWNGRADE",
         SELF_SIGNED + ", CERTIFICATE_NOT_TRUSTED, DOWNGRADE",
         EXPIRED + ", CERTIFICATE_EXPIRED, DOWNGRADE",
         WRONG_NAME + ", CERTIFICATE_HOST_MISMATCH, DOWNGRADE",

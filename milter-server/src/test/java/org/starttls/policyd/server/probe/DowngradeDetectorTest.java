@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,13 +20,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.DecisionSource;
+import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.LocalOverride;
 import org.starttls.policyd.core.engine.OverridePolicy;
+import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.ReceiptDecider;
+import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.PolicyMode;
 import org.starttls.policyd.core.list.TlsPolicy;
+import org.starttls.policyd.fetcher.sts.StsOutcome;
+import org.starttls.policyd.server.sts.StsEvidenceOf;
+import org.starttls.policyd.server.testing.ControlledStsLookup;
 
 /**
  * The detector's rules with a prober that answers from a table the test controls (the network
@@ -124,6 +132,60 @@ class DowngradeDetectorTest {
         Decision kept = detector.layer(domain -> Decision.override(domain, exempt)).decideAtReceipt("broken.test");
         assertEquals(Verdict.NO_POLICY, kept.verdict());
         assertEquals(1, probedWith.size(), "an exempt domain is not probed");
+    }
+
+    /** A decision of the domain's own MTA-STS policy (patterns mx1.DOMAIN and *.DOMAIN), as the engine makes it. */
+    private static Decision byMtaSts(String domain, String mode, TestingDomains testing) {
+        PolicyEngine engine = new PolicyEngine(Clock.fixed(START, java.time.ZoneOffset.UTC),
+                EngineSettings.DEFAULTS.withTestingDomains(testing));
+        StsOutcome.Known known = ControlledStsLookup.known(domain, mode, START);
+        return engine.decide(domain, StsEvidenceOf.outcome(known));
+    }
+
+    @Test
+    void anMtaStsEnforcedDomainIsProbedWithItsPolicysPatternsAndDeferredUnderDowngrade() {
+        statuses.put("sts.test", DomainStatus.DOWNGRADE);
+        List<TlsPolicy> probedWith = new java.util.ArrayList<>();
+        detector = new DowngradeDetector(settings(Duration.ofSeconds(10)), (domain, policy) -> {
+            probedWith.add(policy);
+            return tableProber.probe(domain, policy);
+        }, clock);
+
+        Decision decision = detector.layer(domain -> byMtaSts(domain, "enforce", TestingDomains.REPORT_ONLY))
+                .decideAtReceipt("sts.test");
+
+        assertEquals(Verdict.DEFER_DOWNGRADE, decision.verdict());
+        assertEquals(DecisionSource.MTA_STS, decision.source());
+        assertEquals(List.of(MxPattern.of("mx1.sts.test"), MxPattern.of(".sts.test")), probedWith.get(0).mxs(),
+                "the STS patterns as Postfix's match= applies them at delivery");
+        assertEquals(PolicyMode.ENFORCE, probedWith.get(0).mode());
+    }
+
+    @Test
+    void anMtaStsTestingPolicyIsNotDeferredEvenWhenTheEarlyAdopterSettingEnforcesIt() {
+        statuses.put("sts.test", DomainStatus.DOWNGRADE);
+        detector = new DowngradeDetector(settings(Duration.ofSeconds(10)), tableProber, clock);
+
+        Decision reportOnly = detector.layer(domain -> byMtaSts(domain, "testing", TestingDomains.REPORT_ONLY))
+                .decideAtReceipt("sts.test");
+        assertEquals(Verdict.NO_POLICY, reportOnly.verdict());
+        assertEquals(0, probes("sts.test"), "not protected, so not probed");
+
+        Decision early = detector.layer(domain -> byMtaSts(domain, "testing", TestingDomains.ENFORCE))
+                .decideAtReceipt("sts.test");
+        assertEquals(Verdict.REQUIRE_TLS, early.verdict(), "probed and logged, as a testing-mode list entry");
+        assertEquals(1, probes("sts.test"));
+    }
+
+    @Test
+    void aDaneDecisionIsNotProbed() {
+        detector = new DowngradeDetector(settings(Duration.ofSeconds(10)), tableProber, clock);
+
+        Decision decision = detector.layer(domain -> Decision.dane(Verdict.DANE_ONLY, domain, null, "DANE: test"))
+                .decideAtReceipt("dane.test");
+
+        assertEquals(Verdict.DANE_ONLY, decision.verdict());
+        assertEquals(0, probes("dane.test"));
     }
 
     @Test

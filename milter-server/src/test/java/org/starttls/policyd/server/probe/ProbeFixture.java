@@ -30,6 +30,8 @@ public final class ProbeFixture implements AutoCloseable {
 
     public static final String PLAIN = "plain.mx.test";
     public static final String BROKEN_TLS = "broken.mx.test";
+    /** Answers STARTTLS, then a ServerHello for TLS 1.1: the newest version it has. */
+    public static final String LEGACY_TLS = "legacy.mx.test";
     public static final String SELF_SIGNED = "selfsigned.mx.test";
     public static final String EXPIRED = "expired.mx.test";
     public static final String WRONG_NAME = "wrongname.mx.test";
@@ -46,6 +48,8 @@ public final class ProbeFixture implements AutoCloseable {
     public final TestDnsServer dns;
     final Path trustStore;
     final List<FakeMx> fakes = new ArrayList<>();
+    /** Each fake's name and address, as {@link #dns} has them. */
+    private final java.util.Map<String, String> addresses = new java.util.LinkedHashMap<>();
     final FakeMx plain;
     final FakeMx good;
     final int port;
@@ -59,24 +63,35 @@ public final class ProbeFixture implements AutoCloseable {
         plain = FakeMx.start(loopback(2), 0, Behaviour.NO_STARTTLS, null);
         fakes.add(plain);
         port = plain.port();
-        dns.a(PLAIN, loopback(2).getHostAddress());
+        name(PLAIN, loopback(2));
         add(BROKEN_TLS, 3, Behaviour.BROKEN_TLS, null);
+        add(LEGACY_TLS, 10, Behaviour.TLS_1_1_ONLY, null);
         add(SELF_SIGNED, 4, Behaviour.TLS, TestCertificates.selfSigned(SELF_SIGNED, List.of(SELF_SIGNED), from, to));
         add(EXPIRED, 5, Behaviour.TLS, TestCertificates.issue(ca, EXPIRED, List.of(EXPIRED),
                 NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(1))));
         add(WRONG_NAME, 6, Behaviour.TLS, TestCertificates.issue(ca, "other.test", List.of("other.test"), from, to));
         good = add(GOOD, 7, Behaviour.TLS, TestCertificates.issue(ca, GOOD, List.of(GOOD), from, to));
         add(SILENT, 8, Behaviour.SILENT, null);
-        dns.a(CLOSED, loopback(9).getHostAddress()); // nobody listens there
-        dns.a(OUTSIDE, loopback(7).getHostAddress());
+        name(CLOSED, loopback(9)); // nobody listens there
+        name(OUTSIDE, loopback(7));
     }
 
     private FakeMx add(String name, int lastOctet, Behaviour behaviour, Issued certificate) throws IOException {
         FakeMx fake = FakeMx.start(loopback(lastOctet), port, behaviour,
                 certificate == null ? null : certificate.serverContext());
         fakes.add(fake);
-        dns.a(name, loopback(lastOctet).getHostAddress());
+        name(name, loopback(lastOctet));
         return fake;
+    }
+
+    private void name(String name, InetAddress address) {
+        dns.a(name, address.getHostAddress());
+        addresses.put(name, address.getHostAddress());
+    }
+
+    /** Names the fakes in {@code other} too, for a daemon whose one resolver is another world's. */
+    public void nameFakesIn(TestDnsServer other) {
+        addresses.forEach(other::a);
     }
 
     static InetAddress loopback(int lastOctet) throws IOException {

@@ -30,6 +30,11 @@ public final class FakeMx implements AutoCloseable {
         BROKEN_TLS,
         /** STARTTLS with the given certificate, then SMTP over TLS. */
         TLS,
+        /**
+         * STARTTLS is accepted, then the ClientHello is answered as a server whose newest version
+         * is TLS 1.1 answers it: a ServerHello for TLS 1.1 (the JDK cannot serve TLS 1.1 itself).
+         */
+        TLS_1_1_ONLY,
         /** Takes the connection and never says a word. */
         SILENT
     }
@@ -132,6 +137,10 @@ public final class FakeMx implements AutoCloseable {
                         write(out, "this is not a TLS handshake\r\n");
                         return;
                     }
+                    if (behaviour == Behaviour.TLS_1_1_ONLY) {
+                        answerAsTls11(socket);
+                        return;
+                    }
                     SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
                     secured.setUseClientMode(false);
                     secured.startHandshake();
@@ -143,6 +152,32 @@ public final class FakeMx implements AutoCloseable {
                 default:
                     write(out, "502 5.5.2 not implemented\r\n");
             }
+        }
+    }
+
+    /**
+     * Reads the ClientHello record and answers with a TLS 1.1 ServerHello (TLS_RSA_WITH_AES_128_CBC_SHA,
+     * no session, no extensions), then waits for the client to refuse it and hang up.
+     */
+    private static void answerAsTls11(Socket socket) throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        byte[] header = new byte[5];
+        in.readFully(header);
+        in.readFully(new byte[((header[3] & 0xFF) << 8) | (header[4] & 0xFF)]);
+        java.io.ByteArrayOutputStream hello = new java.io.ByteArrayOutputStream();
+        hello.write(new byte[] {0x03, 0x02}); // server_version: TLS 1.1
+        hello.write(new byte[32], 0, 32); // random
+        hello.write(new byte[] {0x00, 0x00, 0x2F, 0x00}); // no session id, the cipher suite, no compression
+        byte[] body = hello.toByteArray();
+        java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+        record.write(new byte[] {0x16, 0x03, 0x02, 0x00, (byte) (body.length + 4)}); // handshake record, TLS 1.1
+        record.write(new byte[] {0x02, 0x00, 0x00, (byte) body.length}); // ServerHello
+        record.write(body);
+        OutputStream out = socket.getOutputStream();
+        out.write(record.toByteArray());
+        out.flush();
+        while (in.read() >= 0) {
+            // the client's alert, until it closes
         }
     }
 

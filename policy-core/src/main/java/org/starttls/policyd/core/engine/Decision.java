@@ -113,11 +113,18 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
 
     /**
      * The mode of the policy that decided, as its source spells it ({@code enforce}, {@code testing},
-     * {@code none}; {@code override-secure}, {@code override-encrypt} for a local override), or null.
+     * {@code none}; {@code override-secure}, {@code override-encrypt} for a local override;
+     * {@code dane-only}, {@code dane} for DANE), or null.
      */
     public String decidingMode() {
         if (override != null) {
             return "override-" + override.policy().wireName();
+        }
+        if (verdict == Verdict.DANE_ONLY) {
+            return "dane-only";
+        }
+        if (verdict == Verdict.DANE) {
+            return "dane";
         }
         if (source == DecisionSource.MTA_STS && sts != null) {
             return sts.policy().mode().wireName();
