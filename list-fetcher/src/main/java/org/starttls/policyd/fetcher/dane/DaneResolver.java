@@ -74,6 +74,8 @@ public final class DaneResolver {
     private final AtomicReference<ValidationStatus> validation = new AtomicReference<>(UNCHECKED);
     private final CacheFileWriter<CachedDaneAnswer> writer;
     private final AtomicReference<CompletableFuture<ValidationStatus>> checking = new AtomicReference<>();
+    /** The "no DANE" answer for the last status that did not validate, made once per check, not per request. */
+    private final AtomicReference<NotApplying> notApplying = new AtomicReference<>();
 
     /** A cache in memory only (tools, tests). */
     public DaneResolver(DaneEvidenceCollector collector, ValidationCheck check, Clock clock) {
@@ -128,7 +130,15 @@ public final class DaneResolver {
         }
     }
 
-    private record Cached(DaneAnswer answer, Instant lookedUp, Instant refreshAfter, Instant expires) {}
+    /** @param refreshAfterMillis {@code refreshAfter} in epoch milliseconds, for {@link #freshVerdict}'s check without an Instant */
+    private record Cached(DaneAnswer answer, Instant lookedUp, Instant refreshAfter, Instant expires, long refreshAfterMillis) {
+        Cached(DaneAnswer answer, Instant lookedUp, Instant refreshAfter, Instant expires) {
+            this(answer, lookedUp, refreshAfter, expires, refreshAfter.toEpochMilli());
+        }
+    }
+
+    /** The answer every domain gets while {@code status} (a resolver that answered without validating) holds. */
+    private record NotApplying(ValidationStatus status, DaneAnswer answer) {}
 
     /** Runs the validation check (start, reload) and keeps its result; completes normally. */
     public CompletableFuture<ValidationStatus> recheck() {
@@ -172,6 +182,17 @@ public final class DaneResolver {
         return validation.get();
     }
 
+    /**
+     * Whether DANE can decide anything now: false only while the last check found the resolver
+     * answering without validating, when {@link #resolve} answers "no DANE" for every domain
+     * without a lookup. A resolver not checked yet or not answering may still give DANE (or a
+     * {@code TEMP}): true. One volatile read, for callers that skip DANE altogether when false.
+     */
+    public boolean appliesNow() {
+        ValidationStatus status = validation.get();
+        return status.validates() || status.unanswered();
+    }
+
     /** The answer for a normalised domain: at once when cached, else when its collection completes. */
     public CompletableFuture<DaneAnswer> resolve(String domain) {
         Instant now = clock.instant();
@@ -194,8 +215,7 @@ public final class DaneResolver {
         }
         if (!status.validates()) {
             // Nothing from this resolver can be secure: no lookups, and never dane-only.
-            return CompletableFuture.completedFuture(new DaneAnswer(new DaneVerdict(DaneVerdict.Kind.NO_DANE,
-                    "DANE does not apply: " + status.detail()), null, "not looked up", now));
+            return CompletableFuture.completedFuture(notApplying(status, now));
         }
         Cached cached = cache.get(domain);
         if (cached != null && now.isBefore(cached.expires())) {
@@ -205,6 +225,31 @@ public final class DaneResolver {
             return CompletableFuture.completedFuture(cached.answer());
         }
         return flight(domain);
+    }
+
+    /**
+     * The verdict for a normalised domain when it is known with no work at all: the resolver
+     * validates and the domain's cached answer is not yet due for a refresh. Else null, and
+     * {@link #resolve} decides (a lookup, a refresh, a resolver that does not answer...). Allocates
+     * nothing: the socketmap door's path for a cached domain.
+     */
+    public DaneVerdict freshVerdict(String domain) {
+        if (!validation.get().validates()) {
+            return null;
+        }
+        Cached cached = cache.get(domain);
+        return cached != null && clock.millis() < cached.refreshAfterMillis() ? cached.answer().verdict() : null;
+    }
+
+    /** The one "no DANE" answer for {@code status}, made when a check first returns it (its time is then). */
+    private DaneAnswer notApplying(ValidationStatus status, Instant now) {
+        NotApplying shared = notApplying.get();
+        if (shared == null || shared.status() != status) {
+            shared = new NotApplying(status, new DaneAnswer(new DaneVerdict(DaneVerdict.Kind.NO_DANE,
+                    "DANE does not apply: " + status.detail()), null, "not looked up", now));
+            notApplying.set(shared);
+        }
+        return shared.answer();
     }
 
     /** The cached answer for a domain, or null (for {@code policyctl lookup}). */

@@ -30,6 +30,16 @@ public final class DaneWaiter {
         this.timers = Objects.requireNonNull(timers, "timers");
     }
 
+    /** Whether DANE can decide anything now (the resolver validates, or may); false: every verdict is "no DANE". */
+    public boolean applies() {
+        return lookup.applies();
+    }
+
+    /** The verdict for a normalised domain when known now without work (cached, fresh), else null: ask {@link #verdict}. */
+    public DaneVerdict knownNow(String domain) {
+        return lookup.knownNow(domain);
+    }
+
     /** The verdicts themselves, for callers that never wait (the receipt-time doors). */
     public DaneLookup lookup() {
         return lookup;
@@ -39,7 +49,8 @@ public final class DaneWaiter {
     public CompletionStage<DaneVerdict> verdict(String domain, Duration budget) {
         CompletableFuture<DaneVerdict> answer = lookup.verdict(domain);
         if (answer.isDone()) {
-            return CompletableFuture.completedFuture(now(answer));
+            // A cached verdict: the lookup's own completed future, no copy per request.
+            return answer.isCompletedExceptionally() ? CompletableFuture.completedFuture(broken()) : answer;
         }
         CompletableFuture<DaneVerdict> result = new CompletableFuture<>();
         ScheduledFuture<?> timer;
@@ -54,14 +65,6 @@ public final class DaneWaiter {
             result.complete(error == null ? value : broken());
         });
         return result;
-    }
-
-    private static DaneVerdict now(CompletableFuture<DaneVerdict> done) {
-        try {
-            return done.join();
-        } catch (RuntimeException e) {
-            return broken();
-        }
     }
 
     /** The resolver's futures complete normally by contract; should one not, the safe answer is TEMP. */

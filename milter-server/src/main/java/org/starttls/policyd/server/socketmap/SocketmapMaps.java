@@ -121,32 +121,57 @@ public final class SocketmapMaps {
                 return CompletableFuture.completedFuture(overridden);
             }
         }
-        return decideFromSources(mapName, domain);
+        return decide(mapName, domain, false);
     }
 
-    /** As {@link #decideWithSts}, the local overrides left out: what DANE, MTA-STS and the list say. */
+    /**
+     * As {@link #decideWithSts}, the local overrides left out: what DANE, MTA-STS and the list say,
+     * for {@code policyctl lookup}. The same answer as the door's, but its reason also says why
+     * DANE did not decide ({@code "; DANE: ..."}), which the door leaves out: the MTA never sees a
+     * reason, and building that text for every request would cost the door more than its answer.
+     */
     public CompletionStage<Decision> decideFromSources(String mapName, String domain) {
+        return decide(mapName, domain, true);
+    }
+
+    /** @param explainDane whether a decision DANE left to the others says so in its reason */
+    private CompletionStage<Decision> decide(String mapName, String domain, boolean explainDane) {
+        // DANE not applying now (the resolver answers without validating) would say "no DANE" for
+        // every domain: the door does not ask it (docs/dane.md); policyctl lookup asks, for its reason.
+        boolean askDane = dane != null && !SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)
+                && (explainDane || dane.applies());
         // Normalised once here for every source that needs the name (DANE, MTA-STS, the engine).
-        DomainName name = dane == null && sts == null ? null : nameOrNull(domain);
-        if (dane == null || name == null || SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)) {
+        DomainName name = !askDane && sts == null ? null : nameOrNull(domain);
+        if (!askDane || name == null) {
             return decideWithoutDane(mapName, domain, name);
         }
         String daneDomain = name.asString();
         MapView view = view(mapName);
+        DaneVerdict known = dane.knownNow(daneDomain);
+        if (known != null) {
+            // Cached and fresh, known without a future: the door's common case for a DANE domain.
+            if (known.kind() == DaneVerdict.Kind.NO_DANE && !explainDane) {
+                return decideWithoutDane(mapName, domain, name);
+            }
+            return withDane(view, daneDomain, known, explainDane, () -> decideWithoutDane(mapName, domain, name));
+        }
         CompletableFuture<DaneVerdict> verdict = dane.verdict(daneDomain, view.settings.stsWait()).toCompletableFuture();
         if (verdict.isDone()) {
             // A cached verdict: MTA-STS is asked only when DANE has nothing to say.
-            return withDane(view, daneDomain, verdict.join(), () -> decideWithoutDane(mapName, domain, name));
+            return withDane(view, daneDomain, verdict.join(), explainDane, () -> decideWithoutDane(mapName, domain, name));
         }
         CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain, name);
-        return verdict.thenCompose(known -> withDane(view, daneDomain, known, () -> withoutDane));
+        return verdict.thenCompose(later -> withDane(view, daneDomain, later, explainDane, () -> withoutDane));
     }
 
-    /** DANE's decision, or for "no DANE" the decision {@code withoutDane} gives, saying why DANE did not decide. */
+    /**
+     * DANE's decision, or for "no DANE" the decision {@code withoutDane} gives, saying why DANE did
+     * not decide when {@code explainDane}.
+     */
     private static CompletionStage<Decision> withDane(MapView view, String domain, DaneVerdict verdict,
-            Supplier<CompletionStage<Decision>> withoutDane) {
+            boolean explainDane, Supplier<CompletionStage<Decision>> withoutDane) {
         if (verdict.kind() == DaneVerdict.Kind.NO_DANE) {
-            return withoutDane.get().thenApply(later -> withDaneReason(verdict, later));
+            return explainDane ? withoutDane.get().thenApply(later -> withDaneReason(verdict, later)) : withoutDane.get();
         }
         Decision decision = view.engine().decide(domain, verdict, StsEvidence.NOT_CONSULTED);
         if (verdict.kind() == DaneVerdict.Kind.TEMP) {

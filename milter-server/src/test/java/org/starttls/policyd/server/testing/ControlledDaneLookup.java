@@ -15,6 +15,8 @@ import org.starttls.policyd.server.dane.DaneLookup;
 public final class ControlledDaneLookup implements DaneLookup {
     private final Map<String, CompletableFuture<DaneVerdict>> verdicts = new ConcurrentHashMap<>();
     private final AtomicInteger asked = new AtomicInteger();
+    private volatile boolean applies = true;
+    private final Map<String, DaneVerdict> knownNow = new ConcurrentHashMap<>();
 
     /** The verdict of {@code domain}, pending until the test completes it. */
     public CompletableFuture<DaneVerdict> pending(String domain) {
@@ -25,6 +27,28 @@ public final class ControlledDaneLookup implements DaneLookup {
     public ControlledDaneLookup answer(String domain, DaneVerdict.Kind kind) {
         pending(domain).complete(verdict(kind));
         return this;
+    }
+
+    /** From now on DANE does not apply (as with a resolver that answers without validating). */
+    public ControlledDaneLookup notApplying() {
+        applies = false;
+        return this;
+    }
+
+    /** {@code domain} is known to be {@code kind} without asking ({@link #knownNow}: cached and fresh). */
+    public ControlledDaneLookup knownNow(String domain, DaneVerdict.Kind kind) {
+        knownNow.put(domain, verdict(kind));
+        return this;
+    }
+
+    @Override
+    public DaneVerdict knownNow(String domain) {
+        return knownNow.get(domain);
+    }
+
+    @Override
+    public boolean applies() {
+        return applies;
     }
 
     public static DaneVerdict verdict(DaneVerdict.Kind kind) {
