@@ -9,7 +9,6 @@ import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.check.DomainCheck;
 import org.starttls.policyd.server.check.MxCheck;
-import org.starttls.policyd.server.probe.CertificateInfo;
 import org.starttls.policyd.server.probe.MxReport;
 
 /** How {@code policyctl check} shows a {@link DomainCheck}: a few lines for people, an object for scripts. */
@@ -86,24 +85,7 @@ final class CheckReport {
         ObjectNode m = JSON.createObjectNode();
         m.put("name", mx.name());
         m.put("preference", probe.mx().preference());
-        if (probe.starttlsOffered() == null) {
-            m.putNull("starttls");
-        } else {
-            m.put("starttls", probe.starttlsOffered());
-        }
-        m.put("tls_version", probe.tlsVersion());
-        CertificateInfo cert = probe.certificate();
-        if (cert == null) {
-            m.putNull("certificate");
-        } else {
-            ObjectNode c = m.putObject("certificate");
-            c.put("subject", cert.subject());
-            c.put("issuer", cert.issuer());
-            c.put("not_before", cert.notBefore().toString());
-            c.put("not_after", cert.notAfter().toString());
-        }
-        m.put("result", probe.result().wireName());
-        m.put("detail", probe.detail());
+        MxProbeJson.addProbeFields(m, probe);
         if (mx.dane() == null) {
             m.putNull("dane");
         } else {

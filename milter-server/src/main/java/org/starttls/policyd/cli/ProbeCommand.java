@@ -16,7 +16,6 @@ import org.starttls.policyd.core.list.InvalidNameException;
 import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.fetcher.dns.ResolverAddress;
-import org.starttls.policyd.server.probe.CertificateInfo;
 import org.starttls.policyd.server.probe.DomainProber;
 import org.starttls.policyd.server.probe.DomainReport;
 import org.starttls.policyd.server.probe.DomainStatus;
@@ -173,24 +172,7 @@ final class ProbeCommand implements Callable<Integer> {
             m.put("name", mx.mx().name());
             m.put("preference", mx.mx().preference());
             m.put("matches_policy", mx.matchesPolicy());
-            if (mx.starttlsOffered() == null) {
-                m.putNull("starttls");
-            } else {
-                m.put("starttls", mx.starttlsOffered());
-            }
-            m.put("tls_version", mx.tlsVersion());
-            CertificateInfo cert = mx.certificate();
-            if (cert == null) {
-                m.putNull("certificate");
-            } else {
-                ObjectNode c = m.putObject("certificate");
-                c.put("subject", cert.subject());
-                c.put("issuer", cert.issuer());
-                c.put("not_before", cert.notBefore().toString());
-                c.put("not_after", cert.notAfter().toString());
-            }
-            m.put("result", mx.result().wireName());
-            m.put("detail", mx.detail());
+            MxProbeJson.addProbeFields(m, mx);
         }
         return node;
     }

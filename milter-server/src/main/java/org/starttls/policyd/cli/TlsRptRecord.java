@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.starttls.policyd.core.sts.Ascii;
 import org.starttls.policyd.core.sts.Excerpt;
 
 /**
@@ -77,7 +78,7 @@ final class TlsRptRecord {
         if (!txt.startsWith(VERSION)) {
             return false;
         }
-        return txt.length() == VERSION.length() || txt.charAt(VERSION.length()) == ';' || isWsp(txt.charAt(VERSION.length()));
+        return txt.length() == VERSION.length() || txt.charAt(VERSION.length()) == ';' || Ascii.isWsp(txt.charAt(VERSION.length()));
     }
 
     private static Result parse(String txt) {
@@ -87,7 +88,7 @@ final class TlsRptRecord {
         }
         List<String> rua = null;
         for (int i = 1; i < parts.length; i++) {
-            String field = trimWsp(parts[i]);
+            String field = Ascii.trimWsp(parts[i]);
             if (field.isEmpty()) {
                 if (i == parts.length - 1) {
                     break; // the one trailing ';' the grammar allows
@@ -96,7 +97,7 @@ final class TlsRptRecord {
             }
             int equals = field.indexOf('=');
             String name = equals < 0 ? field : field.substring(0, equals);
-            if (equals < 0 || !isExtensionName(name)) {
+            if (equals < 0 || !Ascii.isExtensionName(name)) {
                 return new Invalid(txt, "field " + Excerpt.of(field) + " is not name=value");
             }
             String value = field.substring(equals + 1);
@@ -106,11 +107,11 @@ final class TlsRptRecord {
                 }
                 rua = new ArrayList<>();
                 for (String uri : value.split(",", -1)) {
-                    String problem = uriProblem(trimWsp(uri));
+                    String problem = uriProblem(Ascii.trimWsp(uri));
                     if (problem != null) {
                         return new Invalid(txt, problem);
                     }
-                    rua.add(trimWsp(uri));
+                    rua.add(Ascii.trimWsp(uri));
                 }
             } else if (!isExtensionValue(value)) {
                 return new Invalid(txt, "field " + Excerpt.of(name) + " has an empty value or one with white space, "
@@ -146,19 +147,6 @@ final class TlsRptRecord {
         return "rua " + Excerpt.of(text) + " is neither mailto: nor https:, the schemes reporters deliver to";
     }
 
-    private static boolean isExtensionName(String name) {
-        if (name.isEmpty() || name.length() > 32 || !isAlphaOrDigit(name.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!isAlphaOrDigit(c) && c != '_' && c != '-' && c != '.') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean isExtensionValue(String value) {
         if (value.isEmpty()) {
             return false;
@@ -170,25 +158,5 @@ final class TlsRptRecord {
             }
         }
         return true;
-    }
-
-    private static boolean isAlphaOrDigit(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    }
-
-    private static boolean isWsp(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private static String trimWsp(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && isWsp(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && isWsp(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(start, end);
     }
 }

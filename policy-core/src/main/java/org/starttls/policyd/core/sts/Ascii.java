@@ -1,25 +1,25 @@
 package org.starttls.policyd.core.sts;
 
-/** The ABNF core rules (RFC 5234 appendix B.1) the MTA-STS grammars are written in. */
-final class Ascii {
+/** The ABNF core rules (RFC 5234 appendix B.1) the MTA-STS and TLS-RPT grammars are written in. */
+public final class Ascii {
     private Ascii() {
     }
 
-    static boolean isAlphaOrDigit(char c) {
+    public static boolean isAlphaOrDigit(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
-    static boolean isDigit(char c) {
+    public static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
 
     /** {@code WSP = SP / HTAB}: the only white space either grammar allows. */
-    static boolean isWsp(char c) {
+    public static boolean isWsp(char c) {
         return c == ' ' || c == '\t';
     }
 
     /** {@code text} without leading and trailing {@code WSP} (unlike {@link String#strip}, no other space). */
-    static String trimWsp(String text) {
+    public static String trimWsp(String text) {
         int start = 0;
         int end = text.length();
         while (start < end && isWsp(text.charAt(start))) {
@@ -31,15 +31,15 @@ final class Ascii {
         return text.substring(start, end);
     }
 
-    static boolean isBlank(String text) {
+    public static boolean isBlank(String text) {
         return trimWsp(text).isEmpty();
     }
 
     /**
      * An extension name in either grammar: {@code (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")}
-     * (RFC 8461 {@code sts-ext-name}, {@code sts-policy-ext-name}).
+     * (RFC 8461 {@code sts-ext-name}, {@code sts-policy-ext-name}; RFC 8460 {@code tlsrpt-ext-name}).
      */
-    static boolean isExtensionName(String name) {
+    public static boolean isExtensionName(String name) {
         if (name.isEmpty() || name.length() > 32 || !isAlphaOrDigit(name.charAt(0))) {
             return false;
         }
