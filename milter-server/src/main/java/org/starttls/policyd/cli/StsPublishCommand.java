@@ -119,6 +119,11 @@ final class StsPublishCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-age: " + maxAge + " is not in 0.."
                     + StsPolicy.MAX_MAX_AGE.toSeconds());
         }
+        // Checked with the grammar `sts check` reads it with, before anything is written.
+        String tlsRpt = "v=TLSRPTv1; rua=" + (rua == null ? "mailto:tlsrpt@" + name : rua);
+        if (TlsRptRecord.select(List.of(tlsRpt)) instanceof TlsRptRecord.Invalid invalid) {
+            throw new ParameterException(spec.commandLine(), "--rua: " + invalid.problem());
+        }
         StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode.name() + "\r\n");
         for (String pattern : mx) {
             try {
@@ -143,8 +148,7 @@ final class StsPublishCommand implements Callable<Integer> {
                 + "valid for mta-sts." + name + ", no redirect).");
         out.println("Then add these DNS records (a new id each time the file changes):");
         out.println("_mta-sts." + name + ". IN TXT \"v=STSv1; id=" + id + "\"");
-        out.println("_smtp._tls." + name + ". IN TXT \"v=TLSRPTv1; rua=" + (rua == null ? "mailto:tlsrpt@" + name : rua)
-                + "\"");
+        out.println("_smtp._tls." + name + ". IN TXT \"" + tlsRpt + "\"");
         if (mode == Mode.testing) {
             out.println("Testing first: senders report failures but still deliver. When the reports are clean for a "
                     + "few weeks, publish again with --mode enforce.");

@@ -82,4 +82,22 @@ class StsPublishCommandTest {
                 "--max-age", "31557601", "--output", dir.resolve("p.txt").toString());
         assertEquals(2, run.exit(), run.out());
     }
+
+    @Test
+    void aReportAddressReportersCannotUseIsRefusedBeforeAnythingIsWritten() {
+        Run run = run(Instant.now(), "sts", "publish", "--domain", "example.org", "--mx", "mx.example.org",
+                "--rua", "tlsrpt@example.org", "--output", dir.resolve("p.txt").toString());
+        assertEquals(2, run.exit(), run.out());
+        assertTrue(run.out().contains("--rua: "), run.out());
+        assertFalse(Files.exists(dir.resolve("p.txt")));
+    }
+
+    @Test
+    void anHttpsReportAddressIsPrintedInTheRecord() {
+        Run run = run(Instant.now(), "sts", "publish", "--domain", "example.org", "--mx", "mx.example.org",
+                "--rua", "https://reports.example.org/tlsrpt", "--output", dir.resolve("p.txt").toString());
+        assertEquals(0, run.exit(), run.out());
+        assertTrue(run.out().contains("_smtp._tls.example.org. IN TXT \"v=TLSRPTv1; rua=https://reports.example.org/tlsrpt\""),
+                run.out());
+    }
 }
