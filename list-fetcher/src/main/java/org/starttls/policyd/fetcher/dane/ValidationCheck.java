@@ -33,11 +33,23 @@ public final class ValidationCheck {
     public CompletableFuture<ValidationStatus> run() {
         String resolver = lookups.resolverName();
         if (!lookups.trustsAd()) {
-            return CompletableFuture.completedFuture(new ValidationStatus(false, "the resolver " + resolver
-                    + " is not on a loopback address, so its AD bit is not trusted: DANE needs a validating"
-                    + " resolver on this host (the one Postfix uses)"));
+            return CompletableFuture.completedFuture(new ValidationStatus(false, notOnLoopback(resolver)));
         }
         return lookups.lookupSecure(zone, Type.DNSKEY).thenApply(answer -> judge(resolver, answer));
+    }
+
+    private static String notOnLoopback(String resolver) {
+        return named(resolver) + (plural(resolver) ? " are" : " is") + " not on a loopback address, so the AD bit"
+                + " is not trusted: DANE needs a validating resolver on this host (the one Postfix uses)";
+    }
+
+    /** {@code resolver} is an address, or "the system's resolvers (/etc/resolv.conf)", which names itself. */
+    private static String named(String resolver) {
+        return plural(resolver) ? resolver : "the resolver " + resolver;
+    }
+
+    private static boolean plural(String resolver) {
+        return resolver.startsWith("the ");
     }
 
     private ValidationStatus judge(String resolver, SecureAnswer answer) {
@@ -50,10 +62,10 @@ public final class ValidationCheck {
                     + "; dane.validation-check must name a signed zone");
         }
         if (answer.security() != DnssecSecurity.SECURE) {
-            return new ValidationStatus(false, "the resolver " + resolver + " does not validate DNSSEC: the DNSKEY"
+            return new ValidationStatus(false, named(resolver) + (plural(resolver) ? " do" : " does") + " not validate DNSSEC: the DNSKEY"
                     + " of " + zone + " came back without AD");
         }
-        return new ValidationStatus(true, "the resolver " + resolver + " validates DNSSEC (the DNSKEY of " + zone
+        return new ValidationStatus(true, named(resolver) + (plural(resolver) ? " validate" : " validates") + " DNSSEC (the DNSKEY of " + zone
                 + " came back with AD)");
     }
 }
