@@ -32,7 +32,8 @@ import org.starttls.policyd.server.sts.StsWaiter;
 /**
  * The daemon's control plane: one thread of its own owns the configuration, reloads (SIGHUP and
  * {@code policyctl reload} submit one and get its {@link ReloadOutcome} back), the list source's
- * lifecycle and its refreshes, and the expiry alarm. Each change is built off the event loops,
+ * lifecycle and its refreshes, the expiry alarm, and
+ * the daily check of the local overrides' expiry. Each change is built off the event loops,
  * validated, and published as one immutable {@link AnsweringSnapshot} that the doors read per
  * request. The active list changes only through {@link ActiveList#offer}: never to an older list,
  * never to the embedded default once a list from a source has verified.
@@ -61,6 +62,7 @@ final class ControlPlane implements AutoCloseable {
     private final DaemonSettings started;
     private final ActiveList active;
     private final ExpiryAlarm expiry;
+    private final OverrideExpiryCheck overrideExpiry;
     private final AtomicReference<AnsweringSnapshot> snapshot = new AtomicReference<>();
     /** Written on the control thread only (and during start, before it runs anything); read anywhere. */
     private volatile ListKeeper keeper;
@@ -89,6 +91,18 @@ final class ControlPlane implements AutoCloseable {
         this.inForce = started;
         this.active = new ActiveList(null, this::listChanged);
         this.expiry = new ExpiryAlarm(executor, clock, message -> LOG.error("{}", message));
+        this.overrideExpiry = new OverrideExpiryCheck(executor, clock, () -> inForce.overrides(),
+                new OverrideExpiryCheck.Sink() {
+                    @Override
+                    public void warn(String sentence) {
+                        LOG.warn("{}", sentence);
+                    }
+
+                    @Override
+                    public void info(String sentence) {
+                        LOG.info("{}", sentence);
+                    }
+                });
     }
 
     /** A control plane on a thread of its own ({@code policyd-control}). */
@@ -137,6 +151,7 @@ final class ControlPlane implements AutoCloseable {
         synchronized (plane) {
             plane.startedUp = true;
         }
+        plane.overrideExpiry.start();
         return plane;
     }
 
@@ -324,6 +339,7 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         expiry.disarm();
+        overrideExpiry.stop();
         keeper.close();
         if (ownsExecutor) {
             executor.shutdown();
