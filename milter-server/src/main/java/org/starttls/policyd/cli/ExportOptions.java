@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.starttls.policyd.core.ListRejectedException;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.ExpiredList;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -50,8 +51,24 @@ final class ExportOptions {
             err.println("WARNING: the list expired at " + plan.list().list().expires()
                     + "; exporting it anyway (--expired-list keep-enforcing)");
         }
+        warnAboutOverrides(lists.config.settings().overrides(), plan, err);
         err.flush();
         return plan;
+    }
+
+    /**
+     * A static table follows the list alone: the local overrides of the configuration are not
+     * written into it (not yet), so the operator must hear that the table and the daemon differ.
+     */
+    private static void warnAboutOverrides(Overrides overrides, ExportPlan plan, PrintWriter err) {
+        long applying = overrides.entries().stream().filter(entry -> entry.appliesAt(plan.at())).count();
+        if (applying == 0) {
+            return;
+        }
+        err.println("WARNING: the " + applying + " local override(s) of the configuration's overrides.file are NOT in "
+                + "this table: it follows the list alone (a domain overridden to none is still enforced here, and "
+                + "secure/dane-only/dane/encrypt overrides are missing). Use policyd's socketmap to have them "
+                + "apply, or edit the table by hand.");
     }
 
     /** Writes the table where --output says; returns the exit code for the plan. */

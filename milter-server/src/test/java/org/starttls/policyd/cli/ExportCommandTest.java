@@ -191,6 +191,35 @@ class ExportCommandTest {
     }
 
     @Test
+    void withOverridesInTheConfigurationBothExportersWarnTheyAreNotInTheTable() throws Exception {
+        Path overrides = Files.writeString(dir.resolve("overrides.yaml"),
+                "gmail.com:\n  policy: none\n  reason: \"ticket 12\"\n");
+        Path config = Files.writeString(dir.resolve("policyd.yaml"), "overrides:\n  file: " + overrides + "\n");
+
+        for (String format : List.of("postfix", "sendmail")) {
+            Run run = run(EffFixture.CLOCK_IN_WINDOW, "export", format, "--config", config.toString(),
+                    "--list", list.toString());
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().contains("WARNING: the 1 local override(s) of the configuration's overrides.file are "
+                    + "NOT in this table"), format + ": " + run.err());
+        }
+        Run without = run(EffFixture.CLOCK_IN_WINDOW, "export", "postfix", "--list", list.toString());
+        assertFalse(without.err().contains("override"), without.err());
+    }
+
+    @Test
+    void anOverrideThatNoLongerAppliesIsNotWarnedAbout() throws Exception {
+        Path overrides = Files.writeString(dir.resolve("overrides.yaml"),
+                "gmail.com:\n  policy: none\n  reason: \"ticket 12\"\n  expires: 2000-01-01\n");
+        Path config = Files.writeString(dir.resolve("policyd.yaml"), "overrides:\n  file: " + overrides + "\n");
+
+        Run run = run(EffFixture.CLOCK_IN_WINDOW, "export", "postfix", "--config", config.toString(),
+                "--list", list.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertFalse(run.err().contains("NOT in this table"), run.err());
+    }
+
+    @Test
     void exportWithoutAFormatIsAUsageError() {
         Run run = run(EffFixture.CLOCK_IN_WINDOW, "export");
         assertEquals(ExitCodes.USAGE, run.exit());
