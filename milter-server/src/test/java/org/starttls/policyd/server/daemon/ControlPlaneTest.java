@@ -1,6 +1,7 @@
 package org.starttls.policyd.server.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,6 +88,22 @@ class ControlPlaneTest {
         assertEquals(Verdict.REQUIRE_TLS, plane.snapshot().engine().decide("listed.example").verdict());
         assertTrue(plane.listStatus().healthy(), plane.listStatus().warnings().toString());
         assertEquals("enforcing: MTA-STS wherever a domain publishes it, and 1 domain from the list", plane.enforcement().describe());
+    }
+
+    @Test
+    void theOverridesExpiryIsCheckedAtEachUtcMidnightWithoutAReloadAndNoMoreOnceClosed() throws Exception {
+        start(new PolicydConfig());
+        Instant midnight = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).plusDays(1)
+                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        assertTrue(thread.dueTimes().contains(midnight), thread.dueTimes().toString());
+
+        thread.advance(Duration.between(clock.instant(), midnight));
+        assertTrue(thread.dueTimes().contains(midnight.plus(Duration.ofDays(1))), "re-armed for the next day: "
+                + thread.dueTimes());
+
+        plane.close();
+        assertFalse(thread.dueTimes().contains(midnight.plus(Duration.ofDays(1))), thread.dueTimes().toString());
+        plane = null;
     }
 
     @Test
