@@ -26,7 +26,7 @@ import org.starttls.policyd.core.list.TlsPolicy;
 /**
  * Turns probe results into receipt-time decisions: an enforce-mode domain whose MXes show a
  * STARTTLS downgrade ({@link DomainStatus#DOWNGRADE}) is deferred; a testing-mode one is only
- * logged.
+ * logged. DANE domains are probed for STARTTLS alone ({@link #decideDane}).
  *
  * <p>Results are kept per domain and policy (a bounded Caffeine map; SECURE results live
  * {@code goodLifetime}, the others {@code badLifetime}, counted from when the probe ran and judged
