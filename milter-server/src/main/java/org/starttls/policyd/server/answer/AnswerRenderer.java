@@ -69,6 +69,9 @@ public final class AnswerRenderer {
                     SocketmapReply ok = StsAnswer.okReply(decision.sts(), settings.servername(), settings.tlsrpt());
                     return ok != null ? ok : tooLong(decision);
                 }
+                if (decision.source() == DecisionSource.DANE) {
+                    return SocketmapReply.ok("dane-only"); // a dane-only domain under a downgrade
+                }
                 if (decision.source() == DecisionSource.OVERRIDE) {
                     String overridden = secureValue(decision.override().match(), settings.servername());
                     return SocketmapReply.fitsOk(overridden) ? SocketmapReply.ok(overridden) : tooLong(decision);

@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.starttls.policyd.core.list.MxPattern;
+import org.starttls.policyd.core.list.PolicyMode;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.xbill.DNS.Resolver;
 
@@ -55,6 +57,33 @@ public final class DomainProber implements AutoCloseable {
             reports.add(policy.allowsMx(mx.name()) ? mxProbe.probe(mx) : MxReport.notInPolicy(mx));
         }
         return DomainReport.conclude(domain, policy, reports, clock.instant());
+    }
+
+    /**
+     * Probes every MX of a DANE domain and judges STARTTLS alone
+     * ({@link DomainReport#concludeStarttlsOnly}); the report's policy names the MXes probed (the
+     * domain itself when there are none), in {@code mode}.
+     */
+    public DomainReport probeStarttlsOnly(String domain, PolicyMode mode) {
+        List<MxHost> hosts;
+        try {
+            hosts = dns.mxHosts(domain);
+        } catch (MxLookup.DnsException e) {
+            return DomainReport.dnsFailed(domain, everyMx(domain, List.of(), mode), e.getMessage(), clock.instant());
+        }
+        List<MxReport> reports = new ArrayList<>(hosts.size());
+        for (MxHost mx : hosts) {
+            reports.add(mxProbe.probe(mx));
+        }
+        return DomainReport.concludeStarttlsOnly(domain, everyMx(domain, hosts, mode), reports, clock.instant());
+    }
+
+    private static TlsPolicy everyMx(String domain, List<MxHost> hosts, PolicyMode mode) {
+        List<MxPattern> names = new ArrayList<>();
+        for (MxHost mx : hosts) {
+            names.add(MxPattern.of(mx.name()));
+        }
+        return new TlsPolicy(mode, names.isEmpty() ? List.of(MxPattern.of(domain)) : names, null);
     }
 
     /** The domain's MXes by preference, as {@link #probe} finds them ({@link MxLookup#mxHosts}). */

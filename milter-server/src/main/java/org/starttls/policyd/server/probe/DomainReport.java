@@ -53,6 +53,28 @@ public record DomainReport(String domain, TlsPolicy policy, DomainStatus status,
                 "STARTTLS downgrade: every reachable MX failed: " + summaries(failed), probedAt);
     }
 
+    /**
+     * Concludes for a DANE domain, from STARTTLS alone: certificates are DANE's to judge (at
+     * delivery, against the TLSA records), so an MX that completed a TLS handshake counts as
+     * secure whatever its certificate; only STARTTLS not offered, refused, or a handshake that
+     * cannot complete is a downgrade. No MX at all is no evidence here (DANE judged the MX RRset).
+     */
+    static DomainReport concludeStarttlsOnly(String domain, TlsPolicy policy, List<MxReport> mxs, Instant probedAt) {
+        List<MxReport> tls = mxs.stream().filter(mx -> mx.tlsVersion() != null).toList();
+        if (!tls.isEmpty()) {
+            return new DomainReport(domain, policy, DomainStatus.SECURE, mxs, "STARTTLS and a TLS handshake at "
+                    + names(tls) + " (certificates are DANE's to verify at delivery)", probedAt);
+        }
+        List<MxReport> stripped = mxs.stream().filter(mx -> mx.result() == MxResultType.STARTTLS_NOT_SUPPORTED
+                || mx.result() == MxResultType.VALIDATION_FAILURE).toList();
+        if (stripped.isEmpty()) {
+            return new DomainReport(domain, policy, DomainStatus.UNKNOWN, mxs,
+                    "no MX of " + domain + " could be reached: " + summaries(mxs), probedAt);
+        }
+        return new DomainReport(domain, policy, DomainStatus.DOWNGRADE, mxs,
+                "STARTTLS downgrade: no reachable MX completed STARTTLS: " + summaries(stripped), probedAt);
+    }
+
     /** DNS gave no answer: nothing is known about the MXes. */
     static DomainReport dnsFailed(String domain, TlsPolicy policy, String why, Instant probedAt) {
         return new DomainReport(domain, policy, DomainStatus.UNKNOWN, List.of(), "MX lookup failed: " + why, probedAt);

@@ -26,7 +26,7 @@ import org.starttls.policyd.core.list.TlsPolicy;
 /**
  * Turns probe results into receipt-time decisions: an enforce-mode domain whose MXes show a
  * STARTTLS downgrade ({@link DomainStatus#DOWNGRADE}) is deferred; a testing-mode one is only
- * logged.
+ * logged. DANE domains are probed for STARTTLS alone ({@link #decideDane}).
  *
  * <p>Results are kept per domain and policy (a bounded Caffeine map; SECURE results live
  * {@code goodLifetime}, the others {@code badLifetime}, counted from when the probe ran and judged
@@ -47,9 +47,18 @@ public final class DowngradeDetector implements AutoCloseable {
     @FunctionalInterface
     public interface Prober {
         DomainReport probe(String domain, TlsPolicy policy);
+
+        /**
+         * Probes every MX of a DANE domain for STARTTLS alone ({@link DomainProber#probeStarttlsOnly});
+         * null when this prober does not probe DANE domains.
+         */
+        default DomainReport probeStarttlsOnly(String domain, PolicyMode mode) {
+            return null;
+        }
     }
 
-    private record Key(String domain, TlsPolicy policy) {
+    /** A list or MTA-STS policy's probe ({@code starttlsOnly} null), or a DANE domain's in that mode. */
+    private record Key(String domain, TlsPolicy policy, PolicyMode starttlsOnly) {
     }
 
     private final Prober prober;
@@ -92,7 +101,18 @@ public final class DowngradeDetector implements AutoCloseable {
      */
     public static DowngradeDetector start(ProbeSettings settings, Clock clock) throws java.io.IOException {
         DomainProber prober = DomainProber.create(settings, clock);
-        return new DowngradeDetector(settings, prober::probe, prober, clock);
+        Prober both = new Prober() {
+            @Override
+            public DomainReport probe(String domain, TlsPolicy policy) {
+                return prober.probe(domain, policy);
+            }
+
+            @Override
+            public DomainReport probeStarttlsOnly(String domain, PolicyMode mode) {
+                return prober.probeStarttlsOnly(domain, mode);
+            }
+        };
+        return new DowngradeDetector(settings, both, prober, clock);
     }
 
     /** {@code list}'s decisions with downgrade knowledge added (the {@code Policyd} receipt layer). */
@@ -104,6 +124,9 @@ public final class DowngradeDetector implements AutoCloseable {
     Decision decide(Decision decision) {
         if (decision.source() == DecisionSource.OVERRIDE) {
             return decideOverridden(decision);
+        }
+        if (decision.source() == DecisionSource.DANE) {
+            return decideDane(decision);
         }
         TlsPolicy probedAgainst = probedPolicy(decision);
         if (probedAgainst == null) {
@@ -132,6 +155,23 @@ public final class DowngradeDetector implements AutoCloseable {
     }
 
     /**
+     * A DANE domain is probed for STARTTLS alone: its MXes may present certificates only their
+     * TLSA records vouch for, which Postfix verifies at delivery. A stripped STARTTLS defers a
+     * {@code dane-only} domain (every MX has usable TLSA, so delivery would refuse plaintext
+     * anyway); a {@code dane} domain (some MXes without TLSA) is logged only, since delivery may
+     * legitimately go in the clear to an MX without TLSA.
+     */
+    private Decision decideDane(Decision decision) {
+        if (decision.verdict() != Verdict.DANE_ONLY && decision.verdict() != Verdict.DANE) {
+            return decision;
+        }
+        boolean enforced = decision.verdict() == Verdict.DANE_ONLY;
+        DomainReport report = starttlsReportFor(decision.domain(), enforced ? PolicyMode.ENFORCE : PolicyMode.TESTING);
+        return enforced && report != null && report.status() == DomainStatus.DOWNGRADE
+                ? decision.underDowngrade(report.reason()) : decision;
+    }
+
+    /**
      * The policy whose MX patterns the probe checks, or null when the decision is not probed:
      * <ul>
      *   <li>the list's: enforced domains, and testing-mode ones (to log what enforcing them would
@@ -140,9 +180,7 @@ public final class DowngradeDetector implements AutoCloseable {
      *       under the early-adopter setting, logged only, as a testing-mode list entry is), its
      *       patterns as Postfix's {@code match=} applies them at delivery.
      * </ul>
-     * DANE decisions are not probed: a DANE MX may present a certificate only its TLSA records
-     * vouch for, which the probe's WebPKI checks would call a failure; Postfix verifies DANE at
-     * delivery.
+     * DANE decisions are probed otherwise ({@link #decideDane}).
      */
     private static TlsPolicy probedPolicy(Decision decision) {
         if (decision.source() == DecisionSource.LIST) {
@@ -161,7 +199,16 @@ public final class DowngradeDetector implements AutoCloseable {
      * and a probe is under way (or the probe queue is full).
      */
     public DomainReport reportFor(String domain, TlsPolicy policy) {
-        Key key = new Key(domain, policy);
+        return reportFor(new Key(domain, Objects.requireNonNull(policy, "policy"), null));
+    }
+
+    /** A DANE domain's STARTTLS-only report, as {@link #reportFor(String, TlsPolicy)}. */
+    DomainReport starttlsReportFor(String domain, PolicyMode mode) {
+        return reportFor(new Key(domain, null, mode));
+    }
+
+    private DomainReport reportFor(Key key) {
+        String domain = key.domain();
         CompletableFuture<DomainReport> future;
         try {
             future = reports.asMap().compute(key,
@@ -199,6 +246,9 @@ public final class DowngradeDetector implements AutoCloseable {
             return true;
         }
         DomainReport report = probe.getNow(null);
+        if (report == null) {
+            return true; // this prober does not probe DANE domains: nothing to keep
+        }
         Duration lifetime = report.status() == DomainStatus.SECURE ? goodLifetime : badLifetime;
         return !clock.instant().isBefore(report.probedAt().plus(lifetime));
     }
@@ -210,15 +260,23 @@ public final class DowngradeDetector implements AutoCloseable {
     private DomainReport probeAndLog(Key key) {
         DomainReport report;
         try {
-            report = prober.probe(key.domain(), key.policy());
+            report = key.starttlsOnly() == null ? prober.probe(key.domain(), key.policy())
+                    : prober.probeStarttlsOnly(key.domain(), key.starttlsOnly());
         } catch (RuntimeException e) {
             LOG.error("probe: probing {} failed; nothing is concluded", key.domain(), e);
             throw e;
         }
+        if (report == null) {
+            return null;
+        }
+        PolicyMode mode = key.starttlsOnly() == null ? key.policy().mode() : key.starttlsOnly();
+        String named = key.starttlsOnly() == null ? mode.wireName() + " mode"
+                : mode == PolicyMode.ENFORCE ? "dane-only" : "dane";
         if (report.status() == DomainStatus.DOWNGRADE) {
-            LOG.warn("probe: {} ({} mode): {}{}", key.domain(), key.policy().mode().wireName(), report.reason(),
-                    key.policy().mode() == PolicyMode.ENFORCE ? "; deferring its mail at receipt"
-                            : "; testing mode, so logged only, not deferred");
+            LOG.warn("probe: {} ({}): {}{}", key.domain(), named, report.reason(),
+                    mode == PolicyMode.ENFORCE ? "; deferring its mail at receipt"
+                            : key.starttlsOnly() == null ? "; testing mode, so logged only, not deferred"
+                            : "; some MXes have no usable TLSA, so logged only, not deferred");
         } else {
             LOG.info("probe: {}: {}: {}", key.domain(), report.status(), report.reason());
         }

@@ -176,6 +176,15 @@ class AnswerRendererTest {
     }
 
     @Test
+    void aDaneOnlyDomainUnderADowngradeIsDeferredAtReceiptAndStaysDaneOnlyAtDelivery() {
+        Decision deferred = Decision.dane(Verdict.DANE_ONLY, "example.com", null, "DANE").underDowngrade("stripped");
+        assertEquals("DEFER_IF_PERMIT 4.7.5 example.com: stripped",
+                AnswerRenderer.policy(deferred, PolicyServiceSettings.DEFAULTS).action());
+        assertEquals(MilterReply.replyCode("451", "4.7.5", "example.com: stripped"), AnswerRenderer.milterRecipient(deferred));
+        assertEquals("OK dane-only", AnswerRenderer.socketmap(deferred, SocketmapMapSettings.DEFAULTS).wireText());
+    }
+
+    @Test
     void milterAnswersEachVerdict() {
         assertEquals(MilterReply.CONTINUE, AnswerRenderer.milterRecipient(Decision.noPolicy("example.com", null, "x")));
         assertEquals(MilterReply.CONTINUE, AnswerRenderer.milterRecipient(enforced("example.com", TWO)));

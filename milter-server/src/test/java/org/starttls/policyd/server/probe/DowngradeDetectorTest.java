@@ -178,7 +178,36 @@ class DowngradeDetectorTest {
     }
 
     @Test
-    void aDaneDecisionIsNotProbed() {
+    void aDaneDecisionIsProbedForStarttlsOnlyNeverAgainstAPolicy() {
+        List<PolicyMode> starttlsOnly = new java.util.ArrayList<>();
+        detector = new DowngradeDetector(settings(Duration.ofSeconds(10)), new DowngradeDetector.Prober() {
+            @Override
+            public DomainReport probe(String domain, TlsPolicy policy) {
+                return tableProber.probe(domain, policy);
+            }
+
+            @Override
+            public DomainReport probeStarttlsOnly(String domain, PolicyMode mode) {
+                starttlsOnly.add(mode);
+                return new DomainReport(domain, new TlsPolicy(mode, List.of(MxPattern.of("mx1.dane.test")), null),
+                        DomainStatus.DOWNGRADE, List.of(), "STARTTLS downgrade: mx1.dane.test starttls-not-supported",
+                        clock.instant());
+            }
+        }, clock);
+
+        Decision deferred = detector.layer(domain -> Decision.dane(Verdict.DANE_ONLY, domain, null, "DANE: test"))
+                .decideAtReceipt("dane.test");
+        Decision logged = detector.layer(domain -> Decision.dane(Verdict.DANE, domain, null, "DANE: test"))
+                .decideAtReceipt("partial.test");
+
+        assertEquals(Verdict.DEFER_DOWNGRADE, deferred.verdict());
+        assertEquals(Verdict.DANE, logged.verdict(), "dane (not every MX has TLSA) is logged, never deferred");
+        assertEquals(List.of(PolicyMode.ENFORCE, PolicyMode.TESTING), starttlsOnly);
+        assertEquals(0, probes("dane.test") + probes("partial.test"), "never the WebPKI probe");
+    }
+
+    @Test
+    void aDetectorWhoseProberCannotProbeDaneLeavesDaneDecisionsAlone() {
         detector = new DowngradeDetector(settings(Duration.ofSeconds(10)), tableProber, clock);
 
         Decision decision = detector.layer(domain -> Decision.dane(Verdict.DANE_ONLY, domain, null, "DANE: test"))

@@ -89,6 +89,11 @@ public final class ProbeFixture implements AutoCloseable {
         addresses.put(name, address.getHostAddress());
     }
 
+    /** The loopback address the fake named {@code name} listens on (for another world's DNS). */
+    public String address(String name) {
+        return addresses.get(name);
+    }
+
     /** Names the fakes in {@code other} too, for a daemon whose one resolver is another world's. */
     public void nameFakesIn(TestDnsServer other) {
         addresses.forEach(other::a);

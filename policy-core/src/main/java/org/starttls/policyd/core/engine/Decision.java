@@ -43,12 +43,13 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
                 throw new IllegalArgumentException("a " + override.policy().wireName() + " override cannot decide " + verdict);
             }
         } else if ((verdict == Verdict.DANE_ONLY || verdict == Verdict.DANE) != (source == DecisionSource.DANE
-                && verdict != Verdict.TEMPFAIL)) {
+                && verdict != Verdict.TEMPFAIL && verdict != Verdict.DEFER_DOWNGRADE)) {
             throw new IllegalArgumentException("a DANE verdict goes with a DANE decision");
         } else if (verdict == Verdict.ENCRYPT) {
             throw new IllegalArgumentException("only a local override decides encrypt");
         }
-        if ((verdict == Verdict.REQUIRE_TLS || verdict == Verdict.DEFER_DOWNGRADE) && override == null) {
+        if ((verdict == Verdict.REQUIRE_TLS || verdict == Verdict.DEFER_DOWNGRADE) && override == null
+                && source != DecisionSource.DANE) { // DANE's evidence is its TLSA records, not a policy
             if (source == DecisionSource.LIST ? policy == null : sts == null) {
                 throw new IllegalArgumentException(verdict + " needs the policy it enforces");
             }
@@ -88,9 +89,12 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
                 null, override);
     }
 
-    /** The same destination, now known to be under a downgrade (from the probe, a later stage). */
+    /**
+     * The same destination, now known to be under a downgrade (from the probe, a later stage): an
+     * enforced domain, or a {@code dane-only} one whose STARTTLS is stripped.
+     */
     public Decision underDowngrade(String why) {
-        if (verdict != Verdict.REQUIRE_TLS) {
+        if (verdict != Verdict.REQUIRE_TLS && verdict != Verdict.DANE_ONLY) {
             throw new IllegalStateException("only an enforced domain can be deferred for a downgrade");
         }
         return new Decision(Verdict.DEFER_DOWNGRADE, domain, policy, why, source, sts, override);
@@ -120,7 +124,7 @@ public record Decision(Verdict verdict, String domain, TlsPolicy policy, String 
         if (override != null) {
             return "override-" + override.policy().wireName();
         }
-        if (verdict == Verdict.DANE_ONLY) {
+        if (verdict == Verdict.DANE_ONLY || verdict == Verdict.DEFER_DOWNGRADE && source == DecisionSource.DANE) {
             return "dane-only";
         }
         if (verdict == Verdict.DANE) {

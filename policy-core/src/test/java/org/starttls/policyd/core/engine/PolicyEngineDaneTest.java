@@ -1,9 +1,11 @@
 package org.starttls.policyd.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,5 +45,15 @@ class PolicyEngineDaneTest {
         assertEquals(verdict, decision.verdict(), decision.reason());
         assertEquals(source, decision.source(), decision.reason());
         assertTrue(decision.reason().contains("because"), decision.reason());
+    }
+
+    @Test
+    void onlyADaneOnlyDecisionDefersUnderADowngradeAndKeepsItsTag() {
+        Decision deferred = Decision.dane(Verdict.DANE_ONLY, "d.example", null, "every MX has TLSA").underDowngrade("stripped");
+        assertEquals(Verdict.DEFER_DOWNGRADE, deferred.verdict());
+        assertEquals(DecisionSource.DANE, deferred.source());
+        assertEquals("dane-only", deferred.decidingMode());
+        assertThrows(IllegalStateException.class,
+                () -> Decision.dane(Verdict.DANE, "d.example", null, "some MXes have TLSA").underDowngrade("stripped"));
     }
 }
