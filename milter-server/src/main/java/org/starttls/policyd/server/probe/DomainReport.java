@@ -56,8 +56,11 @@ public record DomainReport(String domain, TlsPolicy policy, DomainStatus status,
     /**
      * Concludes for a DANE domain, from STARTTLS alone: certificates are DANE's to judge (at
      * delivery, against the TLSA records), so an MX that completed a TLS handshake counts as
-     * secure whatever its certificate; only STARTTLS not offered, refused, or a handshake that
-     * cannot complete is a downgrade. No MX at all is no evidence here (DANE judged the MX RRset).
+     * secure whatever its certificate; only STARTTLS not offered or refused is a downgrade. A
+     * handshake that cannot complete is no evidence either way: the JDK refuses TLS 1.0/1.1, which
+     * Postfix's DANE delivery still accepts, so deferring for it could wrongly hold mail (delivery
+     * defers by itself when the handshake really fails). No MX at all is no evidence here (DANE
+     * judged the MX RRset).
      */
     static DomainReport concludeStarttlsOnly(String domain, TlsPolicy policy, List<MxReport> mxs, Instant probedAt) {
         List<MxReport> tls = mxs.stream().filter(mx -> mx.tlsVersion() != null).toList();
@@ -65,11 +68,11 @@ public record DomainReport(String domain, TlsPolicy policy, DomainStatus status,
             return new DomainReport(domain, policy, DomainStatus.SECURE, mxs, "STARTTLS and a TLS handshake at "
                     + names(tls) + " (certificates are DANE's to verify at delivery)", probedAt);
         }
-        List<MxReport> stripped = mxs.stream().filter(mx -> mx.result() == MxResultType.STARTTLS_NOT_SUPPORTED
-                || mx.result() == MxResultType.VALIDATION_FAILURE).toList();
+        List<MxReport> stripped = mxs.stream().filter(mx -> mx.result() == MxResultType.STARTTLS_NOT_SUPPORTED).toList();
         if (stripped.isEmpty()) {
             return new DomainReport(domain, policy, DomainStatus.UNKNOWN, mxs,
-                    "no MX of " + domain + " could be reached: " + summaries(mxs), probedAt);
+                    "no MX of " + domain + " completed a TLS handshake or said it has no STARTTLS: " + summaries(mxs),
+                    probedAt);
         }
         return new DomainReport(domain, policy, DomainStatus.DOWNGRADE, mxs,
                 "STARTTLS downgrade: no reachable MX completed STARTTLS: " + summaries(stripped), probedAt);

@@ -24,8 +24,9 @@ import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.list.PolicyMode;
 
 /**
- * DANE domains are probed for STARTTLS alone, against the real fake MXes: a stripped STARTTLS (or
- * a handshake that cannot complete) defers a {@code dane-only} domain at receipt; a certificate
+ * DANE domains are probed for STARTTLS alone, against the real fake MXes: a stripped STARTTLS
+ * defers a {@code dane-only} domain at receipt; a handshake that cannot complete is no evidence
+ * (the JDK refuses TLS versions Postfix's DANE accepts; delivery defers by itself); a certificate
  * the WebPKI would reject (self-signed, expired, another name) does not, since TLSA records judge
  * it at delivery; a {@code dane} domain is probed and logged, never deferred.
  */
@@ -66,8 +67,9 @@ class DaneStarttlsProbeTest {
     }
 
     @Test
-    void aDaneOnlyDomainWhoseMxHandshakeCannotCompleteIsDeferred() {
-        assertEquals(Verdict.DEFER_DOWNGRADE, detector.layer(DANE_ONLY).decideAtReceipt("broken.test").verdict());
+    void aDaneOnlyDomainWhoseMxHandshakeCannotCompleteIsLeftToDeliveryNotDeferred() {
+        assertEquals(Verdict.DANE_ONLY, detector.layer(DANE_ONLY).decideAtReceipt("broken.test").verdict());
+        assertEquals(DomainStatus.UNKNOWN, detector.starttlsReportFor("broken.test", PolicyMode.ENFORCE).status());
     }
 
     @ParameterizedTest(name = "{0}")
