@@ -3,6 +3,7 @@ package org.starttls.policyd.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:Every check passed: senders fetch and apply the policy.",
             "2:Invalid command line.",
-            "6:Warnings only (mode testing or none, a short max_age, no TLS-RPT record, ignored policy lines).",
+            "6:Warnings only (mode testing or none, a short max_age, the policy host's certificate under 21 days "
+                + "from expiry, no TLS-RPT record, ignored policy lines).",
             "7:At least one failure (no or several TXT records, a bad id, no policy host, a certificate senders "
                 + "refuse, not 200 text/plain, a policy that does not parse, an MX host no pattern matches).",
             "70:Internal error.",
@@ -60,21 +62,23 @@ final class StsCheckCommand implements Callable<Integer> {
     @Mixin
     StsCheckOptions options;
 
+    private final Clock clock;
     private final StsFetchSettings fetch;
 
-    /** @param fetch the policy fetch's limits; the port is 443 but in tests */
-    StsCheckCommand(StsFetchSettings fetch) {
+    /** @param clock for the policy certificate's days left; {@code fetch}: the fetch's limits (port 443 but in tests) */
+    StsCheckCommand(Clock clock, StsFetchSettings fetch) {
+        this.clock = clock;
         this.fetch = fetch;
     }
 
     @Override
     public Integer call() throws ConfigException, IOException {
-        return run(spec, "DOMAIN", domain, mx, options, fetch);
+        return run(spec, "DOMAIN", domain, mx, options, clock, fetch);
     }
 
     /** The check, for this command and for {@code sts publish --check}; {@code domainLabel} names the argument in errors. */
     static int run(CommandSpec spec, String domainLabel, String domainText, List<String> mxTexts,
-            StsCheckOptions options, StsFetchSettings fetch) throws ConfigException, IOException {
+            StsCheckOptions options, Clock clock, StsFetchSettings fetch) throws ConfigException, IOException {
         String domain;
         try {
             domain = DomainName.of(domainText).asString();
@@ -95,7 +99,7 @@ final class StsCheckCommand implements Callable<Integer> {
         List<Finding> findings;
         try (HttpsStsPolicySource policies = new HttpsStsPolicySource(dns, trust, fetch)) {
             findings = new StsPublicationCheck(dns, new DnsStsRecordSource(dns), policies, trust.description(),
-                    fetch.maxBodyBytes())
+                    fetch.maxBodyBytes(), clock)
                     .check(domain, expected);
         }
         int exit = ReceivingChecks.exitCode(findings);

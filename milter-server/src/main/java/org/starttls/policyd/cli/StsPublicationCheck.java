@@ -1,6 +1,7 @@
 package org.starttls.policyd.cli;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,18 +29,21 @@ final class StsPublicationCheck {
     private final StsPolicySource policies;
     private final String trust;
     private final int maxPolicyBytes;
+    private final Clock clock;
 
     /**
      * @param trust how the findings name the trust anchors ("the JDK's trust store")
      * @param maxPolicyBytes the largest policy {@code policies} reads
+     * @param clock what "now" is for the policy certificate's days left
      */
     StsPublicationCheck(DnsClient dns, StsRecordSource records, StsPolicySource policies, String trust,
-            int maxPolicyBytes) {
+            int maxPolicyBytes, Clock clock) {
         this.dns = dns;
         this.records = records;
         this.policies = policies;
         this.trust = trust;
         this.maxPolicyBytes = maxPolicyBytes;
+        this.clock = clock;
     }
 
     /** Every finding for a normalised ASCII domain; {@code expected}: the patterns it should publish, or empty. */
@@ -52,7 +56,8 @@ final class StsPublicationCheck {
 
         List<Finding> findings = new ArrayList<>();
         findings.add(StsRecordFindings.judge(domain, record.join()));
-        PolicyFindings.Result served = new PolicyFindings(domain, trust, maxPolicyBytes).judge(host.join(), policy.join());
+        PolicyFindings.Result served = new PolicyFindings(domain, trust, maxPolicyBytes, clock.instant())
+                .judge(host.join(), policy.join());
         findings.addAll(served.findings());
         findings.addAll(MxFindings.judge(domain, mx.join(), served.policy(), expected));
         findings.add(TlsRptFindings.judge(domain, tlsRpt.join()));
