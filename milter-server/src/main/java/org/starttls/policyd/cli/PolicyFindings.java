@@ -121,7 +121,7 @@ final class PolicyFindings {
         if (notAfter == null) {
             return Finding.pass("policy_certificate", valid);
         }
-        long daysLeft = Duration.between(now, notAfter).toDays();
+        long daysLeft = daysLeft(now, notAfter);
         String left = daysLeft + (daysLeft == 1 ? " day" : " days") + " left (expires " + notAfter + ")";
         if (now.isAfter(notAfter)) {
             // The handshake accepted it moments ago, so only a clock that differs from the TLS stack's gets here.
@@ -155,6 +155,11 @@ final class PolicyFindings {
             }
         }
         findings.add(Finding.skip("policy_syntax", "no policy"));
+    }
+
+    /** Whole days from {@code now} to {@code notAfter}, as {@code doctor} counts them (rounded down). */
+    static long daysLeft(Instant now, Instant notAfter) {
+        return Duration.between(now, notAfter).toDays();
     }
 
     private String connectFix(StsFailure kind) {

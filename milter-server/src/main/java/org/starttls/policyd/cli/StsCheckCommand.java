@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -96,12 +97,13 @@ final class StsCheckCommand implements Callable<Integer> {
         DnsSettings dnsSettings = options.dns(spec.commandLine());
         PolicyHostTrust trust = options.trust(spec.commandLine());
         DnsClient dns = new DnsClient(dnsSettings);
-        List<Finding> findings;
+        StsPublicationCheck.Report report;
         try (HttpsStsPolicySource policies = new HttpsStsPolicySource(dns, trust, fetch)) {
-            findings = new StsPublicationCheck(dns, new DnsStsRecordSource(dns), policies, trust.description(),
+            report = new StsPublicationCheck(dns, new DnsStsRecordSource(dns), policies, trust.description(),
                     fetch.maxBodyBytes(), clock)
                     .check(domain, expected);
         }
+        List<Finding> findings = report.findings();
         int exit = ReceivingChecks.exitCode(findings);
         PrintWriter out = spec.commandLine().getOut();
         if (options.json) {
@@ -109,6 +111,7 @@ final class StsCheckCommand implements Callable<Integer> {
             head.put("domain", domain);
             head.put("resolver", dnsSettings.describeResolver());
             head.put("trust_store", trust.description());
+            putCertificate(head, report);
             FindingsReport.printJson(out, head, findings, exit);
         } else {
             out.println("MTA-STS of " + domain + " as senders see it (DNS: " + dnsSettings.describeResolver()
@@ -117,5 +120,17 @@ final class StsCheckCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
+    }
+
+    /** For scripts that track renewal: the policy host's notAfter and days left, or nulls without a verified handshake. */
+    private static void putCertificate(ObjectNode head, StsPublicationCheck.Report report) {
+        Instant notAfter = report.certificateNotAfter();
+        if (notAfter == null) {
+            head.putNull("policy_certificate_expires");
+            head.putNull("policy_certificate_days_left");
+        } else {
+            head.put("policy_certificate_expires", notAfter.toString());
+            head.put("policy_certificate_days_left", PolicyFindings.daysLeft(report.checkedAt(), notAfter));
+        }
     }
 }

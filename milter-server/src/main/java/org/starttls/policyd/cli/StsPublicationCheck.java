@@ -2,6 +2,7 @@ package org.starttls.policyd.cli;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,21 +47,29 @@ final class StsPublicationCheck {
         this.clock = clock;
     }
 
+    /**
+     * The findings, the policy host's verified certificate's notAfter (null when no handshake
+     * completed) and the instant the days left were counted from.
+     */
+    record Report(List<Finding> findings, Instant certificateNotAfter, Instant checkedAt) {
+    }
+
     /** Every finding for a normalised ASCII domain; {@code expected}: the patterns it should publish, or empty. */
-    List<Finding> check(String domain, List<StsMxPattern> expected) {
+    Report check(String domain, List<StsMxPattern> expected) {
         CompletableFuture<StsRecordLookup> record = records.lookup(domain);
         CompletableFuture<DnsLookup<InetAddress>> host = dns.addresses("mta-sts." + domain);
         CompletableFuture<StsPolicyFetch> policy = policies.fetch(domain);
         CompletableFuture<DnsLookup<Record>> mx = dns.lookup(domain, Type.MX);
         CompletableFuture<DnsLookup<String>> tlsRpt = dns.txt("_smtp._tls." + domain);
 
+        Instant now = clock.instant();
         List<Finding> findings = new ArrayList<>();
         findings.add(StsRecordFindings.judge(domain, record.join()));
-        PolicyFindings.Result served = new PolicyFindings(domain, trust, maxPolicyBytes, clock.instant())
+        PolicyFindings.Result served = new PolicyFindings(domain, trust, maxPolicyBytes, now)
                 .judge(host.join(), policy.join());
         findings.addAll(served.findings());
         findings.addAll(MxFindings.judge(domain, mx.join(), served.policy(), expected));
         findings.add(TlsRptFindings.judge(domain, tlsRpt.join()));
-        return findings;
+        return new Report(findings, policy.join().certificateNotAfter(), now);
     }
 }

@@ -225,7 +225,10 @@ class StsCheckCommandTest {
     void anExpiredCertificate() throws Exception {
         String domain = goodDomain();
         world.certificate(domain, world.ca().expired(StsWorld.policyHost(domain)));
-        assertFails(check(domain), "policy_certificate", "expired or not yet valid", "certbot renew");
+        Run run = check(domain);
+        assertFails(run, "policy_certificate", "expired or not yet valid", "certbot renew");
+        assertTrue(run.json().get("policy_certificate_days_left").isNull(), "an unverified certificate reports no "
+                + "dates: " + run.out());
     }
 
     /** A certificate from the world's CA for {@code domain}'s policy host that ends {@code daysLeft} days (and an hour) from now. */
@@ -245,6 +248,8 @@ class StsCheckCommandTest {
         assertEquals("warn", finding.get("status").asText(), run.out());
         assertTrue(finding.get("detail").asText().contains("only 10 days left (expires "), finding.toString());
         assertTrue(finding.get("fix").asText().contains("certbot renew --dry-run"), finding.toString());
+        assertEquals(10, run.json().get("policy_certificate_days_left").asInt(), run.out());
+        assertTrue(run.json().get("policy_certificate_expires").asText().endsWith("Z"), run.out());
         assertEquals("pass", run.status("policy_syntax"), "the policy is still fetched and judged");
         assertEquals("warnings", run.json().get("result").asText());
     }
