@@ -2,6 +2,7 @@ package org.starttls.policyd.cli;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import org.starttls.policyd.fetcher.dns.DnsLookup;
 import org.starttls.policyd.fetcher.sts.HttpsStsPolicySource;
 import org.starttls.policyd.fetcher.sts.StsFailure;
 import org.starttls.policyd.fetcher.sts.StsPolicyFetch;
+import org.starttls.policyd.server.receiving.CertificateFindings;
 import org.starttls.policyd.server.receiving.Finding;
 
 /**
@@ -37,14 +39,19 @@ final class PolicyFindings {
     private final String url;
     private final String trust;
     private final int maxBodyBytes;
+    private final Instant now;
 
-    /** @param trust how to name the trust anchors; {@code maxBodyBytes}: the fetch's size limit */
-    PolicyFindings(String domain, String trust, int maxBodyBytes) {
+    /**
+     * @param trust how to name the trust anchors; {@code maxBodyBytes}: the fetch's size limit;
+     *     {@code now}: what the certificate's days left count from
+     */
+    PolicyFindings(String domain, String trust, int maxBodyBytes, Instant now) {
         this.domain = domain;
         this.host = "mta-sts." + domain;
         this.url = "https://" + host + HttpsStsPolicySource.POLICY_PATH;
         this.trust = trust;
         this.maxBodyBytes = maxBodyBytes;
+        this.now = now;
     }
 
     Result judge(DnsLookup<InetAddress> addresses, StsPolicyFetch fetch) {
@@ -60,7 +67,7 @@ final class PolicyFindings {
             fetchFailure(failed, findings);
             return new Result(findings, null);
         }
-        connected(findings);
+        connected(findings, fetch.certificateNotAfter());
         findings.add(Finding.pass("policy_response", url + ": 200, text/plain, at most "
                 + maxBodyBytes + " bytes"));
         StsPolicyResult parsed = ((StsPolicyFetch.Parsed) fetch).result();
@@ -99,10 +106,34 @@ final class PolicyFindings {
                 ? " does not exist (NXDOMAIN)" : " has no A or AAAA record") + ": senders cannot fetch the policy", fix);
     }
 
-    private void connected(List<Finding> findings) {
+    private void connected(List<Finding> findings, Instant notAfter) {
         findings.add(Finding.pass("policy_connect", host + " takes HTTPS connections on port 443"));
-        findings.add(Finding.pass("policy_certificate", "the certificate of " + host + " is valid for that name "
-                + "and chains to " + trust));
+        findings.add(certificate(notAfter));
+    }
+
+    /**
+     * The certificate the handshake verified, and how long it has left: as {@code doctor} judges
+     * the SMTP certificate, since once it expires every sender without a cached policy sees none.
+     * {@code notAfter} is null only from a source without TLS.
+     */
+    private Finding certificate(Instant notAfter) {
+        String valid = "the certificate of " + host + " is valid for that name and chains to " + trust;
+        if (notAfter == null) {
+            return Finding.pass("policy_certificate", valid);
+        }
+        long daysLeft = daysLeft(now, notAfter);
+        String left = daysLeft + (daysLeft == 1 ? " day" : " days") + " left (expires " + notAfter + ")";
+        if (now.isAfter(notAfter)) {
+            // The handshake accepted it moments ago, so only a clock that differs from the TLS stack's gets here.
+            return Finding.fail("policy_certificate", "the certificate of " + host + " is expired or not yet valid: "
+                    + "expired at " + notAfter, "renew it (certbot renew) and reload the web server");
+        }
+        if (daysLeft < CertificateFindings.EXPIRY_WARNING_DAYS) {
+            return Finding.warn("policy_certificate", valid + ", but only " + left + "; once it expires, senders "
+                    + "without a cached policy see no MTA-STS", "certbot renews 30 days ahead: see why renewal "
+                    + "failed (certbot renew --dry-run), then reload the web server");
+        }
+        return Finding.pass("policy_certificate", valid + "; " + left);
     }
 
     private void fetchFailure(StsPolicyFetch.Failed failed, List<Finding> findings) {
@@ -119,11 +150,16 @@ final class PolicyFindings {
                 findings.add(Finding.skip("policy_response", "no response"));
             }
             default -> {
-                connected(findings);
+                connected(findings, failed.certificateNotAfter());
                 findings.add(Finding.fail("policy_response", detail, responseFix(failed.kind())));
             }
         }
         findings.add(Finding.skip("policy_syntax", "no policy"));
+    }
+
+    /** Whole days from {@code now} to {@code notAfter}, as {@code doctor} counts them (rounded down). */
+    static long daysLeft(Instant now, Instant notAfter) {
+        return Duration.between(now, notAfter).toDays();
     }
 
     private String connectFix(StsFailure kind) {

@@ -3,6 +3,8 @@ package org.starttls.policyd.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:Every check passed: senders fetch and apply the policy.",
             "2:Invalid command line.",
-            "6:Warnings only (mode testing or none, a short max_age, no TLS-RPT record, ignored policy lines).",
+            "6:Warnings only (mode testing or none, a short max_age, the policy host's certificate under 21 days "
+                + "from expiry, no TLS-RPT record, ignored policy lines).",
             "7:At least one failure (no or several TXT records, a bad id, no policy host, a certificate senders "
                 + "refuse, not 200 text/plain, a policy that does not parse, an MX host no pattern matches).",
             "70:Internal error.",
@@ -60,21 +63,23 @@ final class StsCheckCommand implements Callable<Integer> {
     @Mixin
     StsCheckOptions options;
 
+    private final Clock clock;
     private final StsFetchSettings fetch;
 
-    /** @param fetch the policy fetch's limits; the port is 443 but in tests */
-    StsCheckCommand(StsFetchSettings fetch) {
+    /** @param clock for the policy certificate's days left; {@code fetch}: the fetch's limits (port 443 but in tests) */
+    StsCheckCommand(Clock clock, StsFetchSettings fetch) {
+        this.clock = clock;
         this.fetch = fetch;
     }
 
     @Override
     public Integer call() throws ConfigException, IOException {
-        return run(spec, "DOMAIN", domain, mx, options, fetch);
+        return run(spec, "DOMAIN", domain, mx, options, clock, fetch);
     }
 
     /** The check, for this command and for {@code sts publish --check}; {@code domainLabel} names the argument in errors. */
     static int run(CommandSpec spec, String domainLabel, String domainText, List<String> mxTexts,
-            StsCheckOptions options, StsFetchSettings fetch) throws ConfigException, IOException {
+            StsCheckOptions options, Clock clock, StsFetchSettings fetch) throws ConfigException, IOException {
         String domain;
         try {
             domain = DomainName.of(domainText).asString();
@@ -92,12 +97,13 @@ final class StsCheckCommand implements Callable<Integer> {
         DnsSettings dnsSettings = options.dns(spec.commandLine());
         PolicyHostTrust trust = options.trust(spec.commandLine());
         DnsClient dns = new DnsClient(dnsSettings);
-        List<Finding> findings;
+        StsPublicationCheck.Report report;
         try (HttpsStsPolicySource policies = new HttpsStsPolicySource(dns, trust, fetch)) {
-            findings = new StsPublicationCheck(dns, new DnsStsRecordSource(dns), policies, trust.description(),
-                    fetch.maxBodyBytes())
+            report = new StsPublicationCheck(dns, new DnsStsRecordSource(dns), policies, trust.description(),
+                    fetch.maxBodyBytes(), clock)
                     .check(domain, expected);
         }
+        List<Finding> findings = report.findings();
         int exit = ReceivingChecks.exitCode(findings);
         PrintWriter out = spec.commandLine().getOut();
         if (options.json) {
@@ -105,6 +111,7 @@ final class StsCheckCommand implements Callable<Integer> {
             head.put("domain", domain);
             head.put("resolver", dnsSettings.describeResolver());
             head.put("trust_store", trust.description());
+            putCertificate(head, report);
             FindingsReport.printJson(out, head, findings, exit);
         } else {
             out.println("MTA-STS of " + domain + " as senders see it (DNS: " + dnsSettings.describeResolver()
@@ -113,5 +120,17 @@ final class StsCheckCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
+    }
+
+    /** For scripts that track renewal: the policy host's notAfter and days left, or nulls without a verified handshake. */
+    private static void putCertificate(ObjectNode head, StsPublicationCheck.Report report) {
+        Instant notAfter = report.certificateNotAfter();
+        if (notAfter == null) {
+            head.putNull("policy_certificate_expires");
+            head.putNull("policy_certificate_days_left");
+        } else {
+            head.put("policy_certificate_expires", notAfter.toString());
+            head.put("policy_certificate_days_left", PolicyFindings.daysLeft(report.checkedAt(), notAfter));
+        }
     }
 }

@@ -14,6 +14,6 @@ final class StsCommand {
     static CommandLine withSubcommands(Clock clock, CommandLine.IFactory factory, StsFetchSettings fetch) {
         return new CommandLine(new StsCommand(), factory)
                 .addSubcommand(new StsPublishCommand(clock, fetch))
-                .addSubcommand(new StsCheckCommand(fetch));
+                .addSubcommand(new StsCheckCommand(clock, fetch));
     }
 }

@@ -101,7 +101,7 @@ final class StsPublishCommand implements Callable<Integer> {
                     throw new ParameterException(cli, writing + " writes a policy; --check writes nothing");
                 }
             }
-            return StsCheckCommand.run(spec, "--domain", domain, mx, checkOptions, fetch);
+            return StsCheckCommand.run(spec, "--domain", domain, mx, checkOptions, clock, fetch);
         }
         if (checkOptions.given(cli)) {
             throw new ParameterException(cli, "--resolver, --trust-store, --json and --config go with --check");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,7 @@ import org.starttls.policyd.fetcher.testworld.PolicyResponse;
 import org.starttls.policyd.fetcher.testworld.StsWorld;
 import org.starttls.policyd.fetcher.testworld.TestCa;
 import org.starttls.policyd.fetcher.testworld.TestDnsServer;
+import org.starttls.policyd.server.receiving.CertificateFindings;
 
 /**
  * {@code policyctl sts check}: each broken publication on a local Internet (DNS server, test CA,
@@ -128,6 +130,8 @@ class StsCheckCommandTest {
         assertEquals(domain, run.json().get("domain").asText());
         assertEquals("ok", run.json().get("result").asText());
         assertTrue(run.check("policy_certificate").get("detail").asText().contains("chains to " + trustStore), run.out());
+        assertTrue(run.check("policy_certificate").get("detail").asText().contains("; 29 days left (expires "),
+                "a fresh 30-day test leaf: " + run.out());
         assertEquals(1, world.policyRequests(domain), "fetched once, as a sender does");
     }
 
@@ -221,7 +225,56 @@ class StsCheckCommandTest {
     void anExpiredCertificate() throws Exception {
         String domain = goodDomain();
         world.certificate(domain, world.ca().expired(StsWorld.policyHost(domain)));
-        assertFails(check(domain), "policy_certificate", "expired or not yet valid", "certbot renew");
+        Run run = check(domain);
+        assertFails(run, "policy_certificate", "expired or not yet valid", "certbot renew");
+        assertTrue(run.json().get("policy_certificate_days_left").isNull(), "an unverified certificate reports no "
+                + "dates: " + run.out());
+    }
+
+    /** A certificate from the world's CA for {@code domain}'s policy host that ends {@code daysLeft} days (and an hour) from now. */
+    private static void certificateWithDaysLeft(String domain, int daysLeft) {
+        Instant now = Instant.now();
+        world.certificate(domain, world.ca().leaf(now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(daysLeft)).plus(Duration.ofHours(1)), StsWorld.policyHost(domain)));
+    }
+
+    @Test
+    void aCertificateCloseToExpiryIsAWarningWithItsDaysLeft() throws Exception {
+        String domain = goodDomain();
+        certificateWithDaysLeft(domain, 10);
+        Run run = check(domain);
+        assertEquals(ExitCodes.DOCTOR_WARNINGS, run.exit(), run.out());
+        JsonNode finding = run.check("policy_certificate");
+        assertEquals("warn", finding.get("status").asText(), run.out());
+        assertTrue(finding.get("detail").asText().contains("only 10 days left (expires "), finding.toString());
+        assertTrue(finding.get("fix").asText().contains("certbot renew --dry-run"), finding.toString());
+        assertEquals(10, run.json().get("policy_certificate_days_left").asInt(), run.out());
+        assertTrue(run.json().get("policy_certificate_expires").asText().endsWith("Z"), run.out());
+        assertEquals("pass", run.status("policy_syntax"), "the policy is still fetched and judged");
+        assertEquals("warnings", run.json().get("result").asText());
+    }
+
+    @Test
+    void twentyOneDaysLeftPassesAndTwentyWarns() throws Exception {
+        String domain = goodDomain();
+        certificateWithDaysLeft(domain, CertificateFindings.EXPIRY_WARNING_DAYS);
+        Run enough = check(domain);
+        assertEquals(ExitCodes.OK, enough.exit(), enough.out());
+        assertTrue(enough.check("policy_certificate").get("detail").asText().contains("; 21 days left (expires "),
+                enough.out());
+        certificateWithDaysLeft(domain, CertificateFindings.EXPIRY_WARNING_DAYS - 1);
+        assertEquals("warn", check(domain).status("policy_certificate"));
+    }
+
+    @Test
+    void theTextFormShowsTheDaysLeft() {
+        String domain = goodDomain();
+        certificateWithDaysLeft(domain, 3);
+        Run run = policyctl("sts", "check", domain, "--resolver", world.resolverSetting(), "--trust-store",
+                trustStore.toString());
+        assertEquals(ExitCodes.DOCTOR_WARNINGS, run.exit(), run.out());
+        assertTrue(run.out().contains("WARN  policy_certificate"), run.out());
+        assertTrue(run.out().contains("only 3 days left"), run.out());
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +40,8 @@ import org.starttls.policyd.fetcher.dns.DnsLookup;
  * host's addresses from the daemon's {@link DnsClient} (never the JDK's resolver), each tried in
  * turn; TLS 1.2 or 1.3 with SNI, the chain verified against {@link PolicyHostTrust} and the host
  * name against the certificate (endpoint identification "HTTPS"); one HTTP/1.1 GET read by
- * {@link PolicyResponseReader}.
+ * {@link PolicyResponseReader}. An outcome after a completed handshake carries the verified leaf's
+ * notAfter ({@link StsPolicyFetch#certificateNotAfter()}).
  *
  * <p>Blocking sockets on a small pool of daemon threads ({@link StsFetchSettings#maxConcurrentFetches});
  * a fetch beyond that fails at once with {@link StsFailure#BUSY}. Each fetch has one deadline from
@@ -187,11 +190,14 @@ public final class HttpsStsPolicySource implements StsPolicySource, AutoCloseabl
                     }
                     return new StsPolicyFetch.Failed(StsFailure.TLS, "TLS with " + where + " failed: " + reason(e));
                 }
+                // The handshake verified this chain and name; its leaf's end of validity is what a check warns about.
+                Instant notAfter = ((X509Certificate) ssl.getSession().getPeerCertificates()[0]).getNotAfter().toInstant();
                 OutputStream out = ssl.getOutputStream();
                 out.write(request().getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return new PolicyResponseReader(settings.maxHeadBytes(), settings.maxBodyBytes())
-                        .read(new BufferedInputStream(ssl.getInputStream(), 8192), host);
+                        .read(new BufferedInputStream(ssl.getInputStream(), 8192), host)
+                        .withCertificateNotAfter(notAfter);
             } catch (IOException e) {
                 if (left() <= 0 || e instanceof SocketTimeoutException) {
                     return timedOut(host);

@@ -2,6 +2,7 @@ package org.starttls.policyd.fetcher.sts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,6 +85,38 @@ class HttpsStsPolicySourceTest {
         assertTrue(request.startsWith("GET /.well-known/mta-sts.txt HTTP/1.1\r\n"), request);
         assertTrue(request.contains("\r\nHost: " + HOST + ":" + world.httpsPort() + "\r\n"), request);
         assertTrue(request.contains("\r\nConnection: close\r\n"), request);
+    }
+
+    @Test
+    void theOutcomeCarriesTheVerifiedCertificatesNotAfter() throws Exception {
+        Instant notAfter = Instant.now().plus(Duration.ofDays(5)).truncatedTo(ChronoUnit.SECONDS);
+        world.publish(DOMAIN, "1", POLICY).certificate(DOMAIN,
+                world.ca().leaf(Instant.now().minus(Duration.ofDays(1)), notAfter, HOST));
+
+        assertEquals(notAfter, fetch().certificateNotAfter());
+    }
+
+    @Test
+    void aFailureAfterTheHandshakeStillCarriesTheNotAfter() throws Exception {
+        Instant notAfter = Instant.now().plus(Duration.ofDays(40)).truncatedTo(ChronoUnit.SECONDS);
+        world.publish(DOMAIN, "1", POLICY).certificate(DOMAIN,
+                world.ca().leaf(Instant.now().minus(Duration.ofDays(1)), notAfter, HOST));
+        world.serve(DOMAIN, PolicyResponse.status(404));
+
+        StsPolicyFetch fetch = fetch();
+
+        assertFailed(StsFailure.HTTP_STATUS, "404", fetch);
+        assertEquals(notAfter, fetch.certificateNotAfter());
+    }
+
+    @Test
+    void aRefusedCertificateCarriesNoNotAfter() throws Exception {
+        world.publish(DOMAIN, "1", POLICY).certificate(DOMAIN, world.ca().expired(HOST));
+
+        StsPolicyFetch fetch = fetch();
+
+        assertFailed(StsFailure.TLS, "validity check failed", fetch);
+        assertNull(fetch.certificateNotAfter(), "nothing unverified is reported");
     }
 
     @Test
