@@ -1,17 +1,12 @@
 package org.starttls.policyd.server.milter;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.starttls.policyd.server.milter.MilterBytes.cstrings;
 import static org.starttls.policyd.server.milter.MilterBytes.frame;
 import static org.starttls.policyd.server.milter.MilterBytes.rcpt;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +29,7 @@ import org.starttls.policyd.server.policy.PolicyServiceServer;
 import org.starttls.policyd.server.probe.ProbeFixture;
 import org.starttls.policyd.server.sts.StsNetwork;
 import org.starttls.policyd.server.testing.LocalDaemon;
+import org.starttls.policyd.server.testing.PolicyDoorClient;
 import org.starttls.policyd.server.testing.SocketmapClient;
 
 /**
@@ -116,21 +112,7 @@ class ReceiptKnownSourcesTest {
 
     /** One RCPT on a new connection; the reply up to its empty line. */
     private static String policyDoor(String recipient) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), LocalDaemon.port(daemon, PolicyServiceServer.NAME))) {
-            socket.setSoTimeout(90_000); // a hang guard: a first RCPT may wait for its probe
-            socket.getOutputStream().write(("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=" + recipient
-                    + "\n\n").getBytes(US_ASCII));
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream reply = new ByteArrayOutputStream();
-            while (!reply.toString(US_ASCII).endsWith("\n\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("closed after " + reply);
-                }
-                reply.write(b);
-            }
-            return reply.toString(US_ASCII).strip();
-        }
+        return PolicyDoorClient.rcpt(LocalDaemon.port(daemon, PolicyServiceServer.NAME), recipient);
     }
 
     @Test

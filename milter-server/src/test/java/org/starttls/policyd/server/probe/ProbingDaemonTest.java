@@ -1,15 +1,10 @@
 package org.starttls.policyd.server.probe;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +19,7 @@ import org.starttls.policyd.server.config.ConfigException;
 import org.starttls.policyd.server.config.DaemonSettings;
 import org.starttls.policyd.server.config.PolicydConfig;
 import org.starttls.policyd.server.testing.LocalDaemon;
+import org.starttls.policyd.server.testing.PolicyDoorClient;
 import org.starttls.policyd.server.daemon.Policyd;
 import org.starttls.policyd.server.policy.PolicyServiceServer;
 import org.starttls.policyd.server.transport.RunningServer;
@@ -86,21 +82,7 @@ class ProbingDaemonTest {
     private static String ask(String recipient) throws IOException {
         int port = daemon.servers().stream().filter(s -> s.name().equals(PolicyServiceServer.NAME)).findFirst()
                 .map(RunningServer::port).orElseThrow();
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(120_000);
-            socket.getOutputStream().write(("request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=" + recipient
-                    + "\n\n").getBytes(US_ASCII));
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream reply = new ByteArrayOutputStream();
-            while (!reply.toString(US_ASCII).endsWith("\n\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("closed after " + reply);
-                }
-                reply.write(b);
-            }
-            return reply.toString(US_ASCII).strip();
-        }
+        return PolicyDoorClient.rcpt(port, recipient);
     }
 
     @Test
