@@ -4,11 +4,12 @@
 # Prints one line per run, then per connection count the medians and the per-round ratios.
 # Usage: limit-vs-door.sh DOOR_PID DOOR_PORT KEYFILE [ROUNDS] [SECONDS]
 #   DOOR_PID: the policyd process (for its CPU per request). Needs /tmp/limitserver and /tmp/loadgen
-#   built as ../shared/bench/README.md shows. Environment: LIMIT_PORT (25471), WARM seconds (10).
+#   built as ../shared/bench/README.md shows. Environment: LIMIT_PORT (25471), WARM seconds (10),
+#   LIMIT_THREADS (2: as many as the door has I/O threads, one per core on a 2-core machine).
 set -euo pipefail
 door_pid=$1; door_port=$2; keys=$3; rounds=${4:-5}; secs=${5:-5}
 limit_port=${LIMIT_PORT:-25471}
-/tmp/limitserver "$limit_port" socketmap 2 & limit_pid=$!
+/tmp/limitserver "$limit_port" socketmap "${LIMIT_THREADS:-2}" & limit_pid=$!
 trap 'kill $limit_pid' EXIT
 sleep 0.3
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
 public final class PolicydMain implements Callable<Integer> {
     static {
         LogTimestamps.configure(); // before the first logger below: slf4j-simple reads its settings once
+        LeakDetectionSampling.configure(); // before the first Netty class: its leak detector reads it once
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicydMain.class);
