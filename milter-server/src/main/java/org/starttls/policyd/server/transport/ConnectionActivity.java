@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.Ticker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -26,6 +27,10 @@ import java.util.Map;
  * <p>It also records when a connection's incomplete request began, with no answer of ours owed:
  * MTAs, scrapers and {@code policyctl} write a request whole, so one left half-sent past a short
  * grace is a stalled or hostile client, and the limit may close it for a newcomer too.
+ *
+ * <p>Every time here is read from the transport's clock ({@link ServerFactory}'s, the system's
+ * {@code nanoTime} unless a test hands in one it moves), which the door's connection limit reads
+ * too: the stamps, the timers' verdicts and the half-sent grace all go by it.
  */
 final class ConnectionActivity extends ChannelDuplexHandler {
     private static final VarHandle LAST_ACTIVITY;
@@ -38,6 +43,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
         }
     }
 
+    private final Ticker clock;
     private final IdleTimeout idleTimeout;
     private final RequestDeadline requestDeadline;
     private Channel channel;
@@ -55,21 +61,23 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     /**
      * @param idleTimeout a connection with nothing read or written for this long is closed
      * @param requestTimeout a request whose first byte arrived this long ago and is still incomplete closes the connection
+     * @param clock the transport's clock
      */
-    ConnectionActivity(Duration idleTimeout, Duration requestTimeout) {
+    ConnectionActivity(Duration idleTimeout, Duration requestTimeout, Ticker clock) {
+        this.clock = clock;
         this.idleTimeout = new IdleTimeout(this, idleTimeout.toNanos());
-        this.requestDeadline = new RequestDeadline(requestTimeout.toNanos());
+        this.requestDeadline = new RequestDeadline(requestTimeout.toNanos(), clock);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        lastActivityNanos = ctx.executor().ticker().nanoTime();
+        lastActivityNanos = now();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        long now = now(ctx);
+        long now = now();
         for (Map.Entry<String, ChannelHandler> entry : ctx.pipeline()) {
             if (requests == null && entry.getValue() instanceof RequestProgress) {
                 requests = (RequestProgress) entry.getValue();
@@ -85,7 +93,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        long readAt = now(ctx);
+        long readAt = now();
         boolean wasPartial = requests != null && requests.requestInProgress();
         reading = true;
         try {
@@ -114,7 +122,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
                 halfSentSinceNanos = readAt;
             }
             if ((began || !requestDeadline.running()) && ctx.channel().isActive()) {
-                requestDeadline.restart(ctx);
+                requestDeadline.restart(ctx, readAt);
             }
         }
         requestsSeen = decoded;
@@ -125,7 +133,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
         ctx.write(msg, promise);
         if (!reading) {
             // A reply made outside a read (an answer that completed later): a stamp of its own.
-            record(now(ctx));
+            record(now());
         }
     }
 
@@ -157,15 +165,16 @@ final class ConnectionActivity extends ChannelDuplexHandler {
         idleNow();
     }
 
-    private static long now(ChannelHandlerContext ctx) {
-        return ctx.executor().ticker().nanoTime();
+    /** The transport's clock now. */
+    long now() {
+        return clock.nanoTime();
     }
 
     Channel channel() {
         return channel;
     }
 
-    /** When the connection last read or wrote, on its event loop's ticker. */
+    /** When the connection last read or wrote, on the transport's clock. */
     long lastActivityNanos() {
         return lastActivityNanos;
     }
@@ -180,7 +189,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
         return looksHalfSent;
     }
 
-    /** When the incomplete request began (its first byte was read), on the event loop's ticker. */
+    /** When the incomplete request began (its first byte was read), on the transport's clock. */
     long halfSentSinceNanos() {
         return halfSentSinceNanos;
     }
@@ -207,6 +216,6 @@ final class ConnectionActivity extends ChannelDuplexHandler {
      */
     boolean halfSentForNow(long graceNanos) {
         idleNow();
-        return looksHalfSent && channel.eventLoop().ticker().nanoTime() - halfSentSinceNanos >= graceNanos;
+        return looksHalfSent && now() - halfSentSinceNanos >= graceNanos;
     }
 }

@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>One instance is shared by all connections of a door, which live on several event loops: a
  * candidate is chosen from what each loop last published, then confirmed idle (or half-sent past
  * the grace) on its own loop before it is closed, and the newcomer is let in once its slot is free. The newcomer reads
- * nothing meanwhile.
+ * nothing meanwhile. The grace and the log interval go by the transport's clock, the one its
+ * connections' {@link ConnectionActivity} stamps with.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
@@ -38,16 +41,16 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
     private final int maxConnections;
     private final long halfSentGraceNanos;
+    private final Ticker clock;
     private final LimitReport report;
     private final AtomicInteger open = new AtomicInteger();
     private final Set<ConnectionActivity> admitted = ConcurrentHashMap.newKeySet();
 
-    public ConnectionLimitHandler(String doorName, int maxConnections) {
-        this(doorName, maxConnections, MAX_HALF_SENT_GRACE);
-    }
-
-    /** @param halfSentGrace how long a request must have stayed half-sent before its connection may be closed */
-    public ConnectionLimitHandler(String doorName, int maxConnections, Duration halfSentGrace) {
+    /**
+     * @param halfSentGrace how long a request must have stayed half-sent before its connection may be closed
+     * @param clock the transport's clock, the one the connections' {@link ConnectionActivity} stamps with
+     */
+    ConnectionLimitHandler(String doorName, int maxConnections, Duration halfSentGrace, Ticker clock) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1");
         }
@@ -56,6 +59,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         }
         this.maxConnections = maxConnections;
         this.halfSentGraceNanos = halfSentGrace.toNanos();
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.report = new LimitReport(doorName, maxConnections, LimitReport.INTERVAL);
     }
 
@@ -118,7 +122,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         if (attemptsLeft > 0) {
             victim = longestIdle();
             if (victim == null) {
-                victim = longestHalfSent(ticker(ctx));
+                victim = longestHalfSent(clock.nanoTime());
             }
         }
         if (victim == null) {
@@ -138,7 +142,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().execute(() -> makeRoomFor(ctx, attemptsLeft - 1));
             return;
         }
-        long now = ticker(ctx);
+        long now = clock.nanoTime();
         log(idle ? report.evicted(now) : report.halfSentClosed(now));
         LOG.debug("closing {} {} to serve {}", idle ? "idle" : "half-sent", Connections.describe(victim.channel()),
                 Connections.describe(ctx.channel()));
@@ -179,13 +183,9 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx) {
-        log(report.refused(ticker(ctx)));
+        log(report.refused(clock.nanoTime()));
         LOG.debug("refusing {}: every connection is busy", Connections.describe(ctx.channel()));
         ctx.close();
-    }
-
-    private static long ticker(ChannelHandlerContext ctx) {
-        return ctx.executor().ticker().nanoTime();
     }
 
     private static void log(String line) {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * early only turns into reconnects (or, for a client that does not expect it, lookup errors).
  *
  * <p>One timer per connection, not one per read or write: when it fires it compares the last
- * activity {@link ConnectionActivity} stamped with the clock and either closes the connection or
- * sleeps for the rest of the timeout. So reads and writes cost a timestamp and nothing more (no
+ * activity {@link ConnectionActivity} stamped with the transport's clock and either closes the
+ * connection or sleeps for the rest of the timeout, by that clock (the event loop's timer only
+ * says when to look). So reads and writes cost a timestamp and nothing more (no
  * listener per write, as Netty's {@code IdleStateHandler} adds). Used on the channel's event loop only.
  */
 final class IdleTimeout implements Runnable {
@@ -41,7 +42,7 @@ final class IdleTimeout implements Runnable {
         if (timer == null || !ctx.channel().isOpen()) {
             return;
         }
-        long idleFor = ctx.executor().ticker().nanoTime() - activity.lastActivityNanos();
+        long idleFor = activity.now() - activity.lastActivityNanos();
         if (idleFor >= timeoutNanos) {
             timer = null;
             LOG.debug("closing idle {}", Connections.describe(ctx.channel()));

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -17,6 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds doors: a TCP {@code host:port} or a unix socket, with the same transport handlers in front
  * of every protocol (see {@link PipelineNames} for the order).
+ *
+ * <p>The transport's timing (the connection limit's half-sent grace, the idle timeout, the request
+ * deadline) goes by one clock, the system's {@code nanoTime} unless another is given: a test hands
+ * in a {@code MockTicker} and moves it, so a door on real sockets crosses the half-sent grace when
+ * the test says, not after a wait. The event loops' timers still say when to look at the idle
+ * timeout and the request deadline; the clock decides whether they have passed.
  */
 public final class ServerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(ServerFactory.class);
@@ -25,9 +32,16 @@ public final class ServerFactory {
     private static final int S_IFSOCK = 0140000;
 
     private final EventLoops loops;
+    private final Ticker clock;
 
     public ServerFactory(EventLoops loops) {
+        this(loops, Ticker.systemTicker());
+    }
+
+    /** @param clock the time the doors' connection limits and timers go by */
+    public ServerFactory(EventLoops loops, Ticker clock) {
         this.loops = Objects.requireNonNull(loops, "loops");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -38,7 +52,7 @@ public final class ServerFactory {
      */
     public RunningServer start(String name, ListenAddress address, TransportSettings settings,
             ProtocolPipeline protocol) throws IOException {
-        TransportPipeline connections = new TransportPipeline(name, settings, protocol);
+        TransportPipeline connections = new TransportPipeline(name, settings, protocol, clock);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
                 .channel(address.isUnix() ? loops.unixChannel() : loops.tcpChannel())

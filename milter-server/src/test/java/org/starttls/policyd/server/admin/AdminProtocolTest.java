@@ -39,7 +39,7 @@ class AdminProtocolTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
         channel.pipeline().addLast(new TransportPipeline(AdminProtocol.NAME, AdminProtocol.TRANSPORT,
-                new AdminProtocol(actions)));
+                new AdminProtocol(actions), channel.eventLoop().ticker()));
         channel.pipeline().fireChannelActive();
         return channel;
     }

@@ -85,7 +85,7 @@ class MetricsServerTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
         channel.pipeline().addLast(new TransportPipeline(MetricsServer.NAME, MetricsProtocol.TRANSPORT,
-                new MetricsProtocol(new AnswerMeters(), () -> snapshot(HEALTHY))));
+                new MetricsProtocol(new AnswerMeters(), () -> snapshot(HEALTHY)), channel.eventLoop().ticker()));
         channel.pipeline().fireChannelActive();
         channel.writeInbound(Unpooled.copiedBuffer("GET /health HTTP/1.1\r\nHost: x\r\n", US_ASCII));
         Duration deadline = MetricsProtocol.TRANSPORT.requestTimeout();

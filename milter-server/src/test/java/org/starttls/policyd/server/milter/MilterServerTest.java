@@ -190,7 +190,7 @@ class MilterServerTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
         channel.pipeline().addLast(new TransportPipeline(MilterServer.NAME, transport,
-                new MilterProtocol(new TestDecider(), TAGGING, null)));
+                new MilterProtocol(new TestDecider(), TAGGING, null), channel.eventLoop().ticker()));
         channel.pipeline().fireChannelActive();
         return channel;
     }

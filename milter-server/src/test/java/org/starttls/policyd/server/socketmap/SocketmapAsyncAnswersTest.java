@@ -71,7 +71,7 @@ class SocketmapAsyncAnswersTest {
 
     private final MockTicker clock = Ticker.newMockTicker();
     private final ControlledAnswers answers = new ControlledAnswers();
-    private final TransportPipeline door = new TransportPipeline("test", SETTINGS, new SocketmapProtocol(() -> answers));
+    private final TransportPipeline door = new TransportPipeline("test", SETTINGS, new SocketmapProtocol(() -> answers), clock);
 
     private EmbeddedChannel connect() {
         return connect(door);
@@ -143,7 +143,7 @@ class SocketmapAsyncAnswersTest {
             public void answeredByDoor(SocketmapReply reply) {
             }
         };
-        EmbeddedChannel channel = connect(new TransportPipeline("test", SETTINGS, new SocketmapProtocol(() -> alreadyDone)));
+        EmbeddedChannel channel = connect(new TransportPipeline("test", SETTINGS, new SocketmapProtocol(() -> alreadyDone), clock));
         send(channel, "x", "y");
         assertEquals(ok("x", "y"), replies(channel));
         assertFalse(channel.finish());
@@ -246,7 +246,8 @@ class SocketmapAsyncAnswersTest {
 
     @Test
     void aConnectionWaitingForAnAnswerIsNotIdleAtTheLimit() {
-        TransportPipeline oneSlot = new TransportPipeline("test", SETTINGS.withMaxConnections(1), new SocketmapProtocol(() -> answers));
+        TransportPipeline oneSlot = new TransportPipeline("test", SETTINGS.withMaxConnections(1),
+                new SocketmapProtocol(() -> answers), clock);
         EmbeddedChannel waiting = connect(oneSlot);
         send(waiting, "a");
         EmbeddedChannel refused = connect(oneSlot);

@@ -161,7 +161,8 @@ class SocketmapDaneAnswersTest {
     @Test
     void pipelinedRepliesKeepTheRequestOrderWhateverCompletesFirst() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast(new TransportPipeline("test", TransportSettings.DEFAULTS, new SocketmapProtocol(responder)));
+        channel.pipeline().addLast(new TransportPipeline("test", TransportSettings.DEFAULTS, new SocketmapProtocol(responder),
+                channel.eventLoop().ticker()));
         channel.pipeline().fireChannelActive();
         dane.answer("b.example", DaneVerdict.Kind.DANE_ONLY);
         dane.answer("c.example", DaneVerdict.Kind.NO_DANE);

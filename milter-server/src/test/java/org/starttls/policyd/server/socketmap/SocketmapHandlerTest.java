@@ -27,7 +27,8 @@ class SocketmapHandlerTest {
     SocketmapHandlerTest() {
         SocketmapResponder responder = new SocketmapResponder(new SocketmapMaps(TestLists.effEngine(),
                 SocketmapMapSettings.DEFAULTS, Map.of()));
-        channel.pipeline().addLast(new TransportPipeline("test", TransportSettings.DEFAULTS, new SocketmapProtocol(responder)));
+        channel.pipeline().addLast(new TransportPipeline("test", TransportSettings.DEFAULTS, new SocketmapProtocol(responder),
+                channel.eventLoop().ticker()));
         channel.pipeline().fireChannelActive();
     }
 

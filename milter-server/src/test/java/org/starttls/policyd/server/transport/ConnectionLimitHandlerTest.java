@@ -59,7 +59,7 @@ class ConnectionLimitHandlerTest {
     @Test
     void atTheLimitTheRequestHalfSentLongestPastTheGraceMakesRoomForANewcomer() {
         // Request deadline 10 s: grace 1 s.
-        TransportPipeline door = new TransportPipeline("test", TransportSettings.DEFAULTS.withMaxConnections(2), SOCKETMAP);
+        TransportPipeline door = new TransportPipeline("test", TransportSettings.DEFAULTS.withMaxConnections(2), SOCKETMAP, clock);
         EmbeddedChannel first = connect(door);
         send(first, HALF_SENT);
         advance(Duration.ofMillis(200));
@@ -87,7 +87,7 @@ class ConnectionLimitHandlerTest {
 
     @Test
     void aRequestStartedAfterAnAnswerCountsFromItsOwnFirstByte() {
-        TransportPipeline door = new TransportPipeline("test", TransportSettings.DEFAULTS.withMaxConnections(1), SOCKETMAP);
+        TransportPipeline door = new TransportPipeline("test", TransportSettings.DEFAULTS.withMaxConnections(1), SOCKETMAP, clock);
         EmbeddedChannel client = connect(door);
         send(client, netstring("sts example.com"));
         assertEquals(NOTFOUND, replies(client));

@@ -8,6 +8,8 @@ import static org.starttls.policyd.server.testing.LineClient.netstring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,7 @@ import org.starttls.policyd.server.testing.TestLists;
 
 /**
  * The transport's timers (request deadline, idle timeout) on the pipeline a door's connection
- * gets, driven by the embedded event loop's clock instead of waiting.
+ * gets, driven by clocks the test moves instead of waiting.
  */
 class TransportTimersTest {
     private static final String NOTFOUND = netstring("NOTFOUND ");
@@ -28,9 +30,23 @@ class TransportTimersTest {
 
     /** A connection as {@link ServerFactory} builds it, on an embedded channel whose clock moves only when told. */
     static EmbeddedChannel connection(TransportSettings settings, ProtocolPipeline protocol) {
+        EmbeddedChannel channel = frozenChannel();
+        return open(channel, new TransportPipeline("test", settings, protocol, channel.eventLoop().ticker()));
+    }
+
+    /** As above, but the transport goes by a clock of its own, which the test moves apart from the loop's. */
+    private static EmbeddedChannel connection(TransportSettings settings, ProtocolPipeline protocol, Ticker transportClock) {
+        return open(frozenChannel(), new TransportPipeline("test", settings, protocol, transportClock));
+    }
+
+    private static EmbeddedChannel frozenChannel() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new TransportPipeline("test", settings, protocol));
+        return channel;
+    }
+
+    private static EmbeddedChannel open(EmbeddedChannel channel, TransportPipeline door) {
+        channel.pipeline().addLast(door);
         channel.pipeline().fireChannelActive();
         return channel;
     }
@@ -112,5 +128,36 @@ class TransportTimersTest {
         send(channel, request.substring(16, 17));
         advance(channel, Duration.ofMillis(40));
         assertFalse(channel.isOpen(), "a trickle does not extend the deadline of its first byte");
+    }
+
+    /*
+     * A real door's event loop keeps its own time: its timers only say when to look, and the
+     * transport's clock decides. Here the loop's clock runs ahead of the transport's.
+     */
+    @Test
+    void theRequestDeadlineGoesByTheTransportClockNotByWhenTheLoopsTimerFires() {
+        MockTicker transportClock = Ticker.newMockTicker();
+        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(1)),
+                SOCKETMAP, transportClock);
+        send(channel, "15:sts exam");
+        advance(channel, Duration.ofSeconds(1));
+        assertTrue(channel.isOpen(), "the loop's timer fired, but by the transport's clock the request began just now");
+        transportClock.advance(1, TimeUnit.SECONDS);
+        advance(channel, Duration.ofSeconds(1));
+        assertFalse(channel.isOpen(), "cut off once the transport's clock says the deadline has passed");
+    }
+
+    @Test
+    void theIdleTimeoutGoesByTheTransportClockNotByWhenTheLoopsTimerFires() {
+        MockTicker transportClock = Ticker.newMockTicker();
+        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withIdleTimeout(Duration.ofSeconds(300)),
+                SOCKETMAP, transportClock);
+        send(channel, netstring("sts example.com"));
+        assertEquals(NOTFOUND, replies(channel));
+        advance(channel, Duration.ofSeconds(300));
+        assertTrue(channel.isOpen(), "the loop's timer fired, but by the transport's clock the connection was just used");
+        transportClock.advance(300, TimeUnit.SECONDS);
+        advance(channel, Duration.ofSeconds(300));
+        assertFalse(channel.isOpen(), "closed once the transport's clock says it has been idle for the timeout");
     }
 }
