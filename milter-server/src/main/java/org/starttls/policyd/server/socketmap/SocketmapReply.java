@@ -1,5 +1,6 @@
 package org.starttls.policyd.server.socketmap;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.starttls.policyd.server.answer.PrintableText;
@@ -9,10 +10,12 @@ import org.starttls.policyd.server.answer.PrintableText;
  * data but keeps its trailing space on the wire ({@code "NOTFOUND "}). Reasons are reduced to
  * printable ASCII so a reply can never carry bytes the MTA would choke on.
  *
- * @param status the reply word
- * @param data the value after {@code OK}, or the reason after {@code TEMP}/{@code TIMEOUT}/{@code PERM}
+ * <p>A value (equal when status and data are), made with its whole netstring
+ * ({@code LENGTH:STATUS DATA,}) already encoded: the data is checked and copied to bytes in one
+ * pass, once, and a reply that is kept (a cached policy's, {@code NOTFOUND}) goes out as one copy
+ * of those bytes on every request instead of being written character by character.
  */
-public record SocketmapReply(Status status, String data) implements SocketmapAnswer {
+public final class SocketmapReply implements SocketmapAnswer {
     /** Postfix refuses replies longer than this many bytes (netstring payload). */
     public static final int MAX_REPLY_BYTES = 100_000;
     /** Reasons are cut to this many characters: they are for a log line, not a report. */
@@ -22,21 +25,63 @@ public record SocketmapReply(Status status, String data) implements SocketmapAns
         OK, NOTFOUND, TEMP, TIMEOUT, PERM
     }
 
-    public SocketmapReply {
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(data, "data");
+    private final Status status;
+    private final String data;
+    /** {@code LENGTH:STATUS DATA,}: what the door writes. */
+    private final byte[] netstring;
+
+    /**
+     * @param status the reply word
+     * @param data the value after {@code OK}, or the reason after {@code TEMP}/{@code TIMEOUT}/{@code PERM};
+     *     printable ASCII, empty exactly for {@code NOTFOUND}
+     */
+    public SocketmapReply(Status status, String data) {
+        this.status = Objects.requireNonNull(status, "status");
+        this.data = Objects.requireNonNull(data, "data");
         if (status == Status.NOTFOUND && !data.isEmpty()) {
             throw new IllegalArgumentException("NOTFOUND carries no data");
         }
         if (status != Status.NOTFOUND && data.isEmpty()) {
             throw new IllegalArgumentException(status + " needs data");
         }
-        if (!PrintableText.isPrintable(data)) {
-            throw new IllegalArgumentException("reply data must be printable ASCII");
-        }
         if (status.name().length() + 1 + data.length() > MAX_REPLY_BYTES) {
             throw new IllegalArgumentException("reply longer than " + MAX_REPLY_BYTES + " bytes");
         }
+        this.netstring = netstring(status, data);
+    }
+
+    /** Encodes and checks in one pass: every data character must be printable ASCII. */
+    private static byte[] netstring(Status status, String data) {
+        String word = status.name();
+        int payload = word.length() + 1 + data.length();
+        String length = Integer.toString(payload);
+        byte[] out = new byte[length.length() + 1 + payload + 1];
+        int at = 0;
+        for (int i = 0; i < length.length(); i++) {
+            out[at++] = (byte) length.charAt(i);
+        }
+        out[at++] = ':';
+        for (int i = 0; i < word.length(); i++) {
+            out[at++] = (byte) word.charAt(i);
+        }
+        out[at++] = ' ';
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException("reply data must be printable ASCII");
+            }
+            out[at++] = (byte) c;
+        }
+        out[at] = ',';
+        return out;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public String data() {
+        return data;
     }
 
     /** Whether {@code OK data} fits in {@link #MAX_REPLY_BYTES}. */
@@ -48,7 +93,7 @@ public record SocketmapReply(Status status, String data) implements SocketmapAns
         return new SocketmapReply(Status.OK, data);
     }
 
-    /** The commonest answer by far; one instance serves every connection (a record is immutable). */
+    /** The commonest answer by far; one instance serves every connection (a reply is immutable). */
     private static final SocketmapReply NOT_FOUND = new SocketmapReply(Status.NOTFOUND, "");
 
     public static SocketmapReply notFound() {
@@ -84,13 +129,29 @@ public record SocketmapReply(Status status, String data) implements SocketmapAns
         return status.name() + " " + data;
     }
 
-    /** The length of {@link #wireText()} in bytes (the data is ASCII). */
-    int wireLength() {
-        return status.name().length() + 1 + data.length();
-    }
-
+    /** The bytes of {@link #wireText()} (the data is ASCII). */
     byte[] wireBytes() {
         return wireText().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The whole netstring's length in bytes. */
+    int netstringLength() {
+        return netstring.length;
+    }
+
+    /** Appends the whole netstring to {@code out}, which has room for {@link #netstringLength()}. */
+    void writeNetstring(ByteBuf out) {
+        out.writeBytes(netstring);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SocketmapReply that && status == that.status && data.equals(that.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * status.hashCode() + data.hashCode();
     }
 
     @Override
