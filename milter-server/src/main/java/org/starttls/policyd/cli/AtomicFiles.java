@@ -3,9 +3,11 @@ package org.starttls.policyd.cli;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -44,7 +46,7 @@ final class AtomicFiles {
     static void createNew(Path target, byte[] bytes, String mode) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Path dir = absolute.getParent();
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+        Path temp = tempBeside(absolute, dir);
         try {
             writeAndSync(temp, ByteBuffer.wrap(bytes));
             setMode(temp, mode);
@@ -77,8 +79,24 @@ final class AtomicFiles {
         }
     }
 
+    /**
+     * The temporary file beside {@code absolute}. A failure names the directory, not the temporary
+     * file's random name, which the operator never chose: a missing directory or one this user
+     * cannot create files in is what to fix.
+     */
+    private static Path tempBeside(Path absolute, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString());
+        }
+        try {
+            return Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+        } catch (AccessDeniedException e) {
+            throw new AccessDeniedException(dir.toString());
+        }
+    }
+
     private static void replace(Path absolute, Path dir, String text) throws IOException {
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+        Path temp = tempBeside(absolute, dir);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -155,6 +155,9 @@ class PolicyCtlTest {
         assertTrue(export.err().contains("ERROR: ") && export.err().contains("no-such-dir"), export.err());
         assertFalse(export.err().contains("bug") || export.err().contains("\tat "), export.err());
         assertTrue(export.err().contains("cannot write " + unwritable), export.err());
+        // The directory to create is named, not the random name of the temporary file beside the target.
+        assertTrue(export.err().contains(unwritable.getParent() + ": no such file or directory"), export.err());
+        assertFalse(export.err().contains(".tmp"), export.err());
         Run intoADirectory = run(EffFixture.CLOCK_IN_WINDOW, "export", "sendmail", "--list", list.toString(),
                 "--output", dir.toString());
         assertEquals(ExitCodes.IO_ERROR, intoADirectory.exit(), intoADirectory.toString());
