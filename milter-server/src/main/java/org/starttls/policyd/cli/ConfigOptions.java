@@ -21,8 +21,8 @@ final class ConfigOptions {
     static final Path DEFAULT_CONFIG = Path.of("/etc/starttls-policyd/policyd.yaml");
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "policyd's configuration file, for list.keyring, list.state-dir, admin.listen and "
-                    + "probe.resolver (sts check: dns.* and mta-sts.trust-store) (default: /etc/starttls-policyd/policyd.yaml when it exists, else the "
+            description = "policyd's configuration file, for list.keyring, list.state-dir, admin.listen, "
+                    + "dns.resolver and mta-sts.* (default: /etc/starttls-policyd/policyd.yaml when it exists, else the "
                     + "built-in defaults). Flags beat it. A FILE that is missing or invalid is an error (exit 78).")
     Path config;
 
@@ -74,7 +74,7 @@ final class ConfigOptions {
         return file() == null ? null : settings().admin();
     }
 
-    /** The resolver the daemon's probes use (probe.resolver), or null for the system's resolvers. */
+    /** dns.resolver (or its deprecated spelling probe.resolver), or null for the system's resolvers. */
     InetSocketAddress resolver() throws ConfigException {
         return settings().probe().resolver();
     }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 /** The admin command line: {@code policyctl lookup|verify|update|status|reload|export|probe|check|keygen|list|doctor|tls-setup|sts ...}. */
 @Command(name = "policyctl", mixinStandardHelpOptions = true, version = "policyctl 0.1.0",
         description = {"Inspect and manage the STARTTLS preload list used by policyd.",
-            "Every subcommand but keygen and list reads policyd's configuration (--config, default "
+            "Every subcommand but keygen, list, doctor, tls-setup and sts publish (without --check) reads policyd's "
+                + "configuration (--config, default "
                 + "/etc/starttls-policyd/policyd.yaml when it exists) for the keyring, state directory, admin address "
                 + "and resolver; flags beat it."},
         commandListHeading = "%nCommands:%n",

@@ -59,7 +59,7 @@ final class ProbeCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--resolver", paramLabel = "IP[:PORT]",
-            description = "DNS server to ask (default: probe.resolver of --config, else the system's resolvers).")
+            description = "DNS server to ask (default: dns.resolver of --config, else the system's resolvers).")
     String resolver;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ProbeSettings.DEFAULT_PORT,

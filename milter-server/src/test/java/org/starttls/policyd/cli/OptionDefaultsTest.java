@@ -1,6 +1,8 @@
 package org.starttls.policyd.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,26 @@ class OptionDefaultsTest {
                 .getCommandSpec().findOption("--expired-list").defaultValue());
         assertEquals(Integer.toString(config.probe.port), option("probe", "--port"));
         assertEquals(ProbeSettings.DISABLED.ehloName(), option("probe", "--ehlo-name"));
+    }
+
+    @Test
+    void noHelpSendsTheOperatorToTheDeprecatedResolverKey() {
+        // probe.resolver is the old spelling of dns.resolver (policyd warns about it): help names the key to write.
+        java.util.List<CommandLine> all = new java.util.ArrayList<>(java.util.List.of(policyctl));
+        for (int i = 0; i < all.size(); i++) {
+            CommandLine command = all.get(i);
+            assertFalse(helpText(command).contains("probe.resolver"), command.getCommandName());
+            all.addAll(command.getSubcommands().values());
+        }
+        assertTrue(all.size() > 10, "walked " + all.size() + " commands");
+        assertTrue(helpText(policyctl.getSubcommands().get("lookup")).contains("dns.resolver"));
+    }
+
+    /** The command's description and its options', unwrapped (the usage message breaks lines after a dot). */
+    private static String helpText(CommandLine command) {
+        StringBuilder text = new StringBuilder(String.join(" ", command.getCommandSpec().usageMessage().description()));
+        command.getCommandSpec().options().forEach(o -> text.append(' ').append(String.join(" ", o.description())));
+        return text.toString();
     }
 
     private String option(String subcommand, String name) {
