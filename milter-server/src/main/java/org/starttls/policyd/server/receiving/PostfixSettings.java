@@ -55,7 +55,7 @@ public final class PostfixSettings implements MtaSettings {
             findings.add(Finding.warn("smtp_tls_policy_maps",
                     policyMaps.isBlank() ? "smtp_tls_policy_maps is empty: policyd is not asked, nothing is enforced"
                             : "smtp_tls_policy_maps = " + policyMaps + " has no socketmap: policyd is not asked",
-                    "postconf -e 'smtp_tls_policy_maps = socketmap:inet:127.0.0.1:5461:policy' "
+                    "postconf -e 'smtp_tls_policy_maps = socketmap:inet:127.0.0.1:5461:starttls' "
                             + "(the socketmap door of policyd.yaml; see the operator guide)"));
         }
         String caFile = postconf.value("smtp_tls_CAfile");

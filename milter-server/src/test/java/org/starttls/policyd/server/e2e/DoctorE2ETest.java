@@ -189,6 +189,8 @@ class DoctorE2ETest {
         Run run = doctor("nomaps", good(), p -> p.setMain("smtp_tls_policy_maps", ""));
         assertEquals(6, run.exit(), run.out());
         assertEquals("warn", run.status("smtp_tls_policy_maps"), run.out());
+        // The fix is the line the operator guide and deploy/postfix/main.cf.snippet give.
+        assertTrue(run.out().contains("smtp_tls_policy_maps = socketmap:inet:127.0.0.1:5461:starttls'"), run.out());
     }
 
 }
