@@ -44,6 +44,28 @@ class ReadmeCommandsTest {
         }
     }
 
+    @Test
+    void theDaemonAndMtaCommandsListEveryOption() throws Exception {
+        // export and probe take "list options", spelled out once below the synopsis; sts publish's
+        // --check options are in its "(also: ...)" line: both are left to the reader here.
+        List<String> lines = Files.readAllLines(README);
+        CommandLine policyctl = PolicyCtl.commandLine(Clock.systemUTC());
+        for (String name : List.of("lookup", "verify", "update", "status", "reload", "doctor", "tls-setup")) {
+            assertEveryOptionIn(synopsis(lines, "policyctl " + name), policyctl.getSubcommands().get(name), name);
+        }
+        assertEveryOptionIn(synopsis(lines, "policyctl sts check"),
+                policyctl.getSubcommands().get("sts").getSubcommands().get("check"), "sts check");
+    }
+
+    private static void assertEveryOptionIn(String synopsis, CommandLine command, String name) {
+        for (OptionSpec option : command.getCommandSpec().options()) {
+            if (!option.usageHelp() && !option.versionHelp()) {
+                assertTrue(synopsis.contains(option.longestName() + " ") || synopsis.contains(option.longestName() + "]"),
+                        "policyctl " + name + ": README lacks " + option.longestName() + " in: " + synopsis);
+            }
+        }
+    }
+
     /** The synopsis line of {@code command} and the indented lines that continue it. */
     private static String synopsis(List<String> lines, String command) {
         int first = -1;
