@@ -130,7 +130,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<Finding> findings = new ArrayList<>();
         if (certFile != null) {
             // The names still come from the MTA (myhostname) unless --mx-name gives them.
-            List<String> names = names(mxNames.isEmpty() ? settings().ownNames() : List.of(), findings);
+            List<String> names = names(mxNames.isEmpty() ? namesForCertFile() : List.of(), findings);
             findings.addAll(certificates.judge(readChain(certFile), names));
         } else {
             MtaSettings settings = settings();
@@ -144,6 +144,23 @@ final class DoctorCommand implements Callable<Integer> {
         int exit = ReceivingChecks.exitCode(findings);
         print(findings, exit);
         return exit;
+    }
+
+    /**
+     * The MTA's own names for {@code --cert-file} without {@code --mx-name}: a host whose MTA settings
+     * cannot be read (no main.cf, a Sendmail host asked as Postfix) is told the option that needs none.
+     */
+    private List<String> namesForCertFile() throws IOException {
+        try {
+            return settings().ownNames();
+        } catch (IOException e) {
+            String hint = e.getMessage() + "; to check the file without the MTA's settings, name the host names it "
+                    + "must cover with --mx-name NAME";
+            if (e instanceof Postconf.PostfixException) {
+                throw new Postconf.PostfixException(hint);
+            }
+            throw new IOException(hint, e);
+        }
     }
 
     private MtaSettings settings() throws IOException, Postconf.PostfixException {
