@@ -41,7 +41,11 @@ final class AdminOptions {
         }
     }
 
+    /** --timeout; 0 or less is refused as a usage error (as doctor refuses it), not quietly made 1 s. */
     Duration timeout() {
-        return Duration.ofSeconds(Math.max(1, timeoutSeconds));
+        if (timeoutSeconds < 1) {
+            throw new ParameterException(mixee.commandLine(), "--timeout: must be at least 1 second");
+        }
+        return Duration.ofSeconds(timeoutSeconds);
     }
 }

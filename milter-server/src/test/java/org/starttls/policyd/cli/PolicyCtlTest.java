@@ -247,4 +247,13 @@ class PolicyCtlTest {
         assertEquals(2, badRule.exit());
         assertTrue(badRule.err().contains("is not enforce-nothing, keep-enforcing or tempfail-listed"), badRule.err());
     }
+
+    @Test
+    void aZeroTimeoutForTheDaemonIsAUsageErrorNotOneSecond() {
+        for (String command : new String[] {"status", "reload"}) {
+            Run run = run(Clock.systemUTC(), command, "--timeout", "0", "--admin", "unix:" + dir.resolve("none.sock"));
+            assertEquals(2, run.exit(), command + ": " + run.err());
+            assertTrue(run.err().contains("--timeout: must be at least 1 second"), run.err());
+        }
+    }
 }
