@@ -48,6 +48,10 @@ public final class AnswerRenderer {
     public static final int MAX_MILTER_HEADER_VALUE_CHARS = 900;
     /** An MTA-STS answer carries at most this many of the policy's MX patterns. */
     public static final int MAX_STS_MX_PATTERNS = StsAnswer.MAX_MX_PATTERNS;
+    /** The answers that name no patterns, made (and encoded) once. */
+    private static final SocketmapReply DANE_ONLY = SocketmapReply.ok("dane-only");
+    private static final SocketmapReply DANE = SocketmapReply.ok("dane");
+    private static final SocketmapReply ENCRYPT = SocketmapReply.ok("encrypt");
 
     private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();
     private static final String DOWNGRADE_STATUS = "4.7.5";
@@ -70,7 +74,7 @@ public final class AnswerRenderer {
                     return ok != null ? ok : tooLong(decision);
                 }
                 if (decision.source() == DecisionSource.DANE) {
-                    return SocketmapReply.ok("dane-only"); // a dane-only domain under a downgrade
+                    return DANE_ONLY; // a dane-only domain under a downgrade
                 }
                 if (decision.source() == DecisionSource.OVERRIDE) {
                     String overridden = secureValue(decision.override().match(), settings.servername());
@@ -80,11 +84,11 @@ public final class AnswerRenderer {
                 return SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : tooLong(decision);
             case DANE_ONLY:
                 // No TLSRPT attributes: Postfix reports DANE itself.
-                return SocketmapReply.ok("dane-only");
+                return DANE_ONLY;
             case DANE:
-                return SocketmapReply.ok("dane");
+                return DANE;
             case ENCRYPT:
-                return SocketmapReply.ok("encrypt");
+                return ENCRYPT;
             case NO_POLICY:
                 return SocketmapReply.notFound();
             case TEMPFAIL:
