@@ -11,8 +11,7 @@ import org.starttls.policyd.server.answer.PrintableText;
  * printable ASCII so a reply can never carry bytes the MTA would choke on.
  *
  * <p>A value (equal when status and data are), made with its whole netstring
- * ({@code LENGTH:STATUS DATA,}) already encoded: the data is checked and copied to bytes in one
- * pass, once, and a reply that is kept (a cached policy's, {@code NOTFOUND}) goes out as one copy
+ * ({@code LENGTH:STATUS DATA,}) already encoded, once: a reply that is kept (a cached policy's, {@code NOTFOUND}) goes out as one copy
  * of those bytes on every request instead of being written character by character.
  */
 public final class SocketmapReply implements SocketmapAnswer {
@@ -44,36 +43,14 @@ public final class SocketmapReply implements SocketmapAnswer {
         if (status != Status.NOTFOUND && data.isEmpty()) {
             throw new IllegalArgumentException(status + " needs data");
         }
+        if (!PrintableText.isPrintable(data)) {
+            throw new IllegalArgumentException("reply data must be printable ASCII");
+        }
         if (status.name().length() + 1 + data.length() > MAX_REPLY_BYTES) {
             throw new IllegalArgumentException("reply longer than " + MAX_REPLY_BYTES + " bytes");
         }
-        this.netstring = netstring(status, data);
-    }
-
-    /** Encodes and checks in one pass: every data character must be printable ASCII. */
-    private static byte[] netstring(Status status, String data) {
-        String word = status.name();
-        int payload = word.length() + 1 + data.length();
-        String length = Integer.toString(payload);
-        byte[] out = new byte[length.length() + 1 + payload + 1];
-        int at = 0;
-        for (int i = 0; i < length.length(); i++) {
-            out[at++] = (byte) length.charAt(i);
-        }
-        out[at++] = ':';
-        for (int i = 0; i < word.length(); i++) {
-            out[at++] = (byte) word.charAt(i);
-        }
-        out[at++] = ' ';
-        for (int i = 0; i < data.length(); i++) {
-            char c = data.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new IllegalArgumentException("reply data must be printable ASCII");
-            }
-            out[at++] = (byte) c;
-        }
-        out[at] = ',';
-        return out;
+        String payload = status.name() + " " + data;
+        this.netstring = (payload.length() + ":" + payload + ",").getBytes(StandardCharsets.US_ASCII);
     }
 
     public Status status() {
