@@ -13,6 +13,7 @@ import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.server.socketmap.SocketmapMaps;
 import org.starttls.policyd.server.socketmap.SocketmapProtocol;
@@ -136,28 +137,33 @@ class TransportTimersTest {
      */
     @Test
     void theRequestDeadlineGoesByTheTransportClockNotByWhenTheLoopsTimerFires() {
-        MockTicker transportClock = Ticker.newMockTicker();
-        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(1)),
-                SOCKETMAP, transportClock);
-        send(channel, "15:sts exam");
-        advance(channel, Duration.ofSeconds(1));
-        assertTrue(channel.isOpen(), "the loop's timer fired, but by the transport's clock the request began just now");
-        transportClock.advance(1, TimeUnit.SECONDS);
-        advance(channel, Duration.ofSeconds(1));
-        assertFalse(channel.isOpen(), "cut off once the transport's clock says the deadline has passed");
+        assertTheTransportClockDecides(TransportSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(1)),
+                Duration.ofSeconds(1), channel -> send(channel, "15:sts exam"),
+                "the request began just now", "cut off once the transport's clock says the deadline has passed");
     }
 
     @Test
     void theIdleTimeoutGoesByTheTransportClockNotByWhenTheLoopsTimerFires() {
+        assertTheTransportClockDecides(TransportSettings.DEFAULTS.withIdleTimeout(Duration.ofSeconds(300)),
+                Duration.ofSeconds(300), channel -> {
+                    send(channel, netstring("sts example.com"));
+                    assertEquals(NOTFOUND, replies(channel));
+                }, "the connection was just used", "closed once the transport's clock says it has been idle for the timeout");
+    }
+
+    /**
+     * After {@code use}, the loop's timer fires at {@code timeout} while the transport's clock has not
+     * moved: still open; once that clock has moved by {@code timeout} too, the next firing closes it.
+     */
+    private static void assertTheTransportClockDecides(TransportSettings settings, Duration timeout,
+            Consumer<EmbeddedChannel> use, String whyOpen, String whyClosed) {
         MockTicker transportClock = Ticker.newMockTicker();
-        EmbeddedChannel channel = connection(TransportSettings.DEFAULTS.withIdleTimeout(Duration.ofSeconds(300)),
-                SOCKETMAP, transportClock);
-        send(channel, netstring("sts example.com"));
-        assertEquals(NOTFOUND, replies(channel));
-        advance(channel, Duration.ofSeconds(300));
-        assertTrue(channel.isOpen(), "the loop's timer fired, but by the transport's clock the connection was just used");
-        transportClock.advance(300, TimeUnit.SECONDS);
-        advance(channel, Duration.ofSeconds(300));
-        assertFalse(channel.isOpen(), "closed once the transport's clock says it has been idle for the timeout");
+        EmbeddedChannel channel = connection(settings, SOCKETMAP, transportClock);
+        use.accept(channel);
+        advance(channel, timeout);
+        assertTrue(channel.isOpen(), "the loop's timer fired, but by the transport's clock " + whyOpen);
+        transportClock.advance(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        advance(channel, timeout);
+        assertFalse(channel.isOpen(), whyClosed);
     }
 }
