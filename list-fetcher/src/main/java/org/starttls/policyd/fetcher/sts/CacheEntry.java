@@ -3,11 +3,16 @@ package org.starttls.policyd.fetcher.sts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
+import org.starttls.policyd.core.engine.StsEvidence;
 
 /**
  * A cached policy with the times that drive it, in epoch milliseconds so the hot path compares
  * numbers, and its answer built once so a hit allocates nothing. Immutable but for {@link #used}:
  * a change (re-checked, failed, refetched) puts a new entry in the cache.
+ *
+ * <p>A hit reads this entry and what {@link #evidence} leads to (the policy's kept answer text):
+ * with thousands of policies cached these are mostly not in the processor's caches, so the door's
+ * path is kept to as few objects as it can be, all made here together.
  */
 final class CacheEntry {
     final CachedStsPolicy policy;
@@ -19,6 +24,8 @@ final class CacheEntry {
     /** Why the last re-check or refresh failed, or null: the policy is then served {@code STALE}. */
     final String staleBecause;
     final SettledResolution answer;
+    /** {@link #answer}'s policy as the engine decides with it, for the doors' path ({@link StsResolver#knownNow}). */
+    final StsEvidence.Policy evidence;
     /** Whether a request was answered from this entry, so it is worth refreshing before expiry. */
     private volatile boolean used;
 
@@ -29,8 +36,10 @@ final class CacheEntry {
         this.recheckAtMillis = recheckAtMillis;
         this.refreshAtMillis = refreshAtMillis;
         this.staleBecause = staleBecause;
-        this.answer = new SettledResolution(new StsOutcome.Known(policy,
-                staleBecause == null ? StsOutcome.Freshness.CACHED : StsOutcome.Freshness.STALE), true);
+        StsOutcome.Known known = new StsOutcome.Known(policy,
+                staleBecause == null ? StsOutcome.Freshness.CACHED : StsOutcome.Freshness.STALE);
+        this.answer = new SettledResolution(known, true);
+        this.evidence = new StsEvidence.Policy(known.basis(), known.freshness().how());
         this.used = used;
     }
 

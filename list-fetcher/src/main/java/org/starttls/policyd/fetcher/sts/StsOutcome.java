@@ -10,11 +10,22 @@ public sealed interface StsOutcome {
     /** How a known policy was obtained. */
     enum Freshness {
         /** Fetched for this request. */
-        FETCHED,
+        FETCHED("fetched now"),
         /** From the cache, its {@code id} re-checked within the recheck interval (or being re-checked). */
-        CACHED,
+        CACHED("cached"),
         /** From the cache, although DNS or HTTPS failed when it was re-checked or refreshed (used until max_age). */
-        STALE
+        STALE("cached, served although re-checking it failed");
+
+        private final String how;
+
+        Freshness(String how) {
+            this.how = how;
+        }
+
+        /** How the policy was had, as a decision's reason says it ({@code StsEvidence.Policy#how}). */
+        public String how() {
+            return how;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package org.starttls.policyd.fetcher.sts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Interner;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.starttls.policyd.core.engine.StsEvidence;
 import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.sts.StsPolicy;
 import org.starttls.policyd.core.sts.StsPolicyResult;
@@ -81,6 +83,14 @@ public final class StsResolver implements StsLookup, AutoCloseable {
     /** How often the daemon should call {@link #refreshDue()}: refresh windows are hours long, so a minute is plenty. */
     public static final Duration REFRESH_DUE_PERIOD = Duration.ofMinutes(1);
 
+    /**
+     * A request's cache read is told to the cache's eviction order once in this many reads (at
+     * random); the others read quietly. Recording every read costs a hit more than the rest of it
+     * (the eviction order's links of entries the processor has not touched lately); one in 16
+     * still tells a domain in use from one that is not, which is all the size bound needs.
+     */
+    static final int RECORDED_READ_ONE_IN = 16;
+
     private static final Logger LOG = LoggerFactory.getLogger(StsResolver.class);
 
     private final StsRecordSource records;
@@ -90,6 +100,8 @@ public final class StsResolver implements StsLookup, AutoCloseable {
     private final StsEvents events;
     private final RandomGenerator random;
     private final Cache<String, CacheEntry> cache;
+    /** {@link #cache}'s policy, for quiet reads ({@link #RECORDED_READ_ONE_IN}). */
+    private final Policy<String, CacheEntry> cachePolicy;
     private final Cache<String, Remembered> remembered;
     private final Map<String, Flight> flights = new ConcurrentHashMap<>();
     private final CacheFileWriter<CachedStsPolicy> writer;
@@ -128,6 +140,7 @@ public final class StsResolver implements StsLookup, AutoCloseable {
                     }
                 })
                 .build();
+        this.cachePolicy = cache.policy();
         this.remembered = Caffeine.newBuilder().maximumSize(settings.maxEntries()).executor(Runnable::run).build();
         if (cacheFile.isPresent()) {
             JsonCacheFile<CachedStsPolicy> file = StsCacheFile.open(cacheFile.get(), settings.maxFileBytes(),
@@ -177,9 +190,26 @@ public final class StsResolver implements StsLookup, AutoCloseable {
         };
     }
 
+    @Override
+    public StsEvidence.Policy knownNow(String domain) {
+        long now = clock.millis();
+        CacheEntry entry = read(domain);
+        if (entry == null || !entry.usableAt(now)) {
+            return null;
+        }
+        serve(domain, entry, now, true);
+        return entry.evidence;
+    }
+
+    /** A request's read of the cache: recorded for the eviction order once in {@link #RECORDED_READ_ONE_IN}. */
+    private CacheEntry read(String domain) {
+        return random.nextInt(RECORDED_READ_ONE_IN) == 0 ? cache.getIfPresent(domain)
+                : cachePolicy.getIfPresentQuietly(domain);
+    }
+
     private StsResolution resolve(String domain, boolean counted) {
         long now = clock.millis();
-        CacheEntry entry = cache.getIfPresent(domain);
+        CacheEntry entry = read(domain);
         if (entry != null) {
             if (entry.usableAt(now)) {
                 return serve(domain, entry, now, counted);

@@ -3,6 +3,7 @@ package org.starttls.policyd.fetcher.sts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
+import org.starttls.policyd.core.engine.StsEvidence;
 import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.sts.StsMxPattern;
 import org.starttls.policyd.core.sts.StsRecordRefusal;
@@ -79,6 +81,32 @@ class StsResolverTest {
         assertEquals(2, events.hits.get());
         assertEquals(Optional.of(fetched.policy()), resolver.cached(DOMAIN));
         assertEquals(1, resolver.size());
+    }
+
+    @Test
+    void theDoorsShortWayAnswersACachedPolicyAsResolveWouldAndNothingElse() {
+        publish("one", "enforce", WEEK, "mx.example.com");
+        StsResolver resolver = resolver(StsSettings.DEFAULTS.withTxtRecheck(Duration.ofSeconds(60)));
+        assertNull(resolver.knownNow(DOMAIN), "nothing cached: resolve must be asked");
+        assertEquals(0, records.calls(DOMAIN), "and nothing started");
+        StsOutcome.Known fetched = known(resolver.resolve(DOMAIN), Freshness.FETCHED);
+
+        StsEvidence.Policy cached = resolver.knownNow(DOMAIN);
+        assertEquals(fetched.basis(), cached.basis());
+        assertEquals("cached", cached.how());
+        assertSame(cached, resolver.knownNow(DOMAIN), "built once with the cache entry");
+        assertSame(cached.basis(), known(resolver.resolve(DOMAIN), Freshness.CACHED).basis(),
+                "the same basis as resolve's answer, so its answer text is rendered once");
+        assertEquals(3, events.hits.get(), "counted as hits");
+
+        clock.advance(Duration.ofSeconds(60));
+        assertEquals(cached, resolver.knownNow(DOMAIN));
+        assertEquals(2, records.calls(DOMAIN), "a use past the recheck interval re-checks the id");
+
+        clock.advance(Duration.ofSeconds(WEEK));
+        assertNull(resolver.knownNow(DOMAIN), "past max_age: resolve decides what happens");
+        assertEquals(4, events.hits.get());
+        assertEquals(1, events.misses.get());
     }
 
     @Test

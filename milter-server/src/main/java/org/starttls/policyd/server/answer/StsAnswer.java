@@ -79,8 +79,15 @@ final class StsAnswer {
         private volatile String tlsrpt;
         /** Indexed by {@link #form}. */
         private final AtomicReferenceArray<String> secure = new AtomicReferenceArray<>(4);
-        /** The replies carrying {@link #secure}, indexed alike; {@link #TOO_LONG} for a value that does not fit. */
-        private final AtomicReferenceArray<SocketmapReply> replies = new AtomicReferenceArray<>(4);
+        /**
+         * The replies carrying {@link #secure}, one field per form ({@link #TOO_LONG} for a value
+         * that does not fit): fields, not an array, since the door reads one on every request and
+         * an array is one more object to reach, likely not in the processor's cache.
+         */
+        private volatile SocketmapReply plainReply;
+        private volatile SocketmapReply servernameReply;
+        private volatile SocketmapReply tlsrptReply;
+        private volatile SocketmapReply servernameTlsrptReply;
 
         Rendered(StsBasis sts) {
             Set<String> match = new LinkedHashSet<>();
@@ -100,14 +107,28 @@ final class StsAnswer {
         }
 
         SocketmapReply okReply(StsBasis sts, boolean servername, boolean withTlsrpt) {
-            int form = form(servername, withTlsrpt);
-            SocketmapReply made = replies.get(form);
+            SocketmapReply made = withTlsrpt ? (servername ? servernameTlsrptReply : tlsrptReply)
+                    : (servername ? servernameReply : plainReply);
             if (made == null) {
                 String value = secureValue(sts, servername, withTlsrpt);
                 made = SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : TOO_LONG;
-                replies.set(form, made);
+                keep(made, servername, withTlsrpt);
             }
             return made == TOO_LONG ? null : made;
+        }
+
+        private void keep(SocketmapReply reply, boolean servername, boolean withTlsrpt) {
+            if (withTlsrpt) {
+                if (servername) {
+                    servernameTlsrptReply = reply;
+                } else {
+                    tlsrptReply = reply;
+                }
+            } else if (servername) {
+                servernameReply = reply;
+            } else {
+                plainReply = reply;
+            }
         }
 
         private static int form(boolean servername, boolean withTlsrpt) {

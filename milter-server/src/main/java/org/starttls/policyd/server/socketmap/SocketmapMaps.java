@@ -134,7 +134,10 @@ public final class SocketmapMaps {
         return decide(mapName, domain, true);
     }
 
-    /** @param explainDane whether a decision DANE left to the others says so in its reason */
+    /**
+     * @param explainDane for {@code policyctl lookup}: a decision DANE left to the others says so in
+     *     its reason, and one an MTA-STS policy made shows the list's entry beside it
+     */
     private CompletionStage<Decision> decide(String mapName, String domain, boolean explainDane) {
         // DANE not applying now (the resolver answers without validating) would say "no DANE" for
         // every domain: the door does not ask it (docs/dane.md); policyctl lookup asks, for its reason.
@@ -143,7 +146,7 @@ public final class SocketmapMaps {
         // Normalised once here for every source that needs the name (DANE, MTA-STS, the engine).
         DomainName name = !askDane && sts == null ? null : nameOrNull(domain);
         if (!askDane || name == null) {
-            return decideWithoutDane(mapName, domain, name);
+            return decideWithoutDane(mapName, domain, name, explainDane);
         }
         String daneDomain = name.asString();
         MapView view = view(mapName);
@@ -151,16 +154,18 @@ public final class SocketmapMaps {
         if (known != null) {
             // Cached and fresh, known without a future: the door's common case for a DANE domain.
             if (known.kind() == DaneVerdict.Kind.NO_DANE && !explainDane) {
-                return decideWithoutDane(mapName, domain, name);
+                return decideWithoutDane(mapName, domain, name, false);
             }
-            return withDane(view, daneDomain, known, explainDane, () -> decideWithoutDane(mapName, domain, name));
+            return withDane(view, daneDomain, known, explainDane,
+                    () -> decideWithoutDane(mapName, domain, name, explainDane));
         }
         CompletableFuture<DaneVerdict> verdict = dane.verdict(daneDomain, view.settings.stsWait()).toCompletableFuture();
         if (verdict.isDone()) {
             // A cached verdict: MTA-STS is asked only when DANE has nothing to say.
-            return withDane(view, daneDomain, verdict.join(), explainDane, () -> decideWithoutDane(mapName, domain, name));
+            return withDane(view, daneDomain, verdict.join(), explainDane,
+                    () -> decideWithoutDane(mapName, domain, name, explainDane));
         }
-        CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain, name);
+        CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain, name, explainDane);
         return verdict.thenCompose(later -> withDane(view, daneDomain, later, explainDane, () -> withoutDane));
     }
 
@@ -185,8 +190,13 @@ public final class SocketmapMaps {
                 + noDane.reason(), later.source(), later.sts());
     }
 
-    /** @param name {@code domain} normalised, or null when it is not a domain name or nothing but the list is asked */
-    private CompletionStage<Decision> decideWithoutDane(String mapName, String domain, DomainName name) {
+    /**
+     * @param name {@code domain} normalised, or null when it is not a domain name or nothing but the list is asked
+     * @param showListed whether a decision by an MTA-STS policy shows the list's entry (policyctl
+     *     lookup); a door's answer never does, and so saves the list lookup
+     */
+    private CompletionStage<Decision> decideWithoutDane(String mapName, String domain, DomainName name,
+            boolean showListed) {
         MapView view = view(mapName);
         if (sts == null || name == null) {
             return CompletableFuture.completedFuture(name == null ? view.engine().decide(domain) : view.engine().decide(name));
@@ -194,13 +204,13 @@ public final class SocketmapMaps {
         CompletionStage<StsEvidence> evidence = sts.evidence(name.asString(), view.settings.stsWait());
         CompletableFuture<StsEvidence> now = evidence.toCompletableFuture();
         if (now.isDone()) {
-            return CompletableFuture.completedFuture(decide(view, name, now.join()));
+            return CompletableFuture.completedFuture(decide(view, name, now.join(), showListed));
         }
-        return evidence.thenApply(known -> decide(view, name, known));
+        return evidence.thenApply(known -> decide(view, name, known, showListed));
     }
 
-    private static Decision decide(MapView view, DomainName domain, StsEvidence evidence) {
-        Decision decision = view.engine().decide(domain, evidence);
+    private static Decision decide(MapView view, DomainName domain, StsEvidence evidence, boolean showListed) {
+        Decision decision = showListed ? view.engine().decide(domain, evidence) : view.engine().decideAnswer(domain, evidence);
         if (evidence instanceof StsEvidence.Failed || evidence instanceof StsEvidence.Pending) {
             // RFC 8461 lets an unlisted domain through here; the operator must be able to see it.
             LOG.info("MTA-STS for {} unusable -> {} by {}: {}", domain, decision.verdict(), decision.source().wireName(),

@@ -11,7 +11,7 @@ public final class StsEvidenceOf {
     public static StsEvidence outcome(StsOutcome outcome) {
         if (outcome instanceof StsOutcome.Known known) {
             // The outcome's own basis: a cached entry's is the same object on every request.
-            return new StsEvidence.Policy(known.basis(), freshness(known.freshness()));
+            return new StsEvidence.Policy(known.basis(), known.freshness().how());
         }
         if (outcome instanceof StsOutcome.NoPolicy none) {
             return new StsEvidence.Absent("no policy (" + none.reason().label() + ": " + none.detail() + ")");
@@ -24,17 +24,5 @@ public final class StsEvidenceOf {
         }
         // Never reached with the sealed outcomes; a null means the resolver broke its contract.
         return new StsEvidence.Failed("internal: the resolver gave no outcome", false);
-    }
-
-    private static String freshness(StsOutcome.Freshness freshness) {
-        switch (freshness) {
-            case FETCHED:
-                return "fetched now";
-            case STALE:
-                return "cached, served although re-checking it failed";
-            case CACHED:
-            default:
-                return "cached";
-        }
     }
 }

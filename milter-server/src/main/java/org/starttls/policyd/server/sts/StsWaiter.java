@@ -45,6 +45,10 @@ public final class StsWaiter {
      * answer is known now. Never completes exceptionally.
      */
     public CompletionStage<StsEvidence> evidence(String domain, Duration budget) {
+        StsEvidence.Policy cached = lookup.knownNow(domain);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
         StsResolution resolution = lookup.resolve(domain);
         CompletableFuture<StsOutcome> outcome = resolution.outcome();
         if (outcome.isDone()) {

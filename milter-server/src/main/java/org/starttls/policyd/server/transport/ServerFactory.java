@@ -3,6 +3,7 @@ package org.starttls.policyd.server.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -30,6 +31,13 @@ public final class ServerFactory {
     /** {@code S_IFMT} and {@code S_IFSOCK} from {@code stat(2)}: only a stale socket file is ever removed. */
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
+    /**
+     * The smallest read buffer of Netty's adaptive sizing. Its own minimum (64 bytes) is where an
+     * MTA's short requests take it, and the socketmap door writes a reply into the buffer its
+     * request came in only when the reply fits: an {@code OK secure match=...} answer (80-200
+     * bytes) would need a buffer and a copy of its own on every request.
+     */
+    static final int MIN_READ_BUFFER_BYTES = 512;
 
     private final EventLoops loops;
     private final Ticker clock;
@@ -60,9 +68,10 @@ public final class ServerFactory {
         if (!address.isUnix()) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
         }
-        if (settings.readBufferBytes() > 0) {
-            bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(settings.readBufferBytes()));
-        }
+        bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, settings.readBufferBytes() > 0
+                ? new FixedRecvByteBufAllocator(settings.readBufferBytes())
+                : new AdaptiveRecvByteBufAllocator(MIN_READ_BUFFER_BYTES, AdaptiveRecvByteBufAllocator.DEFAULT_INITIAL,
+                        AdaptiveRecvByteBufAllocator.DEFAULT_MAXIMUM));
 
         SocketAddress bindTo = address.isUnix() ? unixSocketAddress(address.unixPath()) : address.toTcpSocketAddress();
         ChannelFuture bound = bootstrap.bind(bindTo).awaitUninterruptibly();

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.DecisionSource;
 import org.starttls.policyd.core.engine.EngineSettings;
 import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.core.sts.StsRecordRefusal;
@@ -18,6 +20,7 @@ import org.starttls.policyd.core.testing.ManualScheduler;
 import org.starttls.policyd.core.testing.MutableClock;
 import org.starttls.policyd.fetcher.sts.StsFailure;
 import org.starttls.policyd.fetcher.sts.StsOutcome;
+import org.starttls.policyd.server.answer.AnswerRenderer;
 import org.starttls.policyd.server.sts.StsWaiter;
 import org.starttls.policyd.server.testing.ControlledStsLookup;
 import org.starttls.policyd.server.testing.TestLists;
@@ -34,13 +37,14 @@ class SocketmapStsAnswersTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final ManualScheduler timers = new ManualScheduler(clock);
     private final ControlledStsLookup sts = new ControlledStsLookup();
-    private final SocketmapResponder responder = new SocketmapResponder(new SocketmapMaps(TestLists.effEngine(),
+    private final SocketmapMaps maps = new SocketmapMaps(TestLists.effEngine(),
             SocketmapMapSettings.DEFAULTS,
             Map.of("tlsrpt", SocketmapMapSettings.DEFAULTS.withTlsrpt(true),
                     "early", SocketmapMapSettings.DEFAULTS.withEngineSettings(
                             EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE)),
                     "quick", SocketmapMapSettings.DEFAULTS.withStsWait(Duration.ofSeconds(2))),
-            new StsWaiter(sts, timers)));
+            new StsWaiter(sts, timers));
+    private final SocketmapResponder responder = new SocketmapResponder(maps);
 
     private SocketmapAnswer ask(String map, String key) {
         return responder.answer(new SocketmapRequest(map, key));
@@ -65,6 +69,20 @@ class SocketmapStsAnswersTest {
         assertEquals("OK secure match=mx1.example.org:.example.org servername=hostname", now("any", "example.org"));
         assertEquals("OK secure match=mx1.gmail.com:.gmail.com servername=hostname", now("any", "GMAIL.com.:25"),
                 "the domain's own policy takes precedence over the list");
+    }
+
+    @Test
+    void aDoorsDecisionByAPolicySkipsTheListWhichOnlyTheOperatorsLookupShows() {
+        sts.answer("gmail.com", ControlledStsLookup.known("gmail.com", "enforce", NOW));
+        Decision door = maps.decideWithSts("any", "gmail.com").toCompletableFuture().join();
+        Decision operator = maps.decideFromSources("any", "gmail.com").toCompletableFuture().join();
+
+        assertEquals(DecisionSource.MTA_STS, door.source());
+        assertNull(door.policy(), "the door does not look the domain up in the list");
+        assertTrue(operator.listed(), "policyctl lookup shows the list's entry beside the policy");
+        assertEquals(operator.reason(), door.reason());
+        assertEquals(AnswerRenderer.socketmap(operator, SocketmapMapSettings.DEFAULTS),
+                AnswerRenderer.socketmap(door, SocketmapMapSettings.DEFAULTS));
     }
 
     @Test

@@ -106,6 +106,32 @@ class ServerFactoryTest {
     }
 
     @Test
+    void shortRequestsStillGetReadBuffersLargeEnoughForAPolicyReply() throws Exception {
+        // Records the capacity of every read buffer and echoes one byte so the client reads in turn.
+        List<Integer> capacities = java.util.Collections.synchronizedList(new ArrayList<>());
+        ProtocolPipeline recording = pipeline -> pipeline.addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                io.netty.buffer.ByteBuf read = (io.netty.buffer.ByteBuf) msg;
+                capacities.add(read.capacity());
+                read.release();
+                ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('.'));
+            }
+        });
+        try (RunningServer server = new ServerFactory(loops).start("test", ListenAddress.parse("127.0.0.1:0"),
+                TransportSettings.DEFAULTS, recording);
+                LineClient client = new LineClient(server.port())) {
+            // Netty's adaptive sizing shrinks its guess after small reads, down to 64 bytes by itself.
+            for (int i = 0; i < 40; i++) {
+                client.send(netstring("sts example.com"));
+                assertEquals(".", client.read(1));
+            }
+        }
+        assertEquals(40, capacities.size());
+        assertTrue(capacities.stream().allMatch(c -> c >= ServerFactory.MIN_READ_BUFFER_BYTES), capacities.toString());
+    }
+
+    @Test
     void aPortInUseFailsWithTheAddressInTheMessage() throws IOException {
         try (RunningServer first = start(TransportSettings.DEFAULTS)) {
             IOException e = assertThrows(IOException.class, () -> new ServerFactory(loops)

@@ -118,6 +118,19 @@ public final class PolicyEngine {
         return decideNormalized(domain.asString(), Objects.requireNonNull(sts, "sts"));
     }
 
+    /**
+     * As {@link #decide(DomainName, StsEvidence)}, for a door's answer: when an MTA-STS policy
+     * decides, the domain is not looked up in the list to show beside it ({@link Decision#policy()}
+     * is then null), since no answer a door gives shows it. The verdict, source and reason are the
+     * same.
+     */
+    public Decision decideAnswer(DomainName domain, StsEvidence sts) {
+        if (sts instanceof StsEvidence.Policy known) {
+            return byStsPolicy(domain.asString(), null, known);
+        }
+        return decide(domain, sts);
+    }
+
     private Decision decideNormalized(String domain, StsEvidence sts) {
         if (sts instanceof StsEvidence.Policy known) {
             // The policy decides alone: the list is only looked up to show beside it, not decided.

@@ -1,6 +1,7 @@
 package org.starttls.policyd.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -108,8 +109,17 @@ class PolicyEngineStsTest {
                 || list == ListState.EXPIRED_ENFORCE_LISTED || list == ListState.EXPIRED_TEMPFAIL_LISTED,
                 decision.listed());
         // A door that normalised the name itself gets the very same decision, reason included.
-        assertEquals(decision, engine(list, enforceTesting).decide(DomainName.of(domain.toUpperCase(java.util.Locale.ROOT)),
-                evidence(sts, domain)));
+        DomainName name = DomainName.of(domain.toUpperCase(java.util.Locale.ROOT));
+        assertEquals(decision, engine(list, enforceTesting).decide(name, evidence(sts, domain)));
+        // A door's answer: the same decision, except that a policy's shows no list entry beside it.
+        Decision answer = engine(list, enforceTesting).decideAnswer(name, evidence(sts, domain));
+        if (source == STS && verdict != TEMP) {
+            assertEquals(new Decision(decision.verdict(), decision.domain(), null, decision.reason(), decision.source(),
+                    decision.sts()), answer);
+            assertFalse(answer.listed());
+        } else {
+            assertEquals(decision, answer);
+        }
     }
 
     @Test
