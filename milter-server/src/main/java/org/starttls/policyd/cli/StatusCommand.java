@@ -2,6 +2,8 @@ package org.starttls.policyd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.starttls.policyd.server.metrics.Health;
 import picocli.CommandLine.Command;
@@ -15,8 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Ask the running policyd for its active list (source, signer, timestamp, expiry, age), the last "
                 + "update attempt and its result, warnings, and its doors with their addresses.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-            "0:The daemon answered and its list is healthy.",
-            "1:The daemon answered but has warnings (expired or stale list, failing updates).",
+            "0:The daemon answered and is healthy (what /health answers 200 for; warnings may remain).",
+            "1:The daemon answered and is unhealthy (what /health answers 503 for: a door not accepting, or the list"
+                    + " that protects expired, stale or failing to update).",
             "2:Invalid command line.",
             "4:The daemon could not be reached.",
             "78:The configuration file is missing or invalid (policyctl's --config)."})
@@ -40,7 +43,22 @@ final class StatusCommand implements Callable<Integer> {
             print(out, status);
         }
         out.flush();
-        return status.path("list").path("healthy").asBoolean(false) ? ExitCodes.OK : ExitCodes.PARTIAL;
+        return healthy(status) ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    /** The daemon's health as {@code /health} judges it; a daemon that does not report it, by its list. */
+    static boolean healthy(JsonNode status) {
+        JsonNode health = status.path("health");
+        return health.isMissingNode() ? status.path("list").path("healthy").asBoolean(false)
+                : health.path("healthy").asBoolean(false);
+    }
+
+    /**
+     * {@code health:   ok}, or {@code health:   UNHEALTHY} with what {@code /health} would answer
+     * (its reasons are the {@code WARNING} lines that follow).
+     */
+    static String healthLine(JsonNode status) {
+        return healthy(status) ? "health:   ok" : "health:   UNHEALTHY (/health answers 503; the reasons are below)";
     }
 
     /** The host part of {@code host:port} or {@code [v6]:port}. */
@@ -68,6 +86,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, JsonNode status) {
         out.println(enforcingLine(status));
+        out.println(healthLine(status));
         JsonNode list = status.path("list");
         if (list.path("source").isNull()) {
             out.println("list:     none verified yet (every lookup answers TEMP)");
@@ -146,8 +165,16 @@ final class StatusCommand implements Callable<Integer> {
             out.println("metrics:  http://" + hostOf(metrics.path("listen").asText()) + ":" + metrics.path("port").asInt()
                     + "/metrics and /health");
         }
+        Set<String> said = new HashSet<>();
         for (JsonNode warning : list.path("warnings")) {
             out.println("WARNING:  " + warning.asText());
+            said.add(warning.asText());
+        }
+        // What makes the daemon unhealthy besides the list (a door not accepting connections).
+        for (JsonNode reason : status.path("health").path("reasons")) {
+            if (said.add(reason.asText())) {
+                out.println("WARNING:  " + reason.asText());
+            }
         }
     }
 }

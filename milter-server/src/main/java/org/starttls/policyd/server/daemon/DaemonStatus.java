@@ -12,6 +12,7 @@ import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.server.config.OverrideWarnings;
 import org.starttls.policyd.server.config.SettingNames;
 import org.starttls.policyd.server.metrics.DoorMeter;
+import org.starttls.policyd.server.metrics.Health;
 import org.starttls.policyd.server.transport.RunningServer;
 
 /** The daemon's state as JSON, for {@code policyctl status} (field names are part of its interface). */
@@ -27,6 +28,7 @@ final class DaemonStatus {
         Instant now = control.clock().instant();
         root.put("now", now.toString());
         root.set("list", list(control.activeList(), daemon.listStatus(), now));
+        root.set("health", health(Health.of(daemon.snapshot())));
         Enforcement enforcement = control.enforcement();
         ObjectNode enforcing = root.putObject("enforcing");
         enforcing.put("domains", enforcement.domains());
@@ -71,6 +73,21 @@ final class DaemonStatus {
         overrides.expired(now).forEach(entry -> expired.add(entry.name()));
         ArrayNode warnings = node.putArray("warnings");
         OverrideWarnings.of(overrides, now).forEach(warnings::add);
+        return node;
+    }
+
+    /**
+     * What {@code /health} says: {@code healthy} (its 200), the {@code reasons} for a 503 and the
+     * {@code warnings}; the list's own {@code healthy} is stricter, since the expired embedded
+     * list is only a warning while MTA-STS protects.
+     */
+    private static ObjectNode health(Health health) {
+        ObjectNode node = JSON.objectNode();
+        node.put("healthy", health.healthy());
+        ArrayNode reasons = node.putArray("reasons");
+        health.reasons().forEach(reasons::add);
+        ArrayNode warnings = node.putArray("warnings");
+        health.warnings().forEach(warnings::add);
         return node;
     }
 

@@ -93,6 +93,8 @@ class FreshInstallHealthTest {
         assertTrue(body.contains("run a validating resolver on loopback (e.g. unbound) and set dns.resolver"), body);
 
         String status = policyctl("status", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
+        assertTrue(status.startsWith("0\n"), "healthy as /health says, so exit 0: " + status);
+        assertTrue(status.contains("\nhealth:   ok\n"), status);
         assertTrue(status.contains("\nenforcing: MTA-STS wherever a domain publishes it; the list adds nothing"), status);
         assertTrue(status.contains("\nWARNING:  DANE does not apply: "), status);
         assertTrue(status.contains("set dns.resolver"), status);
@@ -109,5 +111,10 @@ class FreshInstallHealthTest {
         assertTrue(health.body().startsWith("unhealthy\n") && health.body().contains("\nthe active list EXPIRED at "),
                 health.body());
         assertTrue(health.body().contains("\nwarning: DANE does not apply: "), "DANE stays a warning: " + health.body());
+
+        String status = policyctl("status", "--admin", "127.0.0.1:" + LocalDaemon.port(daemon, "admin"));
+        assertTrue(status.startsWith("1\n"), "unhealthy as /health says, so exit 1: " + status);
+        assertTrue(status.contains("\nhealth:   UNHEALTHY (/health answers 503; the reasons are below)\n"), status);
+        assertTrue(status.contains("\nWARNING:  the active list EXPIRED at "), status);
     }
 }
