@@ -127,8 +127,9 @@ public final class SocketmapMaps {
     /**
      * As {@link #decideWithSts}, the local overrides left out: what DANE, MTA-STS and the list say,
      * for {@code policyctl lookup}. The same answer as the door's, but its reason also says why
-     * DANE did not decide ({@code "; DANE: ..."}), which the door leaves out: the MTA never sees a
-     * reason, and building that text for every request would cost the door more than its answer.
+     * DANE did not decide ({@code "; DANE: ..."}) and a decision by an MTA-STS policy carries the
+     * list's entry for the domain, both of which the door leaves out: the MTA sees neither, and
+     * making them for every request would cost the door more than its answer.
      */
     public CompletionStage<Decision> decideFromSources(String mapName, String domain) {
         return decide(mapName, domain, true);
