@@ -98,6 +98,7 @@ public final class StsResolver implements StsLookup, AutoCloseable {
     private final Clock clock;
     private final StsSettings settings;
     private final StsEvents events;
+    /** The refresh jitter and the sampling of recorded reads; called from any thread. */
     private final RandomGenerator random;
     private final Cache<String, CacheEntry> cache;
     /** {@link #cache}'s policy, for quiet reads ({@link #RECORDED_READ_ONE_IN}). */
@@ -117,7 +118,8 @@ public final class StsResolver implements StsLookup, AutoCloseable {
      */
     public StsResolver(StsRecordSource records, StsPolicySource policies, Clock clock, StsSettings settings,
             StsEvents events, Optional<Path> cacheFile) {
-        // Entries are made on whatever thread a source completes on: one generator per thread.
+        // Entries are made on whatever thread a source completes on, and the doors' I/O threads
+        // sample their cache reads with it: one generator per thread.
         this(records, policies, clock, settings, events, cacheFile, () -> ThreadLocalRandom.current().nextLong(),
                 null);
     }
