@@ -3,6 +3,7 @@ package org.starttls.policyd.server;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -135,7 +136,7 @@ public final class PolicydMain implements Callable<Integer> {
         if (checkConfig) {
             // Everything start checks, without starting: a configuration error exits 78 and an
             // address the doors cannot listen on 71, as start would.
-            String warning = StartChecks.checkConfig(settings, clock);
+            List<String> checkWarnings = StartChecks.checkConfig(settings, clock);
             PrintWriter out = spec.commandLine().getOut();
             out.println("configuration OK" + (config == null ? " (no file; defaults and flags)" : ": " + config));
             for (String deprecated : settings.warnings()) {
@@ -147,7 +148,7 @@ public final class PolicydMain implements Callable<Integer> {
             for (String overrideWarning : OverrideWarnings.of(settings.overrides(), clock.instant())) {
                 out.println("WARNING: " + overrideWarning);
             }
-            if (warning != null) {
+            for (String warning : checkWarnings) {
                 out.println("WARNING: " + warning);
             }
             out.flush();

@@ -31,11 +31,16 @@ import org.starttls.policyd.server.daemon.Policyd;
 /**
  * {@code policyd --check-config} through the real command line and exit-code mapping: it refuses
  * what start refuses (with start's exit code), says OK otherwise, and warns when the result would
- * enforce nothing. Nothing here binds a port: the defaults' fixed ports stay free.
+ * enforce nothing. The check binds each door's TCP address for a moment: a test that must see no
+ * warning gives its doors port 0 ({@link #FREE_PORTS}), so a policyd running on the defaults does
+ * not change its outcome.
  */
 class CheckConfigTest {
     private static final Instant SIGNED = Instant.parse("2026-01-10T00:00:00Z");
     private static final Clock IN_THE_LISTS_WINDOW = Clock.fixed(SIGNED.plus(Duration.ofDays(1)), ZoneOffset.UTC);
+
+    /** Doors on port 0, which always binds: no "cannot be bound now" warning whatever else runs here. */
+    private static final String FREE_PORTS = "socketmap:\n  listen: 127.0.0.1:0\npolicy-service:\n  listen: 127.0.0.1:0\n";
 
     @TempDir
     Path dir;
@@ -216,9 +221,24 @@ class CheckConfigTest {
 
     @Test
     void anExpiredListThatKeepsEnforcingIsNoWarning() throws Exception {
-        Outcome outcome = checkConfig(withList() + "policy:\n  expired-list: keep-enforcing\n");
+        Outcome outcome = checkConfig(withList() + "policy:\n  expired-list: keep-enforcing\n" + FREE_PORTS);
         assertEquals(0, outcome.exit(), outcome.err());
         assertFalse(outcome.out().contains("WARNING"), outcome.out());
+    }
+
+    @Test
+    void aDoorAddressInUseIsAWarningThatSaysWhatStartWouldDo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String yaml = withList() + "policy:\n  expired-list: keep-enforcing\nsocketmap:\n  listen: 127.0.0.1:"
+                    + taken.getLocalPort() + "\npolicy-service:\n  listen: 127.0.0.1:0\n";
+            Outcome outcome = checkConfig(yaml);
+            assertEquals(0, outcome.exit(), outcome.err());
+            assertTrue(outcome.out().contains("configuration OK"), outcome.out());
+            assertTrue(outcome.out().contains("WARNING: socketmap.listen: 127.0.0.1:" + taken.getLocalPort()
+                    + " cannot be bound now ("), outcome.out());
+            assertTrue(outcome.out().contains("if the running policyd holds it, a restart frees it first; otherwise"
+                    + " start fails with exit 71"), outcome.out());
+        }
     }
 
     @Test
@@ -269,7 +289,7 @@ class CheckConfigTest {
             }
         }
         String yaml = withList("keyring: " + keyringFile(), "url: https://lists.example/policy.json")
-                + "policy:\n  expired-list: keep-enforcing\n";
+                + "policy:\n  expired-list: keep-enforcing\n" + FREE_PORTS;
         Outcome outcome = checkConfig(yaml);
         assertEquals(0, outcome.exit(), outcome.err());
         assertTrue(outcome.out().contains("WARNING: no verified list at start: the installed list does not"

@@ -3,7 +3,9 @@ package org.starttls.policyd.server.daemon;
 import java.io.IOException;
 import org.starttls.policyd.fetcher.sts.PolicyHostTrust;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -34,7 +36,9 @@ import org.starttls.policyd.server.transport.ListenAddress;
  * {@link Policyd#start} and {@code policyd --check-config} call, so a configuration the check
  * passes is one start accepts. A configuration error is a {@link ConfigException} (exit 78); an
  * address the doors cannot listen on is an {@link IOException} (exit 71, as when binding fails).
- * What only binding can tell (a port already in use) is left to start.
+ * What only binding can tell (a port already in use) start finds when it binds; {@code
+ * --check-config} binds each TCP address for a moment and warns ({@link #addressesTakenNow}), since
+ * the usual holder is the running policyd itself, which a restart stops first.
  *
  * <p>Checks run as the user who runs them: {@code --check-config} run as root can pass a state
  * directory the daemon's own user may not write; run it as that user (the unit's {@code User=}).
@@ -57,9 +61,38 @@ public final class StartChecks {
      * start enforcing what its list says. Reads the
      * state directory and verifies the installed list as start does; writes nothing.
      */
-    public static String checkConfig(DaemonSettings settings, Clock clock) throws ConfigException, IOException {
+    public static List<String> checkConfig(DaemonSettings settings, Clock clock) throws ConfigException, IOException {
         refuseWhatStartWouldRefuse(settings);
-        return whyNothingIsEnforced(settings, clock);
+        List<String> warnings = new ArrayList<>(addressesTakenNow(settings));
+        String nothing = whyNothingIsEnforced(settings, clock);
+        if (nothing != null) {
+            warnings.add(nothing);
+        }
+        return warnings;
+    }
+
+    /**
+     * One warning per TCP address a door would listen on that cannot be bound now (in use,
+     * or a port this user may not bind), found by binding it for a moment as start does
+     * ({@code SO_REUSEADDR}). Port 0 always binds; unix sockets are left to start.
+     */
+    static List<String> addressesTakenNow(DaemonSettings settings) {
+        List<String> warnings = new ArrayList<>();
+        for (Map.Entry<String, ListenAddress> listener : listeners(settings).entrySet()) {
+            ListenAddress address = listener.getValue();
+            if (address.isUnix() || address.port() == 0) {
+                continue;
+            }
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(address.host(), address.port()));
+            } catch (IOException e) {
+                warnings.add(listener.getKey() + ": " + address + " cannot be bound now (" + e.getMessage()
+                        + "): if the running policyd holds it, a restart frees it first; otherwise start fails"
+                        + " with exit 71");
+            }
+        }
+        return warnings;
     }
 
     /**
@@ -155,6 +188,22 @@ public final class StartChecks {
     }
 
     private static void checkListenAddresses(DaemonSettings settings) throws ConfigException, IOException {
+        Map<String, ListenAddress> listeners = listeners(settings);
+        List<Map.Entry<String, ListenAddress>> seen = new ArrayList<>();
+        for (Map.Entry<String, ListenAddress> listener : listeners.entrySet()) {
+            for (Map.Entry<String, ListenAddress> earlier : seen) {
+                if (sameEndpoint(earlier.getValue(), listener.getValue())) {
+                    throw new ConfigException(earlier.getKey() + " and " + listener.getKey() + " are both "
+                            + listener.getValue() + "; each door needs an address of its own");
+                }
+            }
+            seen.add(listener);
+            checkListenable(listener.getKey(), listener.getValue());
+        }
+    }
+
+    /** The doors' listen addresses by setting name, in start's order. */
+    private static Map<String, ListenAddress> listeners(DaemonSettings settings) {
         Map<String, ListenAddress> listeners = new LinkedHashMap<>();
         if (settings.socketmap() != null) {
             listeners.put("socketmap.listen", settings.socketmap().listen());
@@ -168,17 +217,7 @@ public final class StartChecks {
         if (settings.admin() != null) {
             listeners.put("admin.listen", settings.admin());
         }
-        List<Map.Entry<String, ListenAddress>> seen = new ArrayList<>();
-        for (Map.Entry<String, ListenAddress> listener : listeners.entrySet()) {
-            for (Map.Entry<String, ListenAddress> earlier : seen) {
-                if (sameEndpoint(earlier.getValue(), listener.getValue())) {
-                    throw new ConfigException(earlier.getKey() + " and " + listener.getKey() + " are both "
-                            + listener.getValue() + "; each door needs an address of its own");
-                }
-            }
-            seen.add(listener);
-            checkListenable(listener.getKey(), listener.getValue());
-        }
+        return listeners;
     }
 
     private static boolean sameEndpoint(ListenAddress a, ListenAddress b) {
