@@ -17,6 +17,12 @@ import org.starttls.policyd.core.list.TlsPolicy;
  * and never sees half of one. Lookups are a normalisation and one hash probe: no locks, no I/O.
  */
 public final class PolicyEngine {
+    /** What follows "MTA-STS policy of D (id X, how)" in the reason of a decision by a policy, per mode. */
+    private static final String ENFORCE_OUTCOME = " in enforce mode";
+    private static final String TESTING_ENFORCED_OUTCOME = " in testing mode, enforced by the early-adopter setting";
+    private static final String TESTING_OUTCOME = " in testing mode; testing domains are not enforced";
+    private static final String NONE_OUTCOME = " in mode none: the domain withdrew its policy";
+
     private final Clock clock;
     private final EngineSettings settings;
     private final AtomicReference<VerifiedList> active;
@@ -126,7 +132,9 @@ public final class PolicyEngine {
      */
     public Decision decideAnswer(DomainName domain, StsEvidence sts) {
         if (sts instanceof StsEvidence.Policy known) {
-            return byStsPolicy(domain.asString(), null, known);
+            String name = domain.asString();
+            // A cached policy is decided the same way on every request: the basis keeps its decision.
+            return known.basis().policyDomain().equals(name) ? byStsPolicy(known) : byStsPolicy(name, null, known);
         }
         return decide(domain, sts);
     }
@@ -182,24 +190,40 @@ public final class PolicyEngine {
         }
     }
 
+    /** As below for the policy's own domain without the list's entry, the decision kept with the basis. */
+    private Decision byStsPolicy(StsEvidence.Policy known) {
+        StsBasis basis = known.basis();
+        switch (basis.mode()) {
+            case ENFORCE:
+                return basis.decision(Verdict.REQUIRE_TLS, known.how(), ENFORCE_OUTCOME);
+            case TESTING:
+                return settings.testingDomains() == TestingDomains.ENFORCE
+                        ? basis.decision(Verdict.REQUIRE_TLS, known.how(), TESTING_ENFORCED_OUTCOME)
+                        : basis.decision(Verdict.NO_POLICY, known.how(), TESTING_OUTCOME);
+            case NONE:
+            default:
+                return basis.decision(Verdict.NO_POLICY, known.how(), NONE_OUTCOME);
+        }
+    }
+
     private Decision byStsPolicy(String domain, TlsPolicy listed, StsEvidence.Policy known) {
         StsBasis basis = known.basis();
-        switch (basis.policy().mode()) {
+        switch (basis.mode()) {
             case ENFORCE:
-                return new Decision(Verdict.REQUIRE_TLS, domain, listed, basis.reason(known.how(), " in enforce mode"),
+                return new Decision(Verdict.REQUIRE_TLS, domain, listed, basis.reason(known.how(), ENFORCE_OUTCOME),
                         DecisionSource.MTA_STS, basis);
             case TESTING:
                 return settings.testingDomains() == TestingDomains.ENFORCE
                         ? new Decision(Verdict.REQUIRE_TLS, domain, listed,
-                                basis.reason(known.how(), " in testing mode, enforced by the early-adopter setting"),
+                                basis.reason(known.how(), TESTING_ENFORCED_OUTCOME),
                                 DecisionSource.MTA_STS, basis)
                         : new Decision(Verdict.NO_POLICY, domain, listed,
-                                basis.reason(known.how(), " in testing mode; testing domains are not enforced"),
+                                basis.reason(known.how(), TESTING_OUTCOME),
                                 DecisionSource.MTA_STS, basis);
             case NONE:
             default:
                 return new Decision(Verdict.NO_POLICY, domain, listed,
-                        basis.reason(known.how(), " in mode none: the domain withdrew its policy"), DecisionSource.MTA_STS,
+                        basis.reason(known.how(), NONE_OUTCOME), DecisionSource.MTA_STS,
                         basis);
         }
     }

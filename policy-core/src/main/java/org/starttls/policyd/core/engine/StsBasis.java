@@ -2,6 +2,7 @@ package org.starttls.policyd.core.engine;
 
 import java.util.Objects;
 import java.util.function.Function;
+import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.sts.StsPolicy;
 
 /**
@@ -17,10 +18,14 @@ public final class StsBasis {
     private final String policyDomain;
     private final String id;
     private final StsPolicy policy;
+    /** {@link #policy}'s mode, kept here: a door reads it on every request, and the policy is one object more to reach. */
+    private final StsMode mode;
     /** What {@link #rendering} made, or null; written at most a few times (racing threads make equal values). */
     private volatile Object rendering;
     /** The last reason {@link #reason} made. */
     private volatile Reason reason;
+    /** The last decision {@link #decision} made. */
+    private volatile KeptDecision decision;
 
     /**
      * @param policyDomain the normalised ASCII domain that published the policy
@@ -31,6 +36,7 @@ public final class StsBasis {
         this.policyDomain = Objects.requireNonNull(policyDomain, "policyDomain");
         this.id = Objects.requireNonNull(id, "id");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.mode = policy.mode();
     }
 
     public String policyDomain() {
@@ -43,6 +49,11 @@ public final class StsBasis {
 
     public StsPolicy policy() {
         return policy;
+    }
+
+    /** The policy's mode. */
+    public StsMode mode() {
+        return mode;
     }
 
     /**
@@ -76,6 +87,24 @@ public final class StsBasis {
     }
 
     private record Reason(String how, String outcome, String text) {
+    }
+
+    /**
+     * A door's decision resting on this basis: {@code verdict} by MTA-STS for the policy's own
+     * domain, with {@link #reason} and no list entry beside it. The last one asked is kept whole,
+     * since a cached policy is decided the same way on every request.
+     */
+    Decision decision(Verdict verdict, String how, String outcome) {
+        KeptDecision kept = decision;
+        if (kept != null && kept.decision.verdict() == verdict && kept.how.equals(how) && kept.outcome.equals(outcome)) {
+            return kept.decision;
+        }
+        Decision made = new Decision(verdict, policyDomain, null, reason(how, outcome), DecisionSource.MTA_STS, this);
+        decision = new KeptDecision(how, outcome, made);
+        return made;
+    }
+
+    private record KeptDecision(String how, String outcome, Decision decision) {
     }
 
     @Override

@@ -50,4 +50,16 @@ class StsBasisTest {
         assertEquals("MTA-STS policy of example.org (id one, cached) in mode none: withdrawn",
                 basis.reason("cached", " in mode none: withdrawn"));
     }
+
+    @Test
+    void aDoorsDecisionIsKeptForTheSameWayOfKnowingAndMadeAnewForAnother() {
+        StsBasis basis = basis("one", "example.org");
+        Decision cached = basis.decision(Verdict.REQUIRE_TLS, "cached", " in enforce mode");
+        assertEquals(new Decision(Verdict.REQUIRE_TLS, "example.org", null,
+                "MTA-STS policy of example.org (id one, cached) in enforce mode", DecisionSource.MTA_STS, basis), cached);
+        assertSame(cached, basis.decision(Verdict.REQUIRE_TLS, "cached", " in enforce mode"));
+        Decision fetched = basis.decision(Verdict.REQUIRE_TLS, "fetched now", " in enforce mode");
+        assertEquals("MTA-STS policy of example.org (id one, fetched now) in enforce mode", fetched.reason());
+        assertEquals(Verdict.NO_POLICY, basis.decision(Verdict.NO_POLICY, "fetched now", " in testing mode").verdict());
+    }
 }
