@@ -39,7 +39,7 @@ final class CacheEntry {
         StsOutcome.Known known = new StsOutcome.Known(policy,
                 staleBecause == null ? StsOutcome.Freshness.CACHED : StsOutcome.Freshness.STALE);
         this.answer = new SettledResolution(known, true);
-        this.evidence = new StsEvidence.Policy(known.basis(), known.freshness().how());
+        this.evidence = known.evidence();
         this.used = used;
     }
 

@@ -2,6 +2,7 @@ package org.starttls.policyd.fetcher.sts;
 
 import java.util.Objects;
 import org.starttls.policyd.core.engine.StsBasis;
+import org.starttls.policyd.core.engine.StsEvidence;
 import org.starttls.policyd.core.sts.StsRecordRefusal;
 
 /** What MTA-STS says about a domain, as the doors decide with it. */
@@ -48,6 +49,11 @@ public sealed interface StsOutcome {
 
         public Known(CachedStsPolicy policy, Freshness freshness) {
             this(policy, freshness, new StsBasis(policy.domain(), policy.id(), policy.policy()));
+        }
+
+        /** This policy as the engine decides with it: its basis, and how it was had in words. */
+        public StsEvidence.Policy evidence() {
+            return new StsEvidence.Policy(basis, freshness.how());
         }
     }
 

@@ -56,10 +56,11 @@ public final class StartChecks {
     }
 
     /**
-     * For {@code --check-config}: runs {@link #refuseWhatStartWouldRefuse}, then a warning when
-     * the daemon would start enforcing nothing or deferring everything, or null when it would
-     * start enforcing what its list says. Reads the
-     * state directory and verifies the installed list as start does; writes nothing.
+     * For {@code --check-config}: runs {@link #refuseWhatStartWouldRefuse}, then returns the
+     * warnings, none when all is well: each door address that cannot be bound now
+     * ({@link #addressesTakenNow}), and one when the daemon would start enforcing nothing or
+     * deferring everything. Reads the state directory and verifies the installed list as start
+     * does; writes nothing (the addresses are bound for a moment and released).
      */
     public static List<String> checkConfig(DaemonSettings settings, Clock clock) throws ConfigException, IOException {
         refuseWhatStartWouldRefuse(settings);

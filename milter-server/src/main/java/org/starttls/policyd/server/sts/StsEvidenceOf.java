@@ -11,7 +11,7 @@ public final class StsEvidenceOf {
     public static StsEvidence outcome(StsOutcome outcome) {
         if (outcome instanceof StsOutcome.Known known) {
             // The outcome's own basis: a cached entry's is the same object on every request.
-            return new StsEvidence.Policy(known.basis(), known.freshness().how());
+            return known.evidence();
         }
         if (outcome instanceof StsOutcome.NoPolicy none) {
             return new StsEvidence.Absent("no policy (" + none.reason().label() + ": " + none.detail() + ")");

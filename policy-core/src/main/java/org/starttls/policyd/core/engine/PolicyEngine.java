@@ -132,9 +132,7 @@ public final class PolicyEngine {
      */
     public Decision decideAnswer(DomainName domain, StsEvidence sts) {
         if (sts instanceof StsEvidence.Policy known) {
-            String name = domain.asString();
-            // A cached policy is decided the same way on every request: the basis keeps its decision.
-            return known.basis().policyDomain().equals(name) ? byStsPolicy(known) : byStsPolicy(name, null, known);
+            return byStsPolicy(domain.asString(), null, known);
         }
         return decide(domain, sts);
     }
@@ -190,42 +188,35 @@ public final class PolicyEngine {
         }
     }
 
-    /** As below for the policy's own domain without the list's entry, the decision kept with the basis. */
-    private Decision byStsPolicy(StsEvidence.Policy known) {
-        StsBasis basis = known.basis();
-        switch (basis.mode()) {
-            case ENFORCE:
-                return basis.decision(Verdict.REQUIRE_TLS, known.how(), ENFORCE_OUTCOME);
-            case TESTING:
-                return settings.testingDomains() == TestingDomains.ENFORCE
-                        ? basis.decision(Verdict.REQUIRE_TLS, known.how(), TESTING_ENFORCED_OUTCOME)
-                        : basis.decision(Verdict.NO_POLICY, known.how(), TESTING_OUTCOME);
-            case NONE:
-            default:
-                return basis.decision(Verdict.NO_POLICY, known.how(), NONE_OUTCOME);
-        }
-    }
-
+    /**
+     * The decision by a valid policy in its mode. Without a list entry to show beside it, the
+     * policy's own domain gets the decision the basis keeps: a cached policy is decided the same
+     * way on every request.
+     */
     private Decision byStsPolicy(String domain, TlsPolicy listed, StsEvidence.Policy known) {
         StsBasis basis = known.basis();
+        Verdict verdict;
+        String outcome;
         switch (basis.mode()) {
             case ENFORCE:
-                return new Decision(Verdict.REQUIRE_TLS, domain, listed, basis.reason(known.how(), ENFORCE_OUTCOME),
-                        DecisionSource.MTA_STS, basis);
+                verdict = Verdict.REQUIRE_TLS;
+                outcome = ENFORCE_OUTCOME;
+                break;
             case TESTING:
-                return settings.testingDomains() == TestingDomains.ENFORCE
-                        ? new Decision(Verdict.REQUIRE_TLS, domain, listed,
-                                basis.reason(known.how(), TESTING_ENFORCED_OUTCOME),
-                                DecisionSource.MTA_STS, basis)
-                        : new Decision(Verdict.NO_POLICY, domain, listed,
-                                basis.reason(known.how(), TESTING_OUTCOME),
-                                DecisionSource.MTA_STS, basis);
+                boolean enforced = settings.testingDomains() == TestingDomains.ENFORCE;
+                verdict = enforced ? Verdict.REQUIRE_TLS : Verdict.NO_POLICY;
+                outcome = enforced ? TESTING_ENFORCED_OUTCOME : TESTING_OUTCOME;
+                break;
             case NONE:
             default:
-                return new Decision(Verdict.NO_POLICY, domain, listed,
-                        basis.reason(known.how(), NONE_OUTCOME), DecisionSource.MTA_STS,
-                        basis);
+                verdict = Verdict.NO_POLICY;
+                outcome = NONE_OUTCOME;
+                break;
         }
+        if (listed == null && basis.policyDomain().equals(domain)) {
+            return basis.decision(verdict, known.how(), outcome);
+        }
+        return new Decision(verdict, domain, listed, basis.reason(known.how(), outcome), DecisionSource.MTA_STS, basis);
     }
 
     private static String describe(StsEvidence sts) {
