@@ -52,6 +52,8 @@ public final class AnswerRenderer {
     private static final SocketmapReply DANE_ONLY = SocketmapReply.ok("dane-only");
     private static final SocketmapReply DANE = SocketmapReply.ok("dane");
     private static final SocketmapReply ENCRYPT = SocketmapReply.ok("encrypt");
+    /** Kept in place of a policy's reply whose value is too long for one (the door answers {@code TEMP}, naming the domain). */
+    static final SocketmapReply KEPT_TOO_LONG = SocketmapReply.temp("too long");
 
     private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();
     private static final String DOWNGRADE_STATUS = "4.7.5";
@@ -80,8 +82,9 @@ public final class AnswerRenderer {
                     String overridden = secureValue(decision.override().match(), settings.servername());
                     return SocketmapReply.fitsOk(overridden) ? SocketmapReply.ok(overridden) : tooLong(decision);
                 }
-                String value = secureValue(decision.policy(), settings.servername());
-                return SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : tooLong(decision);
+                // Kept with the list's policy, as for MTA-STS: the same reply object for every request.
+                SocketmapReply listed = ListAnswer.okReply(decision.policy(), settings.servername());
+                return listed != null ? listed : tooLong(decision);
             case DANE_ONLY:
                 // No TLSRPT attributes: Postfix reports DANE itself.
                 return DANE_ONLY;

@@ -72,15 +72,12 @@ final class StsAnswer {
      * daemons use one or two forms; a policy's strings may be up to 30,000 characters).
      */
     private static final class Rendered {
-        /** Marks a form whose value is too long for a reply (the door answers {@code TEMP}, naming the domain). */
-        private static final SocketmapReply TOO_LONG = SocketmapReply.temp("too long");
-
         private final String matchList;
         private volatile String tlsrpt;
         /** Indexed by {@link #form}. */
         private final AtomicReferenceArray<String> secure = new AtomicReferenceArray<>(4);
         /**
-         * The replies carrying {@link #secure}, one field per form ({@link #TOO_LONG} for a value
+         * The replies carrying {@link #secure}, one field per form ({@link AnswerRenderer#KEPT_TOO_LONG} for a value
          * that does not fit): fields, not an array, since the door reads one on every request and
          * an array is one more object to reach, likely not in the processor's cache.
          */
@@ -111,10 +108,10 @@ final class StsAnswer {
                     : (servername ? servernameReply : plainReply);
             if (made == null) {
                 String value = secureValue(sts, servername, withTlsrpt);
-                made = SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : TOO_LONG;
+                made = SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : AnswerRenderer.KEPT_TOO_LONG;
                 keep(made, servername, withTlsrpt);
             }
-            return made == TOO_LONG ? null : made;
+            return made == AnswerRenderer.KEPT_TOO_LONG ? null : made;
         }
 
         private void keep(SocketmapReply reply, boolean servername, boolean withTlsrpt) {

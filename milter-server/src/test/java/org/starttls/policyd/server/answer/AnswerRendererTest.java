@@ -2,6 +2,7 @@ package org.starttls.policyd.server.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,22 @@ class AnswerRendererTest {
         assertEquals("secure match=mx1.example.com:.example.net servername=hostname", AnswerRenderer.secureValue(TWO, true));
         assertEquals("secure match=mx1.example.com:.example.net", AnswerRenderer.secureValue(TWO, false));
         assertEquals("secure match=.mx.example.com servername=hostname", AnswerRenderer.secureValue(ONE_WILDCARD, true));
+    }
+
+    @Test
+    void aListPolicysReplyIsKeptPerFormWithThePolicy() {
+        // Rendered once per policy (TlsPolicy.rendering): a listed domain's every lookup gets the
+        // same reply object, each form its own, and another domain of the same alias the same.
+        SocketmapMapSettings legacy = SocketmapMapSettings.DEFAULTS.withServername(false);
+        SocketmapReply withServername = AnswerRenderer.socketmap(enforced("example.com", TWO), SocketmapMapSettings.DEFAULTS);
+        SocketmapReply plain = AnswerRenderer.socketmap(enforced("example.com", TWO), legacy);
+        assertSame(withServername, AnswerRenderer.socketmap(enforced("example.com", TWO), SocketmapMapSettings.DEFAULTS));
+        assertSame(plain, AnswerRenderer.socketmap(enforced("other.example", TWO), legacy));
+        assertEquals("OK secure match=mx1.example.com:.example.net servername=hostname", withServername.wireText());
+        assertEquals("OK secure match=mx1.example.com:.example.net", plain.wireText());
+        // An equal policy is another object with its own rendering, and the same text.
+        TlsPolicy equal = policy(PolicyMode.ENFORCE, "mx1.example.com", ".example.net");
+        assertEquals(withServername, AnswerRenderer.socketmap(enforced("example.com", equal), SocketmapMapSettings.DEFAULTS));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.starttls.policyd.core.engine;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.starttls.policyd.core.VerifiedList;
@@ -240,8 +239,7 @@ public final class PolicyEngine {
         if (policy == null) {
             return Decision.noPolicy(domain, null, "not in the list");
         }
-        Instant now = clock.instant();
-        if (list.list().isExpiredAt(now)) {
+        if (list.list().isExpiredAtMillis(clock.millis())) {
             return decideExpired(domain, policy, list);
         }
         return decideByMode(domain, policy);

@@ -2,6 +2,7 @@ package org.starttls.policyd.core.engine;
 
 import java.util.Objects;
 import java.util.function.Function;
+import org.starttls.policyd.core.list.KeptRendering;
 import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.sts.StsPolicy;
 
@@ -20,8 +21,7 @@ public final class StsBasis {
     private final StsPolicy policy;
     /** {@link #policy}'s mode, kept here: a door reads it on every request, and the policy is one object more to reach. */
     private final StsMode mode;
-    /** What {@link #rendering} made, or null; written at most a few times (racing threads make equal values). */
-    private volatile Object rendering;
+    private final KeptRendering rendering = new KeptRendering();
     /** The last reason {@link #reason} made. */
     private volatile Reason reason;
     /** The last decision {@link #decision} made. */
@@ -62,13 +62,7 @@ public final class StsBasis {
      * for another kind renders again and keeps the newer.
      */
     public <T> T rendering(Class<T> type, Function<? super StsBasis, ? extends T> render) {
-        Object kept = rendering;
-        if (type.isInstance(kept)) {
-            return type.cast(kept);
-        }
-        T made = Objects.requireNonNull(render.apply(this), "rendering");
-        rendering = made;
-        return made;
+        return rendering.of(this, type, render);
     }
 
     /**

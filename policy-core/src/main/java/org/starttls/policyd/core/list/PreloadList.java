@@ -23,6 +23,8 @@ public final class PreloadList {
     private final String version;
     private final Instant timestamp;
     private final Instant expires;
+    /** {@link #expires} in epoch milliseconds, rounded up (so a list is never expired early): a door checks it on every lookup. */
+    private final long expiresMillis;
     private final String author;
     private final Map<String, TlsPolicy> aliases;
     private final List<TlsPolicy> aliasesById;
@@ -46,6 +48,7 @@ public final class PreloadList {
         this.version = Objects.requireNonNull(version);
         this.timestamp = Objects.requireNonNull(timestamp);
         this.expires = Objects.requireNonNull(expires);
+        this.expiresMillis = epochMillisRoundedUp(expires);
         this.author = author;
         this.aliases = Collections.unmodifiableMap(aliases);
         this.aliasesById = List.copyOf(aliasesById);
@@ -101,6 +104,23 @@ public final class PreloadList {
 
     public boolean isExpiredAt(Instant now) {
         return !now.isBefore(expires);
+    }
+
+    /**
+     * As {@link #isExpiredAt(Instant)}, for a clock's {@code millis()}: no {@code Instant} per
+     * lookup. Within the millisecond {@code expires} falls in it still says not expired.
+     */
+    public boolean isExpiredAtMillis(long nowMillis) {
+        return nowMillis >= expiresMillis;
+    }
+
+    private static long epochMillisRoundedUp(Instant instant) {
+        try {
+            long millis = instant.toEpochMilli();
+            return instant.getNano() % 1_000_000 == 0 ? millis : millis + 1;
+        } catch (ArithmeticException beyondMillis) {
+            return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     public int size() {

@@ -2,6 +2,7 @@ package org.starttls.policyd.core.list;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -48,6 +49,16 @@ class PreloadListParserTest {
         assertEquals(Instant.parse("2020-05-20T17:25:12.710034Z"), list.timestamp());
         assertEquals(Instant.parse("2020-06-03T17:25:12.710055Z"), list.expires());
         assertEquals("Electronic Frontier Foundation https://eff.org", list.author());
+    }
+
+    @Test
+    void expiryByAClocksMillisNeverComesBeforeTheInstant() throws Exception {
+        PreloadList list = PreloadListParser.parse(EffFixture.listBytes());
+        long expiresMillis = Instant.parse("2020-06-03T17:25:12.710Z").toEpochMilli(); // expires .710055
+        assertFalse(list.isExpiredAtMillis(expiresMillis - 1));
+        assertFalse(list.isExpiredAtMillis(expiresMillis)); // the millisecond it falls in: not yet
+        assertTrue(list.isExpiredAtMillis(expiresMillis + 1));
+        assertTrue(list.isExpiredAt(Instant.ofEpochMilli(expiresMillis + 1)));
     }
 
     @Test
