@@ -1,7 +1,6 @@
 package org.starttls.policyd.core.engine;
 
 import java.util.Objects;
-import java.util.function.Function;
 import org.starttls.policyd.core.list.KeptRendering;
 import org.starttls.policyd.core.sts.StsMode;
 import org.starttls.policyd.core.sts.StsPolicy;
@@ -15,13 +14,12 @@ import org.starttls.policyd.core.sts.StsPolicy;
  * ({@link #rendering}). The cache builds one basis per cached entry, so a policy fetched under a
  * new {@code id} is a new basis and is rendered anew.
  */
-public final class StsBasis {
+public final class StsBasis extends KeptRendering<StsBasis> {
     private final String policyDomain;
     private final String id;
     private final StsPolicy policy;
     /** {@link #policy}'s mode, kept here: a door reads it on every request, and the policy is one object more to reach. */
     private final StsMode mode;
-    private final KeptRendering rendering = new KeptRendering();
     /** The last reason {@link #reason} made. */
     private volatile Reason reason;
     /** The last decision {@link #decision} made. */
@@ -54,15 +52,6 @@ public final class StsBasis {
     /** The policy's mode. */
     public StsMode mode() {
         return mode;
-    }
-
-    /**
-     * The rendering of this basis that {@code render} makes, made on first use and kept: it depends
-     * on nothing but this immutable basis. One kind of rendering per basis ({@code type}); asking
-     * for another kind renders again and keeps the newer.
-     */
-    public <T> T rendering(Class<T> type, Function<? super StsBasis, ? extends T> render) {
-        return rendering.of(this, type, render);
     }
 
     /**

@@ -3,7 +3,6 @@ package org.starttls.policyd.core.list;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * What the list says about one domain: its mode and the MX patterns its servers must match. The
@@ -13,11 +12,10 @@ import java.util.function.Function;
  * ({@link #rendering}): the list decodes a domain's policy once and hands out the same object on
  * every lookup, so a door renders each policy's answer once.
  */
-public final class TlsPolicy {
+public final class TlsPolicy extends KeptRendering<TlsPolicy> {
     private final PolicyMode mode;
     private final List<MxPattern> mxs;
     private final String aliasName;
-    private final KeptRendering rendering = new KeptRendering();
 
     public TlsPolicy(PolicyMode mode, List<MxPattern> mxs, String aliasName) {
         this.mode = Objects.requireNonNull(mode, "mode");
@@ -56,14 +54,6 @@ public final class TlsPolicy {
     /** Same policy, recorded as reached through {@code alias}. */
     public TlsPolicy viaAlias(String alias) {
         return new TlsPolicy(mode, mxs, alias);
-    }
-
-    /**
-     * The rendering of this policy that {@code render} makes, made on first use and kept: it
-     * depends on nothing but this immutable policy (see {@link KeptRendering}).
-     */
-    public <T> T rendering(Class<T> type, Function<? super TlsPolicy, ? extends T> render) {
-        return rendering.of(this, type, render);
     }
 
     /** Whether {@code host} matches one of the patterns. */
