@@ -67,9 +67,10 @@ public final class PolicyEngine {
         return new PolicyEngine(clock, other, active);
     }
 
+    /** Whether the active list has expired, by the same check its decisions make. */
     public boolean isExpired() {
         VerifiedList list = active.get();
-        return list != null && list.list().isExpiredAt(clock.instant());
+        return list != null && list.list().isExpiredAtMillis(clock.millis());
     }
 
     /**
