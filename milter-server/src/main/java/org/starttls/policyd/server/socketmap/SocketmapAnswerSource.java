@@ -6,10 +6,17 @@ package org.starttls.policyd.server.socketmap;
  */
 public interface SocketmapAnswerSource {
     /**
-     * The answer to {@code request}; called on the connection's event loop, so it must not block.
-     * May throw: the door answers {@code TEMP} instead.
+     * The answer to the request {@code mapName} {@code key}, both already checked as a
+     * {@link SocketmapRequest} checks them; called on the connection's event loop, so it must not
+     * block. May throw: the door answers {@code TEMP} instead. The door passes the two strings,
+     * not a request object: one object less per request.
      */
-    SocketmapAnswer answer(SocketmapRequest request);
+    SocketmapAnswer answer(String mapName, String key);
+
+    /** As {@link #answer(String, String)}, for a request as a value. */
+    default SocketmapAnswer answer(SocketmapRequest request) {
+        return answer(request.mapName(), request.key());
+    }
 
     /**
      * A reply the door made itself rather than {@link #answer}: {@code PERM} for a malformed

@@ -122,13 +122,14 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
     }
 
     private void answer(ByteBuf in, int index, int length) {
-        SocketmapRequest request = decoder.read(in, index, length);
+        String key = decoder.readKey(in, index, length);
+        String mapName = decoder.mapName();
         SocketmapAnswerSource source = answers.get();
         SocketmapAnswer answer;
         try {
-            answer = source.answer(request);
+            answer = source.answer(mapName, key);
         } catch (RuntimeException e) {
-            LOG.warn("socketmap {} -> TEMP internal error", request, e);
+            LOG.warn("socketmap {} {} -> TEMP internal error", mapName, key, e);
             SocketmapReply temp = SocketmapReply.temp("internal error");
             source.answeredByDoor(temp);
             answer = temp;
@@ -146,7 +147,7 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
         if (now != null) {
             queue.addReady(now);
         } else {
-            queue.addPending(request, source, ((SocketmapAnswer.Pending) answer).reply());
+            queue.addPending(new SocketmapRequest(mapName, key), source, ((SocketmapAnswer.Pending) answer).reply());
         }
         if (queue.size() >= MAX_WAITING_REPLIES && !readsHeld) {
             readsHeld = true;

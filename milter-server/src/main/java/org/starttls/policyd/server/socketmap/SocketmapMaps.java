@@ -115,13 +115,29 @@ public final class SocketmapMaps {
      * §2: MTA-STS never overrides DANE).
      */
     public CompletionStage<Decision> decideWithSts(String mapName, String domain) {
-        if (!overrides.isEmpty()) {
-            Decision overridden = overrides.decide(domain, engine.clock().instant());
-            if (overridden != null) {
-                return CompletableFuture.completedFuture(overridden);
-            }
+        Decision overridden = overridden(domain);
+        if (overridden != null) {
+            return CompletableFuture.completedFuture(overridden);
         }
         return decide(mapName, domain, false);
+    }
+
+    /**
+     * The decision {@link #decideWithSts} completes with, given at once, when the map asks nothing
+     * but the local overrides and the list (MTA-STS off, DANE off or not applying now); null when
+     * it asks a source that may have to be waited for, and then {@link #decideWithSts} answers.
+     * The door's list-only path: no future per request.
+     */
+    public Decision decideFromListAtOnce(String mapName, String domain) {
+        if (sts != null || asksDane(mapName, false)) {
+            return null;
+        }
+        Decision overridden = overridden(domain);
+        return overridden != null ? overridden : view(mapName).engine().decide(domain);
+    }
+
+    private Decision overridden(String domain) {
+        return overrides.isEmpty() ? null : overrides.decide(domain, engine.clock().instant());
     }
 
     /**
@@ -142,8 +158,7 @@ public final class SocketmapMaps {
     private CompletionStage<Decision> decide(String mapName, String domain, boolean explainDane) {
         // DANE not applying now (the resolver answers without validating) would say "no DANE" for
         // every domain: the door does not ask it (docs/dane.md); policyctl lookup asks, for its reason.
-        boolean askDane = dane != null && !SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName)
-                && (explainDane || dane.applies());
+        boolean askDane = asksDane(mapName, explainDane);
         // Normalised once here for every source that needs the name (DANE, MTA-STS, the engine).
         DomainName name = !askDane && sts == null ? null : nameOrNull(domain);
         if (!askDane || name == null) {
@@ -168,6 +183,10 @@ public final class SocketmapMaps {
         }
         CompletionStage<Decision> withoutDane = decideWithoutDane(mapName, domain, name, explainDane);
         return verdict.thenCompose(later -> withDane(view, daneDomain, later, explainDane, () -> withoutDane));
+    }
+
+    private boolean asksDane(String mapName, boolean explainDane) {
+        return dane != null && !SocketmapMapSettings.SENDMAIL_MAP_NAME.equals(mapName) && (explainDane || dane.applies());
     }
 
     /**

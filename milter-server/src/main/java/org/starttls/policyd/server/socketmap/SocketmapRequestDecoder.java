@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Turns each netstring payload into a {@link SocketmapRequest}, straight from the read buffer. One
- * per connection. A short request of printable ASCII, what MTAs send, is copied out of the buffer
- * once and checked and split in that copy in one pass; an MTA asks one map name over and over on a
- * connection, so the last name is kept and reused while the bytes match. Anything else (longer,
- * other bytes, malformed) goes through {@link SocketmapRequest#parse}, which also words the errors.
+ * Reads each netstring payload as a socketmap request, straight from the read buffer, checked as
+ * {@link SocketmapRequest} checks one: {@link #readKey} returns the key and leaves the map name in
+ * {@link #mapName}, so a request costs its key's string and nothing more. One per connection. A
+ * short request of printable ASCII, what MTAs send, is copied out of the buffer once and checked
+ * and split in that copy in one pass; an MTA asks one map name over and over on a connection, so
+ * the last name is kept and reused while the bytes match. Anything else (longer, other bytes,
+ * malformed) goes through {@link SocketmapRequest#parse}, which also words the errors.
  */
 final class SocketmapRequestDecoder {
     /** Requests up to this long take the one-copy path (a domain key is at most 253 + a port). */
@@ -19,8 +21,13 @@ final class SocketmapRequestDecoder {
     private String lastMapName = "";
     private byte[] lastMapNameBytes = new byte[0];
 
-    /** @throws SocketmapCodecException when the payload is not {@code NAME<space>KEY} in UTF-8 */
-    SocketmapRequest read(ByteBuf buffer, int index, int length) {
+    /**
+     * The key of the request in the {@code length} bytes at {@code index}; its map name is then
+     * {@link #mapName}.
+     *
+     * @throws SocketmapCodecException when the payload is not {@code NAME<space>KEY} in UTF-8
+     */
+    String readKey(ByteBuf buffer, int index, int length) {
         if (length > COPIED_BYTES) {
             return remember(SocketmapRequest.parse(buffer, index, length, lastMapName));
         }
@@ -40,25 +47,27 @@ final class SocketmapRequestDecoder {
                 space = i;
             }
         }
-        if (space < 0) {
-            return SocketmapRequest.parse(buffer, index, length, lastMapName); // throws: no space
+        if (space <= 0 || space == length - 1) {
+            // No space, or no map name or key: the careful path throws the error that says which.
+            return remember(SocketmapRequest.parse(buffer, index, length, lastMapName));
         }
-        String mapName;
-        if (Arrays.equals(bytes, 0, space, lastMapNameBytes, 0, lastMapNameBytes.length)) {
-            mapName = lastMapName;
-        } else {
-            mapName = new String(bytes, 0, space, StandardCharsets.ISO_8859_1);
+        if (!Arrays.equals(bytes, 0, space, lastMapNameBytes, 0, lastMapNameBytes.length)) {
+            lastMapName = new String(bytes, 0, space, StandardCharsets.ISO_8859_1);
             lastMapNameBytes = Arrays.copyOf(bytes, space);
-            lastMapName = mapName;
         }
-        return new SocketmapRequest(mapName, new String(bytes, space + 1, length - space - 1, StandardCharsets.ISO_8859_1));
+        return new String(bytes, space + 1, length - space - 1, StandardCharsets.ISO_8859_1);
     }
 
-    private SocketmapRequest remember(SocketmapRequest request) {
+    /** The map name of the request {@link #readKey} read last ({@code ""} before the first). */
+    String mapName() {
+        return lastMapName;
+    }
+
+    private String remember(SocketmapRequest request) {
         if (!request.mapName().equals(lastMapName)) {
             lastMapName = request.mapName();
             lastMapNameBytes = lastMapName.getBytes(StandardCharsets.UTF_8);
         }
-        return request;
+        return request.key();
     }
 }

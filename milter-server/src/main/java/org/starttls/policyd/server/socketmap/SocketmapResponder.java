@@ -44,9 +44,9 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
     }
 
     @Override
-    public SocketmapAnswer answer(SocketmapRequest request) {
+    public SocketmapAnswer answer(String mapName, String key) {
         long started = System.nanoTime();
-        SocketmapAnswer answer = answerSafely(request);
+        SocketmapAnswer answer = answerSafely(mapName, key);
         SocketmapReply now = answer.immediate();
         if (now != null) {
             recorder.answered(AnswerRenderer.label(now), System.nanoTime() - started);
@@ -66,51 +66,55 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
         recorder.counted(AnswerRenderer.label(reply));
     }
 
-    private SocketmapAnswer answerSafely(SocketmapRequest request) {
+    private SocketmapAnswer answerSafely(String mapName, String key) {
         try {
-            SocketmapAnswer answer = decideAndTranslate(request);
+            SocketmapAnswer answer = decideAndTranslate(mapName, key);
             SocketmapReply reply = answer.immediate();
             if (reply != null && reply.status() == SocketmapReply.Status.TEMP) {
-                LOG.warn("socketmap {} -> {}", request, reply);
+                LOG.warn("socketmap {} {} -> {}", mapName, key, reply);
             }
             return answer;
         } catch (RuntimeException e) {
-            LOG.warn("socketmap {} -> TEMP internal error", request, e);
+            LOG.warn("socketmap {} {} -> TEMP internal error", mapName, key, e);
             return SocketmapReply.temp("internal error");
         }
     }
 
-    private SocketmapAnswer decideAndTranslate(SocketmapRequest request) {
-        String domain = domainToLookUp(request.key());
+    private SocketmapAnswer decideAndTranslate(String mapName, String key) {
+        String domain = domainToLookUp(key);
         if (domain == null) {
-            LOG.debug("socketmap {} -> NOTFOUND (not a bare domain key)", request);
+            LOG.debug("socketmap {} {} -> NOTFOUND (not a bare domain key)", mapName, key);
             return SocketmapReply.notFound();
         }
-        SocketmapMapSettings settings = maps.settingsFor(request.mapName());
-        CompletableFuture<Decision> decision = maps.decideWithSts(request.mapName(), domain).toCompletableFuture();
+        SocketmapMapSettings settings = maps.settingsFor(mapName);
+        Decision atOnce = maps.decideFromListAtOnce(mapName, domain);
+        if (atOnce != null) {
+            return translate(mapName, key, atOnce, settings);
+        }
+        CompletableFuture<Decision> decision = maps.decideWithSts(mapName, domain).toCompletableFuture();
         if (decision.isDone()) {
-            return translate(request, decision.join(), settings);
+            return translate(mapName, key, decision.join(), settings);
         }
         return SocketmapAnswer.later(decision.thenApply(decided -> {
             try {
-                SocketmapReply reply = translate(request, decided, settings);
+                SocketmapReply reply = translate(mapName, key, decided, settings);
                 if (reply.status() == SocketmapReply.Status.TEMP) {
-                    LOG.warn("socketmap {} -> {}", request, reply);
+                    LOG.warn("socketmap {} {} -> {}", mapName, key, reply);
                 }
                 return reply;
             } catch (RuntimeException e) {
-                LOG.warn("socketmap {} -> TEMP internal error", request, e);
+                LOG.warn("socketmap {} {} -> TEMP internal error", mapName, key, e);
                 return SocketmapReply.temp("internal error");
             }
         }));
     }
 
-    private SocketmapReply translate(SocketmapRequest request, Decision decision, SocketmapMapSettings settings) {
-        SocketmapReply reply = AnswerRenderer.socketmap(request.mapName(), decision, settings);
+    private SocketmapReply translate(String mapName, String key, Decision decision, SocketmapMapSettings settings) {
+        SocketmapReply reply = AnswerRenderer.socketmap(mapName, decision, settings);
         recorder.decidedBy(decision.source());
         if (LOG.isDebugEnabled()) {
-            // Guarded: three arguments mean an array per request even when debug is off.
-            LOG.debug("socketmap {} -> {} ({})", request, reply, decision.reason());
+            // Guarded: four arguments mean an array per request even when debug is off.
+            LOG.debug("socketmap {} {} -> {} ({})", mapName, key, reply, decision.reason());
         }
         return reply;
     }

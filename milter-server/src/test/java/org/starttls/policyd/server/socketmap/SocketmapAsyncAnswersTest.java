@@ -50,12 +50,12 @@ class SocketmapAsyncAnswersTest {
         final List<String> doorReplies = new CopyOnWriteArrayList<>();
 
         @Override
-        public SocketmapAnswer answer(SocketmapRequest request) {
-            if (request.key().startsWith("now-")) {
-                return SocketmapReply.ok(request.key());
+        public SocketmapAnswer answer(String mapName, String key) {
+            if (key.startsWith("now-")) {
+                return SocketmapReply.ok(key);
             }
             CompletableFuture<SocketmapReply> future = new CompletableFuture<>();
-            pending.put(request.key(), future);
+            pending.put(key, future);
             return SocketmapAnswer.later(future);
         }
 
@@ -135,8 +135,8 @@ class SocketmapAsyncAnswersTest {
     void anAnswerCompletedBeforeTheRequestIsHandledIsWrittenAtOnce() {
         SocketmapAnswerSource alreadyDone = new SocketmapAnswerSource() {
             @Override
-            public SocketmapAnswer answer(SocketmapRequest request) {
-                return SocketmapAnswer.later(CompletableFuture.completedFuture(SocketmapReply.ok(request.key())));
+            public SocketmapAnswer answer(String mapName, String key) {
+                return SocketmapAnswer.later(CompletableFuture.completedFuture(SocketmapReply.ok(key)));
             }
 
             @Override

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.core.dane.DaneVerdict;
+import org.starttls.policyd.core.engine.Verdict;
 import org.starttls.policyd.core.sts.StsRecordRefusal;
 import org.starttls.policyd.core.testing.ManualScheduler;
 import org.starttls.policyd.core.testing.MutableClock;
@@ -47,6 +48,18 @@ class SocketmapDaneAnswersTest {
     private final SocketmapResponder responder = new SocketmapResponder(new SocketmapMaps(TestLists.effEngine(),
             SocketmapMapSettings.DEFAULTS, Map.of("quick", SocketmapMapSettings.DEFAULTS.withStsWait(Duration.ofSeconds(2))),
             new StsWaiter(sts, timers), new DaneWaiter(dane, timers)));
+
+    @Test
+    void aMapThatAsksDaneHasNoDecisionAtOnceFromTheListAlone() {
+        SocketmapMaps daneOnly = new SocketmapMaps(TestLists.effEngine(), SocketmapMapSettings.DEFAULTS, Map.of(), null,
+                new DaneWaiter(dane, timers));
+        assertNull(daneOnly.decideFromListAtOnce("smtp", "gmail.com"), "DANE is asked first: the future answers");
+        assertEquals(Verdict.REQUIRE_TLS, daneOnly.decideFromListAtOnce("sts", "gmail.com").verdict(),
+                "Sendmail's map is never asked DANE");
+        dane.notApplying();
+        assertEquals(Verdict.REQUIRE_TLS, daneOnly.decideFromListAtOnce("smtp", "gmail.com").verdict(),
+                "DANE that does not apply now is not asked");
+    }
 
     private SocketmapAnswer ask(String map, String key) {
         return responder.answer(new SocketmapRequest(map, key));

@@ -16,7 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.Decision;
+import org.starttls.policyd.core.engine.DecisionSource;
 import org.starttls.policyd.core.engine.EngineSettings;
+import org.starttls.policyd.core.engine.LocalOverride;
+import org.starttls.policyd.core.engine.OverridePolicy;
+import org.starttls.policyd.core.engine.Overrides;
 import org.starttls.policyd.core.engine.PolicyEngine;
 import org.starttls.policyd.core.engine.TestingDomains;
 import org.starttls.policyd.core.list.MxPattern;
@@ -86,6 +90,20 @@ class SocketmapResponderTest {
         VerifiedList list = TestLists.effList();
         assertNull(empty.install(list));
         assertEquals("OK secure match=.eff.org servername=hostname", early.answer(new SocketmapRequest("early", "eff.org")).immediate().wireText());
+    }
+
+    @Test
+    void aListOnlyMapDecidesAtOnceAsItsFutureWould() {
+        LocalOverride pinned = new LocalOverride("example.com", OverridePolicy.SECURE, List.of(MxPattern.of("mx.example.com")),
+                "pinned", null, 1);
+        SocketmapMaps maps = new SocketmapMaps(engine, SocketmapMapSettings.DEFAULTS, Map.of(), null, null,
+                new Overrides(List.of(pinned)));
+        for (String domain : List.of("gmail.com", "yahoo.com", "example.org", "example.com")) {
+            Decision atOnce = maps.decideFromListAtOnce("sts", domain);
+            assertEquals(maps.decideWithSts("sts", domain).toCompletableFuture().join(), atOnce, domain);
+        }
+        assertEquals(DecisionSource.OVERRIDE, maps.decideFromListAtOnce("sts", "example.com").source(),
+                "the override decides first, at once too");
     }
 
     @Test

@@ -46,6 +46,12 @@ class SocketmapStsAnswersTest {
             new StsWaiter(sts, timers));
     private final SocketmapResponder responder = new SocketmapResponder(maps);
 
+    @Test
+    void aMapThatAsksMtaStsHasNoDecisionAtOnceFromTheListAlone() {
+        assertNull(maps.decideFromListAtOnce("sts", "gmail.com"), "MTA-STS is asked first: the future answers");
+        assertNull(maps.decideFromListAtOnce("early", "example.org"));
+    }
+
     private SocketmapAnswer ask(String map, String key) {
         return responder.answer(new SocketmapRequest(map, key));
     }

@@ -14,6 +14,7 @@ import org.starttls.policyd.core.list.TlsPolicy;
  * Turns a destination domain into a {@link Decision} against the active list. The list is an
  * immutable snapshot swapped atomically by {@link #install}, so a lookup never waits for an update
  * and never sees half of one. Lookups are a normalisation and one hash probe: no locks, no I/O.
+ * A listed domain's decision is made once per list and kept ({@link ListedDecisions}).
  */
 public final class PolicyEngine {
     /** What follows "MTA-STS policy of D (id X, how)" in the reason of a decision by a policy, per mode. */
@@ -25,6 +26,8 @@ public final class PolicyEngine {
     private final Clock clock;
     private final EngineSettings settings;
     private final AtomicReference<VerifiedList> active;
+    /** Decisions for the active list's listed domains under these settings; replaced when the list is. */
+    private volatile ListedDecisions listedDecisions;
 
     public PolicyEngine(Clock clock, EngineSettings settings) {
         this(clock, settings, new AtomicReference<>());
@@ -236,14 +239,24 @@ public final class PolicyEngine {
             return Decision.tempfail(domain, "no verified list is loaded yet").from(DecisionSource.LIST,
                     "no verified list is loaded yet");
         }
-        TlsPolicy policy = list.list().lookup(domain);
-        if (policy == null) {
+        int slot = list.list().slotOf(domain);
+        if (slot < 0) {
             return Decision.noPolicy(domain, null, "not in the list");
         }
         if (list.list().isExpiredAtMillis(clock.millis())) {
-            return decideExpired(domain, policy, list);
+            return decideExpired(domain, list.list().policyAt(slot), list);
         }
-        return decideByMode(domain, policy);
+        ListedDecisions kept = listedDecisions;
+        if (kept == null || !kept.keptFor(list)) {
+            kept = new ListedDecisions(list);
+            listedDecisions = kept;
+        }
+        Decision decision = kept.at(slot);
+        if (decision == null) {
+            decision = decideByMode(domain, list.list().policyAt(slot));
+            kept.keep(slot, decision);
+        }
+        return decision;
     }
 
     private Decision decideExpired(String domain, TlsPolicy policy, VerifiedList list) {

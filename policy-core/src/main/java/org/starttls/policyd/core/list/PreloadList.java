@@ -60,13 +60,28 @@ public final class PreloadList {
 
     /** The policy for an already normalised name (see {@link DomainName#normalize}), or null. */
     public TlsPolicy lookup(String normalizedDomain) {
-        int slot = index.slotOf(normalizedDomain);
-        if (slot < 0) {
-            return null;
-        }
+        int slot = slotOf(normalizedDomain);
+        return slot < 0 ? null : policyAt(slot);
+    }
+
+    /**
+     * Where the list keeps an already normalised name's entry, from 0 to {@link #slots()} - 1, or -1
+     * when the name is not listed: for a reader that keeps something of its own per listed domain
+     * ({@link #lookup} is {@link #policyAt} of this slot).
+     */
+    public int slotOf(String normalizedDomain) {
+        return index.slotOf(normalizedDomain);
+    }
+
+    /** The policy of the entry at {@code slot}, a slot {@link #slotOf} gave for this list. */
+    public TlsPolicy policyAt(int slot) {
         TlsPolicy policy = decoded[slot];
         if (policy == null) {
-            policy = decode(index.entryAt(slot));
+            byte[] entry = index.entryAt(slot);
+            if (entry == null) {
+                throw new IllegalArgumentException("slot " + slot + " holds no entry");
+            }
+            policy = decode(entry);
             decoded[slot] = policy;
         }
         return policy;
@@ -125,6 +140,11 @@ public final class PreloadList {
 
     public int size() {
         return index.size();
+    }
+
+    /** The number of slots ({@link #slotOf} is below it): more than {@link #size()}, the index has room. */
+    public int slots() {
+        return decoded.length;
     }
 
     public int count(PolicyMode mode) {

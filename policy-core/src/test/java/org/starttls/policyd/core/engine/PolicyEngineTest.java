@@ -2,11 +2,14 @@ package org.starttls.policyd.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.starttls.policyd.core.VerifiedList;
@@ -14,6 +17,7 @@ import org.starttls.policyd.core.list.PolicyMode;
 import org.starttls.policyd.core.list.PreloadListParser;
 import org.starttls.policyd.core.signature.SignatureInfo;
 import org.starttls.policyd.core.testing.EffFixture;
+import org.starttls.policyd.core.testing.MutableClock;
 
 class PolicyEngineTest {
 
@@ -124,5 +128,63 @@ class PolicyEngineTest {
         engine.install(list);
         assertSame(list, early.activeList());
         assertEquals(Verdict.REQUIRE_TLS, early.decide("yahoo.com").verdict());
+    }
+
+    @Test
+    void aListedDomainIsDecidedOncePerListAndTheSameWayAsEver() throws Exception {
+        PolicyEngine engine = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        Decision first = engine.decide("gmail.com");
+
+        assertSame(first, engine.decide("GMAIL.com."), "kept for the domain, whatever spelling asked");
+        assertEquals(engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS).decide("gmail.com"), first);
+        assertSame(engine.decide("yahoo.com"), engine.decide("yahoo.com"));
+        assertEquals(Verdict.NO_POLICY, engine.decide("yahoo.com").verdict());
+    }
+
+    @Test
+    void aKeptDecisionEndsWithItsList() throws Exception {
+        PolicyEngine engine = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        Decision before = engine.decide("gmail.com");
+        assertEquals(Verdict.REQUIRE_TLS, before.verdict());
+
+        String json = new String(EffFixture.listBytes(), StandardCharsets.UTF_8);
+        String gmailEnforced = "\"gmail.com\": {\n      \"mode\": \"enforce\"";
+        assertTrue(json.contains(gmailEnforced), "the fixture's spelling of gmail.com's entry");
+        byte[] gmailTesting = json.replace(gmailEnforced, "\"gmail.com\": {\n      \"mode\": \"testing\"")
+                .getBytes(StandardCharsets.UTF_8);
+        engine.install(new VerifiedList(PreloadListParser.parse(gmailTesting), effList().signature(), "test", false));
+
+        Decision after = engine.decide("gmail.com");
+        assertEquals(Verdict.NO_POLICY, after.verdict(), "the new list's mode, not the old list's kept decision");
+        assertEquals(PolicyMode.TESTING, after.mode());
+        engine.install(effList());
+        Decision again = engine.decide("gmail.com");
+        assertNotSame(before, again, "a list installed again is a new list");
+        assertEquals(before, again);
+    }
+
+    @Test
+    void aKeptDecisionIsNotGivenOnceTheListHasExpired() throws Exception {
+        MutableClock clock = new MutableClock(EffFixture.IN_WINDOW);
+        PolicyEngine engine = engine(clock, EngineSettings.DEFAULTS);
+        Instant expires = engine.activeList().list().expires();
+        clock.set(expires.minus(Duration.ofMillis(1)));
+        assertEquals(Verdict.REQUIRE_TLS, engine.decide("gmail.com").verdict());
+        assertSame(engine.decide("gmail.com"), engine.decide("gmail.com"));
+
+        clock.set(expires.plus(Duration.ofMillis(1))); // past the millisecond it falls in (the EFF list's has microseconds)
+        Decision expired = engine.decide("gmail.com");
+        assertEquals(Verdict.NO_POLICY, expired.verdict());
+        assertTrue(expired.reason().contains("expired"), expired.reason());
+    }
+
+    @Test
+    void eachMapsSettingsKeepTheirOwnDecisions() throws Exception {
+        PolicyEngine engine = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        PolicyEngine early = engine.withSettings(EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE));
+        for (int round = 0; round < 2; round++) { // the second round answers from what each kept
+            assertEquals(Verdict.NO_POLICY, engine.decide("yahoo.com").verdict());
+            assertEquals(Verdict.REQUIRE_TLS, early.decide("yahoo.com").verdict());
+        }
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,6 +85,26 @@ class PreloadListParserTest {
     void domainsThatShareAnAliasShareOnePolicyInstance() throws Exception {
         PreloadList list = PreloadListParser.parse(EffFixture.listBytes());
         assertSame(list.lookup("hotmail.com"), list.lookup("outlook.com"));
+    }
+
+    @Test
+    void eachListedDomainHasASlotOfItsOwn() throws Exception {
+        PreloadList list = PreloadListParser.parse(EffFixture.listBytes());
+        int gmail = list.slotOf("gmail.com");
+        int hotmail = list.slotOf("hotmail.com");
+
+        assertTrue(gmail >= 0 && gmail < list.slots() && hotmail >= 0 && hotmail < list.slots());
+        assertTrue(gmail != hotmail && hotmail != list.slotOf("outlook.com"), "one slot per domain, alias or not");
+        assertSame(list.lookup("gmail.com"), list.policyAt(gmail));
+        assertEquals(-1, list.slotOf("lists.eff.org"));
+        assertTrue(list.slots() > list.size());
+        int unused = IntStream.range(0, list.slots()).filter(slot -> nameAt(list, slot) == null).findFirst().orElseThrow();
+        assertThrows(IllegalArgumentException.class, () -> list.policyAt(unused));
+    }
+
+    /** The domain whose slot is {@code slot}, or null when no listed domain has it. */
+    private static String nameAt(PreloadList list, int slot) {
+        return list.policies().keySet().stream().filter(name -> list.slotOf(name) == slot).findFirst().orElse(null);
     }
 
     @Test
