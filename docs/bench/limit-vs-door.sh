@@ -6,7 +6,7 @@
 #   DOOR_PID: the policyd process (for its CPU per request). Needs /tmp/limitserver and /tmp/loadgen
 #   built as ../shared/bench/README.md shows. Environment: LIMIT_PORT (25471), WARM seconds (10)
 #   of door load at each connection count before its rounds, LIMIT_THREADS (2: as many as the door
-#   has I/O threads, one per core on a 2-core machine).
+#   has I/O threads, one per core on a 2-core machine), CONNS ("16 64": the connection counts).
 # jit_ms on the door's lines is the CPU its JIT compiler threads used during that run: near 0 when
 # the door was measured warm, as a daemon in service is.
 set -euo pipefail
@@ -28,7 +28,7 @@ jit() {
 }
 /tmp/loadgen socketmap 127.0.0.1 "$limit_port" 16 1 "$keys" starttls > /dev/null
 out=$(mktemp)
-for conns in 16 64; do
+for conns in ${CONNS:-16 64}; do
   # The JIT compiles the door's path anew for each load shape (at 16 connections fewer sockets
   # are ready per wake-up than at 64) and recompiles parts of it the first few times connections
   # close and others open (each round below is new connections, as Postfix's smtp processes come
