@@ -13,11 +13,6 @@ public interface SocketmapAnswerSource {
      */
     SocketmapAnswer answer(String mapName, String key);
 
-    /** As {@link #answer(String, String)}, for a request as a value. */
-    default SocketmapAnswer answer(SocketmapRequest request) {
-        return answer(request.mapName(), request.key());
-    }
-
     /**
      * A reply the door made itself rather than {@link #answer}: {@code PERM} for a malformed
      * request, {@code TEMP} for a pending answer that failed or outlived the request deadline.

@@ -62,7 +62,7 @@ class SocketmapDaneAnswersTest {
     }
 
     private SocketmapAnswer ask(String map, String key) {
-        return responder.answer(new SocketmapRequest(map, key));
+        return responder.answer(map, key);
     }
 
     private String now(String map, String key) {

@@ -54,7 +54,7 @@ class SocketmapMapsDaneCostTest {
     }
 
     private static String wire(SocketmapMaps maps, String domain) {
-        SocketmapReply reply = new SocketmapResponder(maps).answer(new SocketmapRequest("any", domain)).immediate();
+        SocketmapReply reply = new SocketmapResponder(maps).answer("any", domain).immediate();
         assertNotNull(reply, "expected an immediate answer for " + domain);
         return reply.wireText();
     }

@@ -39,7 +39,7 @@ class SocketmapResponderTest {
                     "legacy", SocketmapMapSettings.DEFAULTS.withServername(false))));
 
     private String answer(String map, String key) {
-        return responder.answer(new SocketmapRequest(map, key)).immediate().wireText();
+        return responder.answer(map, key).immediate().wireText();
     }
 
     @ParameterizedTest
@@ -86,10 +86,10 @@ class SocketmapResponderTest {
         PolicyEngine empty = TestLists.engineWithoutList();
         SocketmapResponder early = new SocketmapResponder(new SocketmapMaps(empty, SocketmapMapSettings.DEFAULTS,
                 Map.of("early", SocketmapMapSettings.DEFAULTS.withEngineSettings(EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE)))));
-        assertEquals("TEMP no verified list is loaded yet", early.answer(new SocketmapRequest("early", "eff.org")).immediate().wireText());
+        assertEquals("TEMP no verified list is loaded yet", early.answer("early", "eff.org").immediate().wireText());
         VerifiedList list = TestLists.effList();
         assertNull(empty.install(list));
-        assertEquals("OK secure match=.eff.org servername=hostname", early.answer(new SocketmapRequest("early", "eff.org")).immediate().wireText());
+        assertEquals("OK secure match=.eff.org servername=hostname", early.answer("early", "eff.org").immediate().wireText());
     }
 
     @Test
@@ -109,14 +109,14 @@ class SocketmapResponderTest {
     @Test
     void noListMeansTempNeverNotFound() {
         SocketmapResponder noList = new SocketmapResponder(SocketmapMaps.allDefault(TestLists.engineWithoutList()));
-        assertEquals("TEMP no verified list is loaded yet", noList.answer(new SocketmapRequest("sts", "gmail.com")).immediate().wireText());
+        assertEquals("TEMP no verified list is loaded yet", noList.answer("sts", "gmail.com").immediate().wireText());
     }
 
     @Test
     void anExceptionWhileAnsweringIsTempInternalErrorNeverNotFound() {
         PolicyEngine failing = new PolicyEngine(new BrokenClock(), EngineSettings.DEFAULTS, TestLists.effList());
         SocketmapResponder responder = new SocketmapResponder(SocketmapMaps.allDefault(failing));
-        assertEquals("TEMP internal error", responder.answer(new SocketmapRequest("sts", "gmail.com")).immediate().wireText());
+        assertEquals("TEMP internal error", responder.answer("sts", "gmail.com").immediate().wireText());
     }
 
     /** A clock that fails when read, as a broken time source would. */
