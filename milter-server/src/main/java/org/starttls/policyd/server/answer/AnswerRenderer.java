@@ -53,7 +53,21 @@ public final class AnswerRenderer {
     private static final SocketmapReply DANE = SocketmapReply.ok("dane");
     private static final SocketmapReply ENCRYPT = SocketmapReply.ok("encrypt");
     /** Kept in place of a policy's reply whose value is too long for one (the door answers {@code TEMP}, naming the domain). */
-    static final SocketmapReply KEPT_TOO_LONG = SocketmapReply.temp("too long");
+    private static final SocketmapReply KEPT_TOO_LONG = SocketmapReply.temp("too long");
+
+    /**
+     * What a policy keeps as its reply carrying {@code value}: {@code OK value}, or a marker when
+     * the value does not fit a reply, so that a value too long is found out once, not per request.
+     * {@link #usable} turns what was kept back into the reply.
+     */
+    static SocketmapReply toKeep(String value) {
+        return SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : KEPT_TOO_LONG;
+    }
+
+    /** The reply {@link #toKeep} made, or null when its value did not fit one. */
+    static SocketmapReply usable(SocketmapReply kept) {
+        return kept == KEPT_TOO_LONG ? null : kept;
+    }
 
     private static final int MORE_SUFFIX_CHARS = "; +99999 more".length();
     private static final String DOWNGRADE_STATUS = "4.7.5";

@@ -27,13 +27,13 @@ final class ListAnswer {
         SocketmapReply made = servername ? servernameReply : plainReply;
         if (made == null) {
             String value = AnswerRenderer.secureValue(policy, servername);
-            made = SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : AnswerRenderer.KEPT_TOO_LONG;
+            made = AnswerRenderer.toKeep(value);
             if (servername) {
                 servernameReply = made;
             } else {
                 plainReply = made;
             }
         }
-        return made == AnswerRenderer.KEPT_TOO_LONG ? null : made;
+        return AnswerRenderer.usable(made);
     }
 }

@@ -77,9 +77,9 @@ final class StsAnswer {
         /** Indexed by {@link #form}. */
         private final AtomicReferenceArray<String> secure = new AtomicReferenceArray<>(4);
         /**
-         * The replies carrying {@link #secure}, one field per form ({@link AnswerRenderer#KEPT_TOO_LONG} for a value
-         * that does not fit): fields, not an array, since the door reads one on every request and
-         * an array is one more object to reach, likely not in the processor's cache.
+         * The replies carrying {@link #secure}, one field per form, as {@link AnswerRenderer#toKeep}
+         * made them: fields, not an array, since the door reads one on every request and an array
+         * is one more object to reach, likely not in the processor's cache.
          */
         private volatile SocketmapReply plainReply;
         private volatile SocketmapReply servernameReply;
@@ -108,10 +108,10 @@ final class StsAnswer {
                     : (servername ? servernameReply : plainReply);
             if (made == null) {
                 String value = secureValue(sts, servername, withTlsrpt);
-                made = SocketmapReply.fitsOk(value) ? SocketmapReply.ok(value) : AnswerRenderer.KEPT_TOO_LONG;
+                made = AnswerRenderer.toKeep(value);
                 keep(made, servername, withTlsrpt);
             }
-            return made == AnswerRenderer.KEPT_TOO_LONG ? null : made;
+            return AnswerRenderer.usable(made);
         }
 
         private void keep(SocketmapReply reply, boolean servername, boolean withTlsrpt) {
