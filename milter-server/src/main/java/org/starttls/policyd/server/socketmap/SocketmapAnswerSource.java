@@ -14,6 +14,16 @@ public interface SocketmapAnswerSource {
     SocketmapAnswer answer(String mapName, String key);
 
     /**
+     * The answer to a request whose key is the {@code length} printable ASCII bytes at
+     * {@code offset} of {@code key}, when it can be given from the bytes, without a string (the
+     * door's common case); null to be asked {@link #answer} instead. The bytes are the door's and
+     * valid only during the call. Same rules as {@link #answer}.
+     */
+    default SocketmapAnswer answerAscii(String mapName, byte[] key, int offset, int length) {
+        return null;
+    }
+
+    /**
      * A reply the door made itself rather than {@link #answer}: {@code PERM} for a malformed
      * request, {@code TEMP} for a pending answer that failed or outlived the request deadline.
      */

@@ -122,14 +122,19 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
     }
 
     private void answer(ByteBuf in, int index, int length) {
-        String key = decoder.readKey(in, index, length);
+        boolean bytesAtHand = decoder.read(in, index, length);
         String mapName = decoder.mapName();
         SocketmapAnswerSource source = answers.get();
         SocketmapAnswer answer;
         try {
-            answer = source.answer(mapName, key);
+            answer = bytesAtHand
+                    ? source.answerAscii(mapName, decoder.keyBytes(), decoder.keyOffset(), decoder.keyLength())
+                    : null;
+            if (answer == null) {
+                answer = source.answer(mapName, decoder.key());
+            }
         } catch (RuntimeException e) {
-            LOG.warn("socketmap {} {} -> TEMP internal error", mapName, key, e);
+            LOG.warn("socketmap {} {} -> TEMP internal error", mapName, decoder.key(), e);
             SocketmapReply temp = SocketmapReply.temp("internal error");
             source.answeredByDoor(temp);
             answer = temp;
@@ -147,7 +152,7 @@ final class SocketmapHandler extends ChannelInboundHandlerAdapter implements Req
         if (now != null) {
             queue.addReady(now);
         } else {
-            queue.addPending(new SocketmapRequest(mapName, key), source, ((SocketmapAnswer.Pending) answer).reply());
+            queue.addPending(new SocketmapRequest(mapName, decoder.key()), source, ((SocketmapAnswer.Pending) answer).reply());
         }
         if (queue.size() >= MAX_WAITING_REPLIES && !readsHeld) {
             readsHeld = true;

@@ -35,6 +35,8 @@ import org.starttls.policyd.server.sts.StsWaiter;
  */
 public final class SocketmapMaps {
     private static final Logger LOG = LoggerFactory.getLogger(SocketmapMaps.class);
+    /** {@link #decideAsciiAtOnce}'s "not in the list", the engine's own reason, for any name. */
+    private static final Decision NOT_LISTED = Decision.noPolicy("(a name the list does not hold)", null, "not in the list");
     private final PolicyEngine engine;
     private final MapView defaults;
     private final Map<String, MapView> named;
@@ -134,6 +136,22 @@ public final class SocketmapMaps {
         }
         Decision overridden = overridden(domain);
         return overridden != null ? overridden : view(mapName).engine().decide(domain);
+    }
+
+    /**
+     * {@link #decideFromListAtOnce} for a domain given as the {@code length} ASCII bytes at
+     * {@code offset} of {@code domain}, without making a string, when that is possible: the map
+     * asks only the list (no local overrides either) and the engine can decide from bytes
+     * ({@link PolicyEngine#decideNormalAscii}). A name the list does not hold gets a shared
+     * no-policy decision whose domain is a placeholder: the door renders it as {@code NOTFOUND}
+     * and names the key itself. Null when {@link #decideFromListAtOnce} or {@link #decideWithSts}
+     * must decide.
+     */
+    public Decision decideAsciiAtOnce(String mapName, byte[] domain, int offset, int length) {
+        if (sts != null || !overrides.isEmpty() || asksDane(mapName, false)) {
+            return null;
+        }
+        return view(mapName).engine().decideNormalAscii(domain, offset, length, NOT_LISTED);
     }
 
     private Decision overridden(String domain) {

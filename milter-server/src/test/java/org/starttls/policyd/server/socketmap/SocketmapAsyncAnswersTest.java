@@ -150,6 +150,32 @@ class SocketmapAsyncAnswersTest {
     }
 
     @Test
+    void theDoorAsksForAnAnswerFromTheKeysBytesFirstAndForTheStringWhenThatDeclines() {
+        SocketmapAnswerSource bytesWhenLowerCase = new SocketmapAnswerSource() {
+            @Override
+            public SocketmapAnswer answerAscii(String mapName, byte[] key, int offset, int length) {
+                String text = new String(key, offset, length, StandardCharsets.ISO_8859_1);
+                return text.equals(text.toLowerCase(java.util.Locale.ROOT)) ? SocketmapReply.ok("bytes " + text) : null;
+            }
+
+            @Override
+            public SocketmapAnswer answer(String mapName, String key) {
+                return SocketmapReply.ok("string " + key);
+            }
+
+            @Override
+            public void answeredByDoor(SocketmapReply reply) {
+            }
+        };
+        EmbeddedChannel channel = connect(new TransportPipeline("test", SETTINGS,
+                new SocketmapProtocol(() -> bytesWhenLowerCase), clock));
+        send(channel, "a.example", "B.example", "c.example");
+        assertEquals(netstring("OK bytes a.example") + netstring("OK string B.example") + netstring("OK bytes c.example"),
+                replies(channel));
+        assertFalse(channel.finish());
+    }
+
+    @Test
     void aPendingAnswerThatFailsIsCancelledOrIsNullBecomesTemp() {
         EmbeddedChannel channel = connect();
         send(channel, "fails", "cancelled", "null", "now-1");

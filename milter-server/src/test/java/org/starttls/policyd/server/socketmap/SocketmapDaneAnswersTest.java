@@ -53,12 +53,16 @@ class SocketmapDaneAnswersTest {
     void aMapThatAsksDaneHasNoDecisionAtOnceFromTheListAlone() {
         SocketmapMaps daneOnly = new SocketmapMaps(TestLists.effEngine(), SocketmapMapSettings.DEFAULTS, Map.of(), null,
                 new DaneWaiter(dane, timers));
+        byte[] gmail = "gmail.com".getBytes(StandardCharsets.US_ASCII);
         assertNull(daneOnly.decideFromListAtOnce("smtp", "gmail.com"), "DANE is asked first: the future answers");
+        assertNull(daneOnly.decideAsciiAtOnce("smtp", gmail, 0, gmail.length), "from the key's bytes neither");
         assertEquals(Verdict.REQUIRE_TLS, daneOnly.decideFromListAtOnce("sts", "gmail.com").verdict(),
                 "Sendmail's map is never asked DANE");
+        assertEquals(daneOnly.decideFromListAtOnce("sts", "gmail.com"), daneOnly.decideAsciiAtOnce("sts", gmail, 0, gmail.length));
         dane.notApplying();
         assertEquals(Verdict.REQUIRE_TLS, daneOnly.decideFromListAtOnce("smtp", "gmail.com").verdict(),
                 "DANE that does not apply now is not asked");
+        assertEquals(daneOnly.decideFromListAtOnce("smtp", "gmail.com"), daneOnly.decideAsciiAtOnce("smtp", gmail, 0, gmail.length));
     }
 
     private SocketmapAnswer ask(String map, String key) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.starttls.policyd.core.VerifiedList;
 import org.starttls.policyd.core.engine.Decision;
 import org.starttls.policyd.core.engine.DecisionSource;
@@ -27,6 +29,7 @@ import org.starttls.policyd.core.list.MxPattern;
 import org.starttls.policyd.core.list.PolicyMode;
 import org.starttls.policyd.core.list.TlsPolicy;
 import org.starttls.policyd.server.answer.AnswerRenderer;
+import org.starttls.policyd.server.metrics.AnswerRecorder;
 import org.starttls.policyd.server.testing.TestLists;
 
 class SocketmapResponderTest {
@@ -104,6 +107,68 @@ class SocketmapResponderTest {
         }
         assertEquals(DecisionSource.OVERRIDE, maps.decideFromListAtOnce("sts", "example.com").source(),
                 "the override decides first, at once too");
+    }
+
+    /** What {@link SocketmapResponder#answerAscii} says for a key, as the door hands it the bytes; null when it declines. */
+    private static String answerFromBytes(SocketmapResponder responder, String map, String key) {
+        byte[] bytes = ("padding " + key).getBytes(StandardCharsets.ISO_8859_1);
+        SocketmapAnswer answer = responder.answerAscii(map, bytes, 8, bytes.length - 8);
+        return answer == null ? null : answer.immediate().wireText();
+    }
+
+    /** Counts what a responder reports, as the metrics would. */
+    private static final class CountingRecorder implements AnswerRecorder {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void answered(String answer, long elapsedNanos) {
+            events.add("answered " + answer);
+        }
+
+        @Override
+        public void counted(String answer) {
+            events.add("counted " + answer);
+        }
+
+        @Override
+        public void decidedBy(DecisionSource source) {
+            events.add("decided by " + source);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"sts, gmail.com", "sts, yahoo.com", "early, eff.org", "sts, eff.org", "legacy, comcast.net",
+        "sts, example.com", "sts, not-listed.example", "sts, a..b", "sts, -bad-.example", "sts, .gmail.com",
+        "sts, [192.0.2.1]", "sts, [gmail.com]:25", "anything-else, aol.com", "early, aol.com"})
+    void aKeyInNormalFormIsAnsweredFromItsBytesAsFromItsString(String map, String key) {
+        CountingRecorder fromBytes = new CountingRecorder();
+        CountingRecorder fromString = new CountingRecorder();
+        SocketmapMaps maps = new SocketmapMaps(engine, SocketmapMapSettings.DEFAULTS,
+                Map.of("early", SocketmapMapSettings.DEFAULTS.withEngineSettings(EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE)),
+                        "legacy", SocketmapMapSettings.DEFAULTS.withServername(false)));
+        String bytesAnswer = answerFromBytes(new SocketmapResponder(maps, fromBytes), map, key);
+        String stringAnswer = new SocketmapResponder(maps, fromString).answer(map, key).immediate().wireText();
+        assertEquals(stringAnswer, bytesAnswer, key);
+        assertEquals(fromString.events, fromBytes.events, "the same metrics either way");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GMail.COM", "gmail.com.", "gmail.com:25", "gmail.com:smtp", "gmail.com:", "gmail_com"})
+    void aKeyInAnotherFormIsLeftToTheStringPath(String key) {
+        assertNull(answerFromBytes(responder, "sts", key), key);
+    }
+
+    @Test
+    void theBytesAreLeftToTheStringPathWhenTheMapAsksMoreThanTheList() {
+        LocalOverride pinned = new LocalOverride("example.com", OverridePolicy.SECURE, List.of(MxPattern.of("mx.example.com")),
+                "pinned", null, 1);
+        SocketmapResponder withOverrides = new SocketmapResponder(new SocketmapMaps(engine, SocketmapMapSettings.DEFAULTS,
+                Map.of(), null, null, new Overrides(List.of(pinned))));
+        assertNull(answerFromBytes(withOverrides, "sts", "example.com"), "an override may decide: the string path asks it");
+        assertEquals("OK secure match=mx.example.com servername=hostname",
+                withOverrides.answer("sts", "example.com").immediate().wireText());
+        SocketmapResponder noList = new SocketmapResponder(SocketmapMaps.allDefault(TestLists.engineWithoutList()));
+        assertNull(answerFromBytes(noList, "sts", "gmail.com"), "no list: the string path words the TEMP");
     }
 
     @Test

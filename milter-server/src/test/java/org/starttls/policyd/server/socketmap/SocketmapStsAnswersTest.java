@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -50,6 +51,8 @@ class SocketmapStsAnswersTest {
     void aMapThatAsksMtaStsHasNoDecisionAtOnceFromTheListAlone() {
         assertNull(maps.decideFromListAtOnce("sts", "gmail.com"), "MTA-STS is asked first: the future answers");
         assertNull(maps.decideFromListAtOnce("early", "example.org"));
+        byte[] gmail = "gmail.com".getBytes(StandardCharsets.US_ASCII);
+        assertNull(maps.decideAsciiAtOnce("sts", gmail, 0, gmail.length), "nor from the key's bytes");
     }
 
     private SocketmapAnswer ask(String map, String key) {

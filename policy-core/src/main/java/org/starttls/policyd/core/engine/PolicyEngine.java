@@ -233,6 +233,30 @@ public final class PolicyEngine {
         return "still resolving (" + pending.why() + ")";
     }
 
+    /**
+     * What {@link #decide(String)} decides, for a name given as the {@code length} ASCII bytes at
+     * {@code offset} of {@code name}, when that can be had without making a string: a door's common
+     * case, a name already in normal form ({@link DomainName#isNormalAscii}) and an active list not
+     * expired. Then a listed domain gets its kept decision, and a name the list does not hold gets
+     * {@code ifNotListed}, the caller's own stand-in for {@code decide}'s "not in the list" (a
+     * no-policy decision; the caller knows the name, the stand-in does not). Null when only
+     * {@link #decide(String)} can say: bytes in another form, no list loaded, the list expired.
+     */
+    public Decision decideNormalAscii(byte[] name, int offset, int length, Decision ifNotListed) {
+        VerifiedList list = active.get();
+        if (list == null || !DomainName.isNormalAscii(name, offset, length)) {
+            return null;
+        }
+        int slot = list.list().slotOf(name, offset, length);
+        if (slot < 0) {
+            return ifNotListed;
+        }
+        if (list.list().isExpiredAtMillis(clock.millis())) {
+            return null;
+        }
+        return keptDecision(list, slot, null);
+    }
+
     private Decision decideNormalized(String domain) {
         VerifiedList list = active.get();
         if (list == null) {
@@ -246,6 +270,14 @@ public final class PolicyEngine {
         if (list.list().isExpiredAtMillis(clock.millis())) {
             return decideExpired(domain, list.list().policyAt(slot), list);
         }
+        return keptDecision(list, slot, domain);
+    }
+
+    /**
+     * The decision kept for the listed domain at {@code slot} of {@code list}, made now if not yet
+     * ({@code domain} null: the list's own name for it).
+     */
+    private Decision keptDecision(VerifiedList list, int slot, String domain) {
         ListedDecisions kept = listedDecisions;
         if (kept == null || !kept.keptFor(list)) {
             kept = new ListedDecisions(list);
@@ -253,7 +285,7 @@ public final class PolicyEngine {
         }
         Decision decision = kept.at(slot);
         if (decision == null) {
-            decision = decideByMode(domain, list.list().policyAt(slot));
+            decision = decideByMode(domain != null ? domain : list.list().nameAt(slot), list.list().policyAt(slot));
             kept.keep(slot, decision);
         }
         return decision;

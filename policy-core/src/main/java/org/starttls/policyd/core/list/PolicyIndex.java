@@ -1,6 +1,7 @@
 package org.starttls.policyd.core.list;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
@@ -125,6 +126,27 @@ final class PolicyIndex {
         }
     }
 
+    /**
+     * The slot holding the entry whose name is the {@code length} ASCII bytes at {@code offset} of
+     * {@code name}, or -1: {@link #slotOf(String)} for a caller that has the name's bytes and no
+     * string. Bytes outside ASCII never match (entry names are A-labels).
+     */
+    int slotOf(byte[] name, int offset, int length) {
+        if (length > 255) {
+            return -1;
+        }
+        int mask = table.length - 1;
+        for (int slot = hash(name, offset, length) & mask; ; slot = (slot + 1) & mask) {
+            byte[] entry = table[slot];
+            if (entry == null) {
+                return -1;
+            }
+            if ((entry[0] & 0xFF) == length && Arrays.equals(entry, 1, length + 1, name, offset, offset + length)) {
+                return slot;
+            }
+        }
+    }
+
     byte[] entryAt(int slot) {
         return table[slot];
     }
@@ -197,10 +219,14 @@ final class PolicyIndex {
     }
 
     private static int hashOfEntry(byte[] entry) {
-        int length = entry[0] & 0xFF;
+        return hash(entry, 1, entry[0] & 0xFF);
+    }
+
+    /** {@link #hash(String)} of a name given as ASCII bytes: the same value for the same name. */
+    private static int hash(byte[] name, int offset, int length) {
         int h = 0x811C9DC5;
-        for (int i = 1; i <= length; i++) {
-            h = (h ^ (entry[i] & 0xFF)) * 0x01000193;
+        for (int i = offset; i < offset + length; i++) {
+            h = (h ^ (name[i] & 0xFF)) * 0x01000193;
         }
         return h ^ (h >>> 16);
     }

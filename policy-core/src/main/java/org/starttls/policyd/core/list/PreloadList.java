@@ -73,6 +73,24 @@ public final class PreloadList {
         return index.slotOf(normalizedDomain);
     }
 
+    /**
+     * {@link #slotOf(String)} for a name in normal form given as the {@code length} ASCII bytes at
+     * {@code offset} of {@code name}: a door that has the request's bytes looks up without making a
+     * string.
+     */
+    public int slotOf(byte[] name, int offset, int length) {
+        return index.slotOf(name, offset, length);
+    }
+
+    /** The normalised name of the entry at {@code slot}, a slot {@link #slotOf} gave for this list. */
+    public String nameAt(int slot) {
+        byte[] entry = index.entryAt(slot);
+        if (entry == null) {
+            throw new IllegalArgumentException("slot " + slot + " holds no entry");
+        }
+        return PolicyIndex.name(entry);
+    }
+
     /** The policy of the entry at {@code slot}, a slot {@link #slotOf} gave for this list. */
     public TlsPolicy policyAt(int slot) {
         TlsPolicy policy = decoded[slot];

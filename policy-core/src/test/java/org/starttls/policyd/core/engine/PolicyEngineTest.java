@@ -187,4 +187,51 @@ class PolicyEngineTest {
             assertEquals(Verdict.REQUIRE_TLS, early.decide("yahoo.com").verdict());
         }
     }
+
+    private static Decision fromBytes(PolicyEngine engine, String name, Decision ifNotListed) {
+        byte[] bytes = ("netstring " + name).getBytes(StandardCharsets.ISO_8859_1);
+        return engine.decideNormalAscii(bytes, 10, name.length(), ifNotListed);
+    }
+
+    @Test
+    void aNameInNormalFormIsDecidedFromItsBytesAsFromItsText() throws Exception {
+        Decision notListed = Decision.noPolicy("(stand-in)", null, "not in the list");
+        for (EngineSettings settings : new EngineSettings[] {EngineSettings.DEFAULTS,
+                EngineSettings.DEFAULTS.withTestingDomains(TestingDomains.ENFORCE)}) {
+            PolicyEngine engine = engine(EffFixture.CLOCK_IN_WINDOW, settings);
+            for (String listed : new String[] {"gmail.com", "yahoo.com", "eff.org", "comcast.net"}) {
+                Decision fromBytes = fromBytes(engine, listed, notListed);
+                assertSame(engine.decide(listed), fromBytes, listed + ": the one kept decision, whichever asked first");
+                assertEquals(listed, fromBytes.domain());
+            }
+            PolicyEngine fresh = engine(EffFixture.CLOCK_IN_WINDOW, settings);
+            Decision bytesFirst = fromBytes(fresh, "gmail.com", notListed);
+            assertEquals(engine.decide("gmail.com"), bytesFirst, "decided from the bytes first: the same decision");
+            assertSame(bytesFirst, fresh.decide("gmail.com"));
+            for (String unlisted : new String[] {"example.com", "mail.gmail.com", "a..b", "-x.example", "com"}) {
+                assertSame(notListed, fromBytes(engine, unlisted, notListed), unlisted);
+                assertEquals(Verdict.NO_POLICY, engine.decide(unlisted).verdict(), unlisted);
+                assertEquals(DecisionSource.NONE, engine.decide(unlisted).source(), unlisted);
+            }
+        }
+    }
+
+    @Test
+    void bytesOnlyDecideWhatNeedsNoText() throws Exception {
+        PolicyEngine engine = engine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS);
+        Decision notListed = Decision.noPolicy("(stand-in)", null, "not in the list");
+        for (String otherForm : new String[] {"GMAIL.com", "gmail.com.", ".gmail.com", "gmail.com:25", ""}) {
+            assertNull(fromBytes(engine, otherForm, notListed), otherForm + ": the text path normalises it");
+        }
+        assertNull(fromBytes(new PolicyEngine(EffFixture.CLOCK_IN_WINDOW, EngineSettings.DEFAULTS), "gmail.com", notListed),
+                "no list: the text path's tempfail");
+
+        MutableClock clock = new MutableClock(EffFixture.IN_WINDOW);
+        PolicyEngine expiring = engine(clock, EngineSettings.DEFAULTS.withExpiredList(ExpiredList.TEMPFAIL_LISTED));
+        assertEquals(Verdict.REQUIRE_TLS, fromBytes(expiring, "gmail.com", notListed).verdict());
+        clock.set(expiring.activeList().list().expires().plus(Duration.ofMillis(1)));
+        assertNull(fromBytes(expiring, "gmail.com", notListed), "an expired list's decision is the text path's");
+        assertEquals(Verdict.TEMPFAIL, expiring.decide("gmail.com").verdict());
+        assertSame(notListed, fromBytes(expiring, "example.com", notListed), "not listed stays not listed");
+    }
 }

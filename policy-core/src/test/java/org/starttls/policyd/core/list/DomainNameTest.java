@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -73,5 +74,26 @@ class DomainNameTest {
         assertEquals(253, name253.length());
         assertEquals(name253, DomainName.of(name253).asString());
         assertThrows(InvalidNameException.class, () -> DomainName.of(name253 + "b"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gmail.com, true, gmail.com", "a-b.c0.example, true, a-b.c0.example", "com, true, refused",
+        "xn--bcher-kva.example, true, xn--bcher-kva.example", "a..b, true, refused", "-a.example, true, refused",
+        "GMail.com, false, gmail.com", "gmail.com., false, gmail.com", ".gmail.com, false, refused",
+        "gmail.com:25, false, refused", "gmail_com, false, refused", "'a b', false, refused"})
+    void bytesInNormalFormAreWhatNormalizeLeavesAsItIsOrRefuses(String text, boolean normal, String normalized) {
+        byte[] bytes = ("[" + text + "]").getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(normal, DomainName.isNormalAscii(bytes, 1, text.length()), text);
+        String actual;
+        try {
+            actual = DomainName.normalize(text);
+        } catch (InvalidNameException e) {
+            actual = "refused"; // never in a list: its bytes are never found there either
+        }
+        assertEquals(normalized, actual, text);
+        if (normal) {
+            assertTrue(actual.equals(text) || actual.equals("refused"), "normal form is left as it is, or refused");
+        }
+        assertEquals(false, DomainName.isNormalAscii(bytes, 1, 0), "nothing is no name");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,14 @@ class PolicyIndexTest {
             }
             assertNull(index.get("e" + i + ".example"));
         }
+        for (int i = 0; i < 50_000; i += 97) { // the bytes of a name, at an offset, find its slot too
+            String name = "d" + i + ".example";
+            byte[] bytes = ("pad " + name + " pad").getBytes(StandardCharsets.US_ASCII);
+            assertEquals(index.slotOf(name), index.slotOf(bytes, 4, name.length()), name);
+            assertEquals(-1, index.slotOf(bytes, 4, name.length() - 1), "a prefix of " + name);
+            byte[] other = ("e" + i + ".example").getBytes(StandardCharsets.US_ASCII);
+            assertEquals(-1, index.slotOf(other, 0, other.length));
+        }
     }
 
     @Test
@@ -57,6 +66,10 @@ class PolicyIndexTest {
         // U+0161 truncated to a byte is 'a': the comparison must not be fooled by it.
         assertNull(index.get("\u0161.example"));
         assertNull(index.get("a".repeat(300)));
+        byte[] truncated = {(byte) 0xE1, '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e'};
+        assertEquals(-1, index.slotOf(truncated, 0, truncated.length));
+        byte[] overlong = "a".repeat(300).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(-1, index.slotOf(overlong, 0, overlong.length));
     }
 
     @Test
