@@ -83,7 +83,7 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
     }
 
     private SocketmapReply replyFromAscii(String mapName, byte[] key, int offset, int length) {
-        if (key[offset] == '[' || key[offset] == '.') { // as domainToLookUp says
+        if (neverAnEntry(key[offset])) {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("socketmap {} {} -> NOTFOUND (not a bare domain key)", mapName, ascii(key, offset, length));
             }
@@ -95,7 +95,7 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
         }
         SocketmapReply reply = AnswerRenderer.socketmap(mapName, decision, maps.settingsFor(mapName));
         if (reply.status() == SocketmapReply.Status.TEMP) {
-            return null; // never from a list not expired; answer() words the warning if it ever is
+            return null; // a policy too long for a reply: answer() gives the TEMP with its warning
         }
         recorder.decidedBy(decision.source());
         if (LOG.isDebugEnabled()) {
@@ -169,7 +169,7 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
 
     /** The domain to look up for a key, or null when the key can never be a list entry. */
     static String domainToLookUp(String key) {
-        if (key.startsWith("[") || key.startsWith(".")) {
+        if (!key.isEmpty() && neverAnEntry(key.charAt(0))) {
             return null;
         }
         int colon = key.lastIndexOf(':');
@@ -178,6 +178,11 @@ public final class SocketmapResponder implements SocketmapAnswerSource {
         }
         // A domain holds no ':'; what follows one is the next hop's port or service name.
         return colon > 0 && isService(key.substring(colon + 1)) ? key.substring(0, colon) : null;
+    }
+
+    /** Whether a key starting with {@code first} can never be a list entry: a bracketed next hop, or a parent wildcard form. */
+    private static boolean neverAnEntry(int first) {
+        return first == '[' || first == '.';
     }
 
     /** A port number ({@code 587}) or a services(5) name ({@code smtp}, {@code submission}). */

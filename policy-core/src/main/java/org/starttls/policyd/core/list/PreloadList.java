@@ -84,25 +84,25 @@ public final class PreloadList {
 
     /** The normalised name of the entry at {@code slot}, a slot {@link #slotOf} gave for this list. */
     public String nameAt(int slot) {
-        byte[] entry = index.entryAt(slot);
-        if (entry == null) {
-            throw new IllegalArgumentException("slot " + slot + " holds no entry");
-        }
-        return PolicyIndex.name(entry);
+        return PolicyIndex.name(entryAt(slot));
     }
 
     /** The policy of the entry at {@code slot}, a slot {@link #slotOf} gave for this list. */
     public TlsPolicy policyAt(int slot) {
         TlsPolicy policy = decoded[slot];
         if (policy == null) {
-            byte[] entry = index.entryAt(slot);
-            if (entry == null) {
-                throw new IllegalArgumentException("slot " + slot + " holds no entry");
-            }
-            policy = decode(entry);
+            policy = decode(entryAt(slot));
             decoded[slot] = policy;
         }
         return policy;
+    }
+
+    private byte[] entryAt(int slot) {
+        byte[] entry = index.entryAt(slot);
+        if (entry == null) {
+            throw new IllegalArgumentException("slot " + slot + " holds no entry");
+        }
+        return entry;
     }
 
     public TlsPolicy lookup(DomainName domain) {
